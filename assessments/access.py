@@ -1,0 +1,63 @@
+"""The one place that answers "may this user see this?".
+
+Every organisation-scoped view gets its objects through these helpers. A stranger
+gets 404 (the object's existence is not disclosed); a viewer asking for write access
+to their own organisation gets 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Assessment, Membership, Organisation
+
+
+def is_consultant(user):
+    return user.is_authenticated and (user.is_superuser or user.is_staff)
+
+
+def organisations_for(user):
+    """The organisations a user may see: all for a superuser, else their memberships."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(memberships__user=user).distinct()
+
+
+def _role(user, organisation_id):
+    if user.is_superuser:
+        return Membership.Role.CONSULTANT
+    membership = Membership.objects.filter(user=user, organisation_id=organisation_id).first()
+    if membership is None:
+        return None
+    # A consultant's role only counts while the account is still a staff account.
+    if membership.role == Membership.Role.CONSULTANT and not user.is_staff:
+        return Membership.Role.VIEWER
+    return membership.role
+
+
+def can_edit(user, organisation):
+    return user.is_authenticated and _role(user, organisation.pk) == Membership.Role.CONSULTANT
+
+
+def _check(user, organisation_id, write):
+    role = _role(user, organisation_id) if user.is_authenticated else None
+    if role is None:
+        raise Http404
+    if write and role != Membership.Role.CONSULTANT:
+        raise PermissionDenied
+
+
+def get_organisation_for_user(user, pk, *, write=False):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    _check(user, organisation.pk, write)
+    return organisation
+
+
+def get_assessment_for_user(user, pk, *, write=False):
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("organisation", "model_version"), pk=pk
+    )
+    _check(user, assessment.organisation_id, write)
+    return assessment

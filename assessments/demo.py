@@ -1,0 +1,174 @@
+"""The demo organisation "Gemeente Voorbeeldstad" with deterministic generated answers.
+
+Used by `load_demo`; every step is idempotent so a second run adds nothing.
+"""
+
+import random
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from roadmap.demo import load_demo_roadmap
+
+from .models import (
+    Answer,
+    Assessment,
+    Department,
+    Membership,
+    ModelVersion,
+    Organisation,
+    Response,
+)
+
+DEMO_MODEL_VERSION = "DGW-2026.1"
+DEMO_ORGANISATION = "Gemeente Voorbeeldstad"
+DEMO_DEPARTMENTS = ["Sociaal Domein", "Ruimte", "Bedrijfsvoering", "Dienstverlening"]
+# Respondents per layer: bestuur stays below the minimum group size of 5, so the demo
+# shows how a small layer is kept out of sight.
+DEMO_LAYER_COUNTS = {
+    "bestuur": 4,
+    "directie": 8,
+    "management": 22,
+    "beleid": 38,
+    "specialist": 30,
+    "uitvoering": 38,
+}
+DEMO_USERS = [
+    # username, password, staff, role
+    ("consultant", "demo-consultant", True, Membership.Role.CONSULTANT),
+    ("directie", "demo-directie", False, Membership.Role.VIEWER),
+]
+CONSULTANT_GROUP = "Consultants"
+
+# A plausible municipality: further on information and security than on culture and
+# ethics; the desired level lies 1–2 stages higher.
+FACTOR_BASE = {
+    "LC1": 2.2,
+    "LC2": 1.8,
+    "LC3": 1.5,
+    "OG1": 1.4,
+    "OG2": 2.0,
+    "ML1": 1.6,
+    "ML2": 1.3,
+    "IT1": 2.4,
+    "IT2": 2.1,
+    "IT3": 2.6,
+    "PEB1": 2.9,
+    "PEB2": 1.2,
+}
+LAYER_OFFSET = {
+    "bestuur": 0.6,
+    "directie": 0.5,
+    "management": 0.2,
+    "beleid": 0.0,
+    "specialist": -0.3,
+    "uitvoering": -0.5,
+}
+
+
+def consultant_group():
+    group, created = Group.objects.get_or_create(name=CONSULTANT_GROUP)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=["assessments", "roadmap"])
+        )
+    return group
+
+
+def ensure_user(username, password, *, staff):
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=username, defaults={"is_staff": staff}
+    )
+    if created:
+        user.set_password(password)
+        user.save()
+    if staff:
+        user.groups.add(consultant_group())
+    return user
+
+
+def _clip(value):
+    return max(0, min(5, int(round(value))))
+
+
+def generate_answers(assessment, layer_counts, *, seed, shift=0.0, departments=()):
+    """Submitted responses with answers drawn around FACTOR_BASE, the same for one seed."""
+    rng = random.Random(seed)
+    layers = {layer.code: layer for layer in assessment.layers.all()}
+    questions = list(assessment.model_version.questions.select_related("factor"))
+    submitted_at = timezone.make_aware(
+        datetime.combine(assessment.closes_on or date(2026, 3, 31), datetime.min.time())
+    )
+    number = 0
+    for layer_code, count in layer_counts.items():
+        layer = layers[layer_code]
+        for _ in range(count):
+            number += 1
+            response = Response.objects.create(
+                assessment=assessment,
+                respondent=f"demo-{seed}-{number:04d}",
+                layer=layer,
+                department=rng.choice(departments) if departments else "",
+                status=Response.Status.SUBMITTED,
+                submitted_at=submitted_at,
+            )
+            personal = rng.gauss(0, 0.5)
+            answers = []
+            for question in questions:
+                if not question.is_asked_of(layer_code):
+                    continue
+                base = FACTOR_BASE.get(question.factor.code, 2.0) + shift
+                current = base + LAYER_OFFSET.get(layer_code, 0) + personal + rng.gauss(0, 0.6)
+                desired = current + 1.2 + rng.random() * 1.3
+                dont_know = rng.random() < 0.06
+                answers.append(
+                    Answer(
+                        response=response,
+                        question=question,
+                        current=None if dont_know else _clip(current),
+                        desired=None if dont_know else _clip(desired),
+                    )
+                )
+            Answer.objects.bulk_create(answers)
+    return number
+
+
+@transaction.atomic
+def load_demo():
+    """Create the demo organisation, users and a closed, answered assessment."""
+    version = ModelVersion.objects.get(code=DEMO_MODEL_VERSION)
+    organisation, _ = Organisation.objects.get_or_create(
+        name=DEMO_ORGANISATION,
+        defaults={"type": Organisation.Type.GEMEENTE, "size_class": Organisation.SizeClass.M},
+    )
+    for name in DEMO_DEPARTMENTS:
+        Department.objects.get_or_create(organisation=organisation, name=name)
+    users = []
+    for username, password, staff, role in DEMO_USERS:
+        user = ensure_user(username, password, staff=staff)
+        Membership.objects.get_or_create(
+            user=user, organisation=organisation, defaults={"role": role}
+        )
+        users.append((username, password))
+
+    assessment, created = Assessment.objects.get_or_create(
+        organisation=organisation,
+        name="Nulmeting 2026",
+        defaults={
+            "model_version": version,
+            "kind": Assessment.Kind.NULMETING,
+            "status": Assessment.Status.CLOSED,
+            "opens_on": date(2026, 2, 2),
+            "closes_on": date(2026, 3, 13),
+            "closed_at": timezone.make_aware(datetime(2026, 3, 13, 17, 0)),
+        },
+    )
+    if created:
+        assessment.add_default_layers()
+        generate_answers(assessment, DEMO_LAYER_COUNTS, seed=2026, departments=DEMO_DEPARTMENTS)
+    load_demo_roadmap(assessment)
+    return {"organisation": organisation, "assessment": assessment, "logins": users}

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from .views import consultant
+
+urlpatterns = [
+    path("", consultant.home, name="home"),
+    path("organisaties/nieuw/", consultant.organisation_create, name="organisation_create"),
+    path("organisaties/<int:pk>/", consultant.organisation_detail, name="organisation"),
+    path("organisaties/<int:pk>/bewerken/", consultant.organisation_edit, name="organisation_edit"),
+    path(
+        "organisaties/<int:pk>/metingen/nieuw/",
+        consultant.assessment_create,
+        name="assessment_create",
+    ),
+    path("metingen/<int:pk>/", consultant.assessment_detail, name="assessment"),
+    path("metingen/<int:pk>/bewerken/", consultant.assessment_edit, name="assessment_edit"),
+]
