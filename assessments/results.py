@@ -1,0 +1,498 @@
+"""The results of an assessment: loads the answers, calls the scoring core, keeps them.
+
+`assessment_results(assessment)` is the one selector every page, export, poster and
+report uses. It loads all answers of the assessment's submitted responses in ONE
+query into a DataFrame and hands them to `assessments/scoring.py`.
+
+A closed assessment's results do not change: they are kept in `ResultSnapshot` (one
+row per assessment and department), written on the first computation after closing
+and cleared when the assessment or one of its responses is saved. Code that writes
+responses or answers in bulk (bulk_create sends no signals) calls `results_forget`.
+Benchmark and trend read only the small `scores` of other assessments' snapshots.
+"""
+
+from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+from django.db.models import F
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from . import scoring
+from .models import (
+    Assessment,
+    AssessmentLayer,
+    FactorComment,
+    KeyFactor,
+    Question,
+    Response,
+    ResultSnapshot,
+    Track,
+)
+from .stages import stage_name
+
+ANSWER_COLUMNS = ["respondent", "layer", "department", "question", "current", "desired"]
+
+
+@dataclass
+class Results:
+    """One assessment's results, as pages and exports use them.
+
+    The scores are those of scoring.ScoringResult (unrounded; None where undefined);
+    `department` is set for a department's breakdown (then `layers` is empty).
+    """
+
+    assessment: Assessment
+    department: str | None
+    scoring: scoring.ScoringResult
+    departments: list[scoring.Group]
+    benchmark: scoring.Benchmark | None
+    trend: list[scoring.TrendPoint]
+
+    @property
+    def respondents(self):
+        return self.scoring.respondents
+
+    @property
+    def scores_shown(self):
+        return self.scoring.scores_shown
+
+    @property
+    def overall(self):
+        return self.scoring.overall
+
+    @property
+    def tracks(self):
+        return self.scoring.tracks
+
+    @property
+    def factors(self):
+        return self.scoring.factors
+
+    @property
+    def layers(self):
+        return self.scoring.layers
+
+    @property
+    def highlights(self):
+        return self.scoring.highlights
+
+    @property
+    def shown_layers(self):
+        return [layer.code for layer in self.layers if layer.shown]
+
+
+# --- Loading ---------------------------------------------------------------------------
+
+
+def model_shape(assessment):
+    """The factor, track and layer order of an assessment (three small queries)."""
+    factors = KeyFactor.objects.filter(version_id=assessment.model_version_id).order_by(
+        "track__order", "order"
+    )
+    return scoring.ModelShape(
+        factors=tuple(factors.values_list("code", "track__code")),
+        tracks=tuple(
+            Track.objects.filter(version_id=assessment.model_version_id)
+            .order_by("order")
+            .values_list("code", flat=True)
+        ),
+        layers=tuple(
+            AssessmentLayer.objects.filter(assessment=assessment)
+            .order_by("order", "pk")
+            .values_list("code", flat=True)
+        ),
+    )
+
+
+def load_answers(assessment):
+    """All answers of the assessment's submitted responses, in one query.
+
+    A submitted response without answers gives one row with no question, so it still
+    counts as a respondent of its layer. Drafts never count.
+    """
+    rows = (
+        Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
+        .values_list(
+            "pk",
+            "layer__code",
+            "department",
+            "answers__question_id",
+            "answers__current",
+            "answers__desired",
+        )
+        .order_by()
+    )
+    answers = pd.DataFrame.from_records(list(rows), columns=ANSWER_COLUMNS)
+    factor_of = dict(
+        Question.objects.filter(version_id=assessment.model_version_id).values_list(
+            "pk", "factor__code"
+        )
+    )
+    answers["factor"] = answers["question"].map(factor_of).astype("category")
+    answers["layer"] = answers["layer"].astype("category")
+    answers["current"] = answers["current"].astype(float)
+    answers["desired"] = answers["desired"].astype(float)
+    return answers
+
+
+def _compute(assessment, department):
+    shape = model_shape(assessment)
+    answers = load_answers(assessment)
+    k = assessment.min_group_size
+    departments = scoring.department_groups(answers, min_group_size=k)
+    if department:
+        result = scoring.score_department(
+            answers, shape=shape, min_group_size=k, department=department
+        )
+    else:
+        result = scoring.score_answers(answers, shape=shape, min_group_size=k)
+    return result, departments
+
+
+def _snapshot_data(result, departments):
+    return {"scoring": result.to_dict(), "departments": [asdict(d) for d in departments]}
+
+
+def _in_order(mapping, order):
+    """A dict with its keys in the model's order. PostgreSQL's jsonb keeps no key order
+    (it sorts keys by length), so whatever is read back from a JSON field is put back
+    in factor and track order before anyone iterates over it."""
+    rank = {code: index for index, code in enumerate(order)}
+    return dict(sorted(mapping.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
+
+
+def _from_snapshot(data, shape):
+    result = scoring.ScoringResult.from_dict(data["scoring"])
+    codes = shape.factor_codes
+    result.tracks = _in_order(result.tracks, shape.tracks)
+    result.factors = _in_order(result.factors, codes)
+    for group in result.layers:
+        group.factors = _in_order(group.factors, codes)
+    departments = [scoring.Group(**group) for group in data["departments"]]
+    for group in departments:
+        group.factors = _in_order(group.factors, codes)
+    return result, departments
+
+
+def _scores_in_order(scores, shape):
+    return {
+        **scores,
+        "tracks": _in_order(scores["tracks"], shape.tracks),
+        "factors": _in_order(scores["factors"], shape.factor_codes),
+    }
+
+
+def _scoring_result(assessment, department):
+    """The assessment's (or department's) scores; kept once the assessment is closed."""
+    key = department or ""
+    if assessment.is_closed:
+        snapshot = ResultSnapshot.objects.filter(assessment=assessment, department=key).first()
+        if snapshot is not None:
+            return _from_snapshot(snapshot.data, model_shape(assessment))
+    result, departments = _compute(assessment, department)
+    if assessment.is_closed:
+        ResultSnapshot.objects.update_or_create(
+            assessment=assessment,
+            department=key,
+            defaults={
+                "data": _snapshot_data(result, departments),
+                "scores": scoring.current_scores(result),
+            },
+        )
+    return result, departments
+
+
+def _closed_scores(assessments, shape):
+    """current_scores() of closed assessments, from their snapshots (computed if missing),
+    with tracks and factors in the order of `shape`."""
+    assessments = list(assessments)
+    kept = {
+        pk: _scores_in_order(scores, shape)
+        for pk, scores in ResultSnapshot.objects.filter(
+            assessment__in=[a.pk for a in assessments], department=""
+        ).values_list("assessment_id", "scores")
+    }
+    for assessment in assessments:
+        if assessment.pk not in kept:
+            result, _departments = _scoring_result(assessment, None)
+            kept[assessment.pk] = scoring.current_scores(result)
+    return kept
+
+
+def _factor_codes_by_version(version_ids):
+    codes = {}
+    for version_id, code in KeyFactor.objects.filter(version_id__in=version_ids).values_list(
+        "version_id", "code"
+    ):
+        codes.setdefault(version_id, set()).add(code)
+    return {version_id: frozenset(found) for version_id, found in codes.items()}
+
+
+def _peer_assessments(assessment):
+    """Each other organisation of the same type: its most recent closed assessment, if
+    that uses a model version with the same factor codes."""
+    candidates = (
+        Assessment.objects.filter(
+            organisation__type=assessment.organisation.type, status=Assessment.Status.CLOSED
+        )
+        .exclude(organisation_id=assessment.organisation_id)
+        .order_by("organisation_id", F("closed_at").desc(nulls_last=True), "-pk")
+        .only("pk", "organisation_id", "model_version_id", "status", "min_group_size")
+    )
+    latest = {}
+    for candidate in candidates:
+        latest.setdefault(candidate.organisation_id, candidate)
+    if len(latest) < scoring.MIN_BENCHMARK_PEERS:
+        return []
+    codes = _factor_codes_by_version(
+        {a.model_version_id for a in latest.values()} | {assessment.model_version_id}
+    )
+    own = codes.get(assessment.model_version_id)
+    return [a for a in latest.values() if codes.get(a.model_version_id) == own]
+
+
+def _benchmark(assessment, result):
+    if not result.scores_shown:
+        return None
+    peers = _peer_assessments(assessment)
+    if len(peers) < scoring.MIN_BENCHMARK_PEERS:  # not worth reading their results
+        return None
+    kept = _closed_scores(peers, model_shape(assessment))
+    return scoring.benchmark(scoring.current_scores(result), [kept[a.pk] for a in peers])
+
+
+def _trend(assessment, result):
+    """The organisation's closed assessments with the same factor codes, by close date,
+    up to this one (an open assessment comes last, as it stands now)."""
+    closed = Assessment.objects.filter(
+        organisation_id=assessment.organisation_id, status=Assessment.Status.CLOSED
+    ).order_by(F("closed_at").asc(nulls_first=True), "pk")
+    if assessment.is_closed and assessment.closed_at is not None:
+        closed = closed.filter(closed_at__lte=assessment.closed_at)
+    closed = [a for a in closed if a.pk != assessment.pk]
+    if not closed:
+        return []
+    codes = _factor_codes_by_version(
+        {a.model_version_id for a in closed} | {assessment.model_version_id}
+    )
+    own = codes[assessment.model_version_id]
+    same = [a for a in closed if codes.get(a.model_version_id) == own]
+    if not same:
+        return []
+    kept = _closed_scores(same, model_shape(assessment))
+    measurements = [(a.pk, a.name, _date(a), kept[a.pk]) for a in same]
+    measurements.append(
+        (assessment.pk, assessment.name, _date(assessment), scoring.current_scores(result))
+    )
+    return scoring.trend(measurements)
+
+
+def _date(assessment):
+    return assessment.closed_at.date().isoformat() if assessment.closed_at else None
+
+
+def assessment_results(assessment, *, department=None):
+    """The results of an assessment, or of one department of it (same rules, its
+    respondents only; no layer breakdown). Benchmark and trend are of the whole
+    organisation, so a department's results carry neither."""
+    result, departments = _scoring_result(assessment, department)
+    return Results(
+        assessment=assessment,
+        department=department or None,
+        scoring=result,
+        departments=departments,
+        benchmark=None if department else _benchmark(assessment, result),
+        trend=[] if department else _trend(assessment, result),
+    )
+
+
+def results_forget(assessment):
+    """Drop the kept results of an assessment (after writing answers in bulk)."""
+    ResultSnapshot.objects.filter(assessment=assessment).delete()
+
+
+@receiver(post_save, sender=Assessment)
+def _assessment_saved(sender, instance, **kwargs):
+    # Status, minimum group size or layers may have changed.
+    results_forget(instance)
+
+
+@receiver(post_save, sender=Response)
+def _response_saved(sender, instance, **kwargs):
+    # Drafts never count; a response that is (or was) submitted changes the results.
+    if instance.status == Response.Status.SUBMITTED:
+        ResultSnapshot.objects.filter(assessment_id=instance.assessment_id).delete()
+
+
+# --- Comments --------------------------------------------------------------------------
+
+
+def visible_comments(results):
+    """Comments per factor code, only from respondents in shown groups (a shown layer,
+    and the shown department when the results are a department's). Not attributed."""
+    if not results.scores_shown:
+        return {}
+    comments = FactorComment.objects.filter(
+        response__assessment=results.assessment,
+        response__status=Response.Status.SUBMITTED,
+    )
+    if results.department:
+        organisation = assessment_results(results.assessment)
+        comments = comments.filter(
+            response__department=results.department,
+            response__layer__code__in=organisation.shown_layers,
+        )
+    else:
+        comments = comments.filter(response__layer__code__in=results.shown_layers)
+    by_factor = {}
+    for code, text in comments.order_by("factor__order", "pk").values_list("factor__code", "text"):
+        by_factor.setdefault(code, []).append(text)
+    return by_factor
+
+
+# --- Display and export ----------------------------------------------------------------
+
+
+def rounded(value):
+    """One decimal, half up (2.25 → 2.3), as a Decimal; None stays None.
+
+    Rounded to 9 decimals first so a mean such as 2.2499999999999996 counts as 2.25.
+    """
+    if value is None:
+        return None
+    return Decimal(f"{value:.9f}").quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def display(value):
+    """A score as shown: one decimal, half up, in the active language's notation."""
+    if value is None:
+        return "–"
+    return formats.number_format(rounded(value), decimal_pos=1)
+
+
+def labels(assessment):
+    """Display names of the assessment's factors and layers, by code (two queries)."""
+    names = {
+        factor.code: factor.label
+        for factor in KeyFactor.objects.filter(version_id=assessment.model_version_id)
+    }
+    names.update((layer.code, layer.label) for layer in assessment.layers.all())
+    return names
+
+
+def risk_reason(risk, names):
+    """The reason shown with a risk, in plain Dutch (B1). `names`: see labels()."""
+    values = risk.values
+    if risk.rule == scoring.DIVIDED_PICTURE:
+        return _(
+            "Verdeeld beeld: de lagen zien dit heel verschillend. %(high_layer)s geeft "
+            "%(high)s, %(low_layer)s geeft %(low)s (verschil %(gap)s; een verschil van "
+            "1,5 of meer is een risico)."
+        ) % {
+            "high_layer": names.get(values["high_layer"], values["high_layer"]),
+            "high": display(values["high"]),
+            "low_layer": names.get(values["low_layer"], values["low_layer"]),
+            "low": display(values["low"]),
+            "gap": display(values["layer_gap"]),
+        }
+    if risk.rule == scoring.NO_AGREEMENT:
+        return _(
+            "Geen overeenstemming: de antwoorden lopen sterk uiteen (spreiding %(spread)s; "
+            "1,5 of meer is een risico)."
+        ) % {"spread": display(values["spread"])}
+    if risk.rule == scoring.SAFEGUARDS_LAG:
+        return _(
+            "Waarborgen blijven achter bij gebruik: privacy, ethiek en beveiliging scoren "
+            "%(track)s (lager dan 2,0), terwijl %(use)s al %(use_score)s scoort (3,0 of meer)."
+        ) % {
+            "track": display(values["track_score"]),
+            "use": names.get(scoring.USE_FACTOR, scoring.USE_FACTOR),
+            "use_score": display(values["use_score"]),
+        }
+    return _(
+        "Ambitie zonder basis: de gewenste situatie (%(desired)s) ligt %(gap)s hoger dan "
+        "de huidige (%(current)s); een sprong van 3,0 of meer is een risico."
+    ) % {
+        "desired": display(values["desired"]),
+        "gap": display(values["gap"]),
+        "current": display(values["current"]),
+    }
+
+
+def _score_json(score):
+    return {"current": score.current, "desired": score.desired, "gap": score.gap}
+
+
+def results_json(results):
+    """The results in the shape of spec/interfaces.md ("Results JSON"), unrounded."""
+    assessment = results.assessment
+    overall = results.overall
+    names = labels(assessment)
+    data = {
+        "assessment": {
+            "id": assessment.pk,
+            "name": assessment.name,
+            "organisation": assessment.organisation.name,
+            "model_version": assessment.model_version.code,
+            "min_group_size": assessment.min_group_size,
+            "respondents": results.respondents,
+        },
+        "overall": {
+            **_score_json(overall),
+            "stage": overall.stage,
+            "stage_name": None if overall.stage is None else stage_name(overall.stage),
+        },
+        "tracks": [
+            {"code": code, **_score_json(track), "stage": track.stage}
+            for code, track in results.tracks.items()
+        ],
+        "factors": [
+            {
+                "code": code,
+                "track": factor.track,
+                **_score_json(factor),
+                "stage": factor.stage,
+                "spread": factor.spread,
+                "layer_gap": factor.layer_gap,
+                "respondents": factor.respondents,
+            }
+            for code, factor in results.factors.items()
+        ],
+        "layers": [_layer_json(layer) for layer in results.layers],
+        "highlights": {
+            "strengths": results.highlights.strengths,
+            "attention": results.highlights.attention,
+            "ambitions": results.highlights.ambitions,
+            "risks": [
+                {
+                    "rule": risk.rule,
+                    "factor": risk.factor,
+                    "reason": risk_reason(risk, names),
+                }
+                for risk in results.highlights.risks
+            ],
+        },
+        "benchmark": asdict(results.benchmark) if results.benchmark else None,
+        "trend": [asdict(point) for point in results.trend],
+    }
+    if results.department:
+        data["assessment"]["department"] = results.department
+    return data
+
+
+def _layer_json(layer):
+    if not layer.shown:
+        return {"code": layer.code, "respondents": layer.respondents, "shown": False}
+    return {
+        "code": layer.code,
+        "respondents": layer.respondents,
+        "shown": True,
+        "factors": {
+            code: {"current": score.current, "desired": score.desired}
+            for code, score in layer.factors.items()
+        },
+    }

@@ -1,0 +1,166 @@
+"""The results selector: one query for the answers, kept results, JSON shape."""
+
+from datetime import datetime
+
+import pytest
+
+from assessments.models import Response, ResultSnapshot
+from assessments.results import assessment_results, display, results_forget, results_json
+
+from . import scoring_data as data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def version():
+    return data.small_model()
+
+
+def test_it_scores_only_submitted_responses(version):
+    assessment = data.assessment(data.organisation("Gemeente A"), version, k=1)
+    data.add_respondents(assessment, [("directie", "", data.same_answers(2, 4))])
+    data.add_respondents(
+        assessment, [("directie", "", data.same_answers(5, 5))], status=Response.Status.DRAFT
+    )
+    results = assessment_results(assessment)
+    assert results.respondents == 1
+    assert results.overall.current == 2.0
+    assert results.overall.desired == 4.0
+    assert results.overall.gap == 2.0
+    assert results.overall.stage == 2
+    assert results.factors["LC1"].respondents == 1
+
+
+def test_it_loads_all_answers_in_one_query(version, django_assert_num_queries):
+    small = data.assessment(data.organisation("Gemeente A"), version)
+    data.add_respondents(small, [("directie", "", data.same_answers(2))] * 5)
+    large = data.assessment(data.organisation("Gemeente B"), version)
+    everyone = [(layer, "", data.same_answers(2)) for layer in data.SMALL_LAYERS]
+    data.add_respondents(large, everyone * 30)
+    # shape (3), answers (1), question → factor (1), peers (1), trend (1)
+    with django_assert_num_queries(7):
+        assessment_results(small)
+    with django_assert_num_queries(7):
+        assessment_results(large)
+
+
+def test_it_counts_a_submitted_response_without_answers(version):
+    assessment = data.assessment(data.organisation("Gemeente A"), version, k=2)
+    data.add_respondents(assessment, [("directie", "", data.same_answers(3)), ("directie", "", {})])
+    results = assessment_results(assessment)
+    assert results.respondents == 2
+    assert results.scores_shown
+    assert results.overall.current == 3.0
+
+
+def test_it_keeps_the_results_of_a_closed_assessment(version, django_assert_num_queries):
+    assessment = data.assessment(
+        data.organisation("Gemeente A"), version, closed_at=datetime(2026, 3, 1)
+    )
+    data.add_respondents(assessment, [("directie", "", data.same_answers(2))] * 5)
+    first = assessment_results(assessment)
+    assert ResultSnapshot.objects.filter(assessment=assessment).count() == 1
+    with django_assert_num_queries(3):  # the snapshot, the peers, the trend
+        again = assessment_results(assessment)
+    assert again.scoring == first.scoring
+
+
+def test_it_forgets_kept_results_when_answers_change(version):
+    assessment = data.assessment(
+        data.organisation("Gemeente A"), version, closed_at=datetime(2026, 3, 1)
+    )
+    data.add_respondents(assessment, [("directie", "", data.same_answers(2))] * 5)
+    assert assessment_results(assessment).overall.current == 2.0
+    data.add_respondents(assessment, [("directie", "", data.same_answers(4))] * 5)
+    results_forget(assessment)
+    assert assessment_results(assessment).overall.current == 3.0
+    response = Response.objects.filter(assessment=assessment).first()
+    response.save()
+    assert not ResultSnapshot.objects.filter(assessment=assessment).exists()
+
+
+def test_it_forgets_kept_results_when_the_assessment_changes(version):
+    assessment = data.assessment(
+        data.organisation("Gemeente A"), version, closed_at=datetime(2026, 3, 1)
+    )
+    data.add_respondents(assessment, [("directie", "", data.same_answers(2))] * 5)
+    assert assessment_results(assessment).scores_shown
+    assessment.min_group_size = 6
+    assessment.save()
+    assert not assessment_results(assessment).scores_shown
+
+
+def test_it_gives_the_json_of_the_interface(version):
+    assessment = data.assessment(data.organisation("Gemeente A"), version)
+    data.add_respondents(
+        assessment,
+        [("directie", "", data.same_answers(1, 3))] * 5
+        + [("management", "", data.same_answers(4, 5))] * 5
+        + [("bestuur", "", data.same_answers(0, 0))] * 2,
+    )
+    result = results_json(assessment_results(assessment))
+    assert list(result) == [
+        "assessment",
+        "overall",
+        "tracks",
+        "factors",
+        "layers",
+        "highlights",
+        "benchmark",
+        "trend",
+    ]
+    assert result["assessment"] == {
+        "id": assessment.pk,
+        "name": "Nulmeting",
+        "organisation": "Gemeente A",
+        "model_version": "TEST-1",
+        "min_group_size": 5,
+        "respondents": 12,
+    }
+    # Layers weigh the same: (0 + 1 + 4) / 3, the hidden bestuur counts too.
+    assert result["overall"] == {
+        "current": pytest.approx(5 / 3),
+        "desired": pytest.approx(8 / 3),
+        "gap": pytest.approx(1.0),
+        "stage": 1,
+        "stage_name": "Pionier",
+    }
+    assert result["tracks"][0].keys() == {"code", "current", "desired", "gap", "stage"}
+    assert result["factors"][0].keys() == {
+        "code",
+        "track",
+        "current",
+        "desired",
+        "gap",
+        "stage",
+        "spread",
+        "layer_gap",
+        "respondents",
+    }
+    # bestuur (2) is hidden; together hidden layers hold < 5, so directie (5, first of
+    # the two smallest in layer order) is hidden too.
+    assert result["layers"] == [
+        {"code": "bestuur", "respondents": 2, "shown": False},
+        {"code": "directie", "respondents": 5, "shown": False},
+        {
+            "code": "management",
+            "respondents": 5,
+            "shown": True,
+            "factors": {
+                code: {"current": 4.0, "desired": 5.0} for code in ["LC1", "LC2", "IT3", "PEB1"]
+            },
+        },
+        {"code": "uitvoering", "respondents": 0, "shown": False},
+    ]
+    assert result["factors"][0]["layer_gap"] is None
+    assert result["benchmark"] is None
+    assert result["trend"] == []
+
+
+def test_it_displays_one_decimal_rounded_half_up():
+    assert display(2.25) == "2,3"
+    assert display(2.2499999999999996) == "2,3"
+    assert display(2.24) == "2,2"
+    assert display(1.15) == "1,2"
+    assert display(None) == "–"
