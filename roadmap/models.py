@@ -1,0 +1,294 @@
+"""The activity library, an assessment's strategy session and roadmap, and the data
+projects register (spec/roadmap.md, spec/domain.md "From results to roadmap").
+
+Kept plain on purpose: the poster and the report read these models directly.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Assessment, Bilingual, KeyFactor, ModelVersion, Organisation
+from assessments.stages import MAX_LEVEL, MIN_LEVEL
+
+from . import planner
+
+
+class Kind(models.TextChoices):
+    DATA_PROJECT = planner.DATA_PROJECT, _("Dataproject")
+    PRECONDITION = planner.PRECONDITION, _("Randvoorwaarde")
+
+
+class Effort(models.TextChoices):
+    S = "S", _("S (klein)")
+    M = "M", _("M (middel)")
+    L = "L", _("L (groot)")
+
+
+class LibraryActivity(Bilingual, models.Model):
+    """An activity that helps move a factor from stage `from_level` to the next."""
+
+    version = models.ForeignKey(
+        ModelVersion, models.CASCADE, related_name="activities", verbose_name=_("modelversie")
+    )
+    code = models.CharField(_("code"), max_length=16)
+    factor = models.ForeignKey(
+        KeyFactor, models.CASCADE, related_name="activities", verbose_name=_("sleutelfactor")
+    )
+    from_level = models.PositiveSmallIntegerField(
+        _("van niveau"), help_text=_("De activiteit helpt van dit niveau naar het volgende.")
+    )
+    kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices)
+    effort = models.CharField(_("inspanning"), max_length=1, choices=Effort.choices)
+    title = models.CharField(_("titel"), max_length=200)
+    title_en = models.CharField(_("titel (Engels)"), max_length=200, blank=True)
+    description = models.TextField(_("omschrijving"), blank=True)
+    description_en = models.TextField(_("omschrijving (Engels)"), blank=True)
+    prerequisites = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="needed_by",
+        verbose_name=_("voorwaarden"),
+    )
+
+    class Meta:
+        ordering = ["version", "factor__order", "from_level", "code"]
+        verbose_name = _("bibliotheekactiviteit")
+        verbose_name_plural = _("activiteitenbibliotheek")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="unique_library_code"),
+            models.CheckConstraint(
+                condition=Q(from_level__gte=MIN_LEVEL, from_level__lt=MAX_LEVEL),
+                name="library_from_level_0_4",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="library_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(effort__in=Effort.values), name="library_effort_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def label(self):
+        return self.localised("title")
+
+
+class DataProject(models.Model):
+    """An entry of the organisation's data projects register (the hybrid approach)."""
+
+    class Status(models.TextChoices):
+        IDEA = "idee", _("Idee")
+        EXPLORATION = "verkenning", _("Verkenning")
+        DEVELOPMENT = "in_ontwikkeling", _("In ontwikkeling")
+        IN_USE = "in_gebruik", _("In gebruik")
+        STOPPED = "gestopt", _("Gestopt")
+
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="data_projects", verbose_name=_("organisatie")
+    )
+    subject = models.CharField(_("onderwerp"), max_length=200)
+    problem_owner = models.CharField(
+        _("probleemeigenaar"),
+        max_length=200,
+        blank=True,
+        help_text=_("De opdrachtgever uit het werk (business sponsor)."),
+    )
+    domain = models.CharField(
+        _("domein"), max_length=100, blank=True, help_text=_("Bijvoorbeeld Sociaal Domein.")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.IDEA
+    )
+    description = models.TextField(_("omschrijving"), blank=True)
+    preconditions = models.TextField(
+        _("nodige randvoorwaarden"),
+        blank=True,
+        help_text=_("Mensen, tooling, privacy (DPIA) en wie het product beheert."),
+    )
+    link = models.URLField(
+        _("link"), blank=True, help_text=_("Waar medewerkers het product vinden (in gebruik).")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["organisation", "subject"]
+        verbose_name = _("dataproject")
+        verbose_name_plural = _("dataprojecten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "subject"], name="unique_data_project_subject"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="in_gebruik") | ~Q(link=""),
+                name="data_project_in_use_has_link",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class Roadmap(models.Model):
+    """The strategy session and the roadmap of one assessment."""
+
+    assessment = models.OneToOneField(
+        Assessment, models.CASCADE, related_name="roadmap", verbose_name=_("meting")
+    )
+    vision = models.TextField(_("visie"), blank=True)
+    # The strategic principles ("strategische uitgangspunten") in their order.
+    principles = models.JSONField(_("strategische uitgangspunten"), default=list, blank=True)
+    frameworks = models.TextField(_("randvoorwaarden en kaders"), blank=True)
+    horizon = models.PositiveSmallIntegerField(_("horizon (jaren)"), default=4)
+    start_year = models.PositiveSmallIntegerField(_("startjaar"))
+    capacity = models.PositiveSmallIntegerField(
+        _("capaciteit per jaar"), default=planner.DEFAULT_CAPACITY
+    )
+    # Codes of generated activities the consultant removed: regenerating keeps them out.
+    removed_codes = models.JSONField(default=list, blank=True, editable=False)
+    generated_at = models.DateTimeField(_("gegenereerd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("routekaart")
+        verbose_name_plural = _("routekaarten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(horizon__gte=1, horizon__lte=10), name="roadmap_horizon_1_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1, capacity__lte=200), name="roadmap_capacity_1_200"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__gte=2000, start_year__lte=2100),
+                name="roadmap_start_year_sane",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.assessment)
+
+    @property
+    def years(self):
+        """(year number, calendar year) for every year of the horizon."""
+        return [(year, self.start_year + year - 1) for year in range(1, self.horizon + 1)]
+
+    @property
+    def end_year(self):
+        return self.start_year + self.horizon - 1
+
+
+class FactorTarget(models.Model):
+    """The strategy session's target per factor and the stages the last plan used."""
+
+    roadmap = models.ForeignKey(Roadmap, models.CASCADE, related_name="targets")
+    factor = models.ForeignKey(KeyFactor, models.CASCADE, related_name="+")
+    # The consultant's choice; empty means the stage of the desired score.
+    chosen = models.PositiveSmallIntegerField(_("gekozen doel"), null=True, blank=True)
+    # As used by the last generated plan (the bounded target of spec/roadmap.md).
+    current_stage = models.PositiveSmallIntegerField(_("huidige fase"), null=True, blank=True)
+    target_stage = models.PositiveSmallIntegerField(_("doelfase"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["roadmap", "factor__order"]
+        verbose_name = _("doel per sleutelfactor")
+        verbose_name_plural = _("doelen per sleutelfactor")
+        constraints = [
+            models.UniqueConstraint(fields=["roadmap", "factor"], name="unique_factor_target"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True})
+                    | Q(**{f"{name}__gte": MIN_LEVEL, f"{name}__lte": MAX_LEVEL}),
+                    name=f"factor_target_{name}_0_5",
+                )
+                for name in ("chosen", "current_stage", "target_stage")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.factor.code}: {self.target_stage}"
+
+
+class PlannedActivity(Bilingual, models.Model):
+    """An activity on a roadmap: generated from the library or added by the consultant."""
+
+    class Status(models.TextChoices):
+        PLANNED = "gepland", _("Gepland")
+        ONGOING = "lopend", _("Lopend")
+        DONE = "gereed", _("Gereed")
+        LAPSED = "vervallen", _("Vervallen")
+
+    roadmap = models.ForeignKey(Roadmap, models.CASCADE, related_name="activities")
+    code = models.CharField(_("code"), max_length=16)
+    title = models.CharField(_("titel"), max_length=200)
+    title_en = models.CharField(_("titel (Engels)"), max_length=200, blank=True)
+    description = models.TextField(_("omschrijving"), blank=True)
+    factor = models.ForeignKey(
+        KeyFactor, models.PROTECT, related_name="+", verbose_name=_("sleutelfactor")
+    )
+    kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices)
+    from_level = models.PositiveSmallIntegerField(_("van niveau"), null=True, blank=True)
+    # year 1 … horizon and quarter 1–4; both empty when the activity is after the horizon.
+    year = models.PositiveSmallIntegerField(_("jaar"), null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField(_("kwartaal"), null=True, blank=True)
+    after_horizon = models.BooleanField(_("na de horizon"), default=False)
+    effort = models.CharField(_("inspanning"), max_length=1, choices=Effort.choices)
+    owner = models.CharField(_("eigenaar"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    reason = models.CharField(_("waarom"), max_length=200)
+    custom = models.BooleanField(_("eigen activiteit"), default=False)
+    prerequisites = models.JSONField(_("voorwaarden"), default=list, blank=True)
+    # Year and quarter were set by hand: regenerating keeps them.
+    moved = models.BooleanField(_("handmatig verplaatst"), default=False)
+    data_project = models.ForeignKey(
+        DataProject,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("dataproject uit het register"),
+    )
+
+    class Meta:
+        ordering = ["roadmap", "year", "quarter", "factor__order", "from_level", "code"]
+        verbose_name = _("geplande activiteit")
+        verbose_name_plural = _("geplande activiteiten")
+        constraints = [
+            models.UniqueConstraint(fields=["roadmap", "code"], name="unique_planned_code"),
+            models.CheckConstraint(
+                condition=(
+                    Q(after_horizon=False, year__gte=1, quarter__gte=1, quarter__lte=4)
+                    | Q(after_horizon=True, year__isnull=True, quarter__isnull=True)
+                ),
+                name="planned_year_quarter_or_after_horizon",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="planned_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["gepland", "lopend", "gereed", "vervallen"]),
+                name="planned_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(from_level__isnull=True)
+                | Q(from_level__gte=MIN_LEVEL, from_level__lt=MAX_LEVEL),
+                name="planned_from_level_0_4",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def label(self):
+        return self.localised("title")
+
+    @property
+    def is_data_project(self):
+        return self.kind == Kind.DATA_PROJECT
+
+    @property
+    def calendar_year(self):
+        return None if self.year is None else self.roadmap.start_year + self.year - 1

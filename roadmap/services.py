@@ -1,0 +1,365 @@
+"""Operations on an assessment's strategy session and roadmap.
+
+Gathers the planner's inputs from the database (scores from assessments/results.py,
+the consultant's targets, the library), stores its plan, and records the consultant's
+edits. Manual edits, as regenerating keeps them (spec/roadmap.md "Editing"):
+  - an activity moved by hand (`moved`) keeps its year and quarter;
+  - owner, status and a register link always stay;
+  - a generated activity the consultant removed stays out (`Roadmap.removed_codes`);
+  - custom activities stay;
+  - a generated activity the new plan no longer needs is deleted unless the
+    consultant touched it (moved, an owner, a status other than gepland, a link).
+"Start over" (`reset=True`) drops all of that and stores the plan as it comes. Kept
+activities that fall beyond a shortened horizon are listed after the horizon.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.results import assessment_results
+
+from . import planner
+from .library import library_records, version_library
+from .models import FactorTarget, Kind, PlannedActivity, Roadmap
+
+CUSTOM_PREFIX = "EIGEN-"
+
+
+class RoadmapError(ValueError):
+    """A roadmap cannot be generated (for example: the assessment is not closed)."""
+
+
+def default_start_year(assessment):
+    """The year after the assessment closed (or will close)."""
+    moment = assessment.closed_at or assessment.closes_on or date.today()
+    return moment.year + 1
+
+
+def roadmap_for(assessment):
+    """The assessment's roadmap, created with its defaults when there is none yet."""
+    roadmap, _created = Roadmap.objects.get_or_create(
+        assessment=assessment,
+        defaults={"horizon": assessment.horizon, "start_year": default_start_year(assessment)},
+    )
+    return roadmap
+
+
+def _factors(assessment):
+    return list(
+        assessment.model_version.factors.select_related("track").order_by("track__order", "order")
+    )
+
+
+def factor_inputs(*, roadmap, results=None):
+    """The planner's FactorInput per factor, in the model's order, with the KeyFactor."""
+    assessment = roadmap.assessment
+    results = results or assessment_results(assessment)
+    chosen = dict(roadmap.targets.values_list("factor_id", "chosen"))
+    rows = []
+    for factor in _factors(assessment):
+        score = results.factors.get(factor.code)
+        rows.append(
+            (
+                factor,
+                planner.FactorInput(
+                    code=factor.code,
+                    track=factor.track.code,
+                    current=score.current if score else None,
+                    desired=score.desired if score else None,
+                    chosen_target=chosen.get(factor.pk),
+                ),
+            )
+        )
+    return rows
+
+
+def strategy_targets(*, roadmap):
+    """Per factor: the KeyFactor, its scores, current stage, default and chosen target,
+    and the target stages the consultant may choose (spec/roadmap.md "Targets")."""
+    rows = []
+    for factor, inputs in factor_inputs(roadmap=roadmap):
+        default = planner.factor_target(
+            planner.FactorInput(inputs.code, inputs.track, inputs.current, inputs.desired),
+            roadmap.horizon,
+        )
+        rows.append(
+            {
+                "factor": factor,
+                "current": inputs.current,
+                "desired": inputs.desired,
+                "current_stage": default.current,
+                "default": default.target,
+                "chosen": inputs.chosen_target,
+                "choices": list(
+                    range(
+                        default.current,
+                        min(planner.MAX_LEVEL, default.current + roadmap.horizon) + 1,
+                    )
+                ),
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def strategy_save(
+    *, roadmap, vision, principles, frameworks, horizon, start_year, capacity, targets
+):
+    """Store the strategy session. `targets`: {KeyFactor: chosen target stage}."""
+    roadmap.vision = vision
+    roadmap.principles = list(principles)
+    roadmap.frameworks = frameworks
+    roadmap.horizon = horizon
+    roadmap.start_year = start_year
+    roadmap.capacity = capacity
+    roadmap.save()
+    for factor, chosen in targets.items():
+        FactorTarget.objects.update_or_create(
+            roadmap=roadmap, factor=factor, defaults={"chosen": chosen}
+        )
+
+
+def _touched(activity):
+    return (
+        activity.moved
+        or activity.owner
+        or activity.status != PlannedActivity.Status.PLANNED
+        or activity.data_project_id is not None
+    )
+
+
+def _beyond_horizon(activity, horizon):
+    if activity.year is not None and activity.year > horizon:
+        activity.year = activity.quarter = None
+        activity.after_horizon = True
+        return True
+    return False
+
+
+@transaction.atomic
+def roadmap_generate(*, roadmap, reset=False):
+    """Plan the roadmap of a closed assessment and store it, keeping manual edits
+    unless `reset`. Returns the planner's Plan."""
+    assessment = roadmap.assessment
+    if not assessment.is_closed:
+        raise RoadmapError("the assessment is not closed")
+    _lock(roadmap)
+    rows = factor_inputs(roadmap=roadmap)
+    factors = {factor.code: factor for factor, _inputs in rows}
+    library = {activity.code: activity for activity in version_library(assessment.model_version)}
+    plan = planner.plan_roadmap(
+        factors=[inputs for _factor, inputs in rows],
+        library=library_records(library.values()),
+        horizon=roadmap.horizon,
+        capacity=roadmap.capacity,
+    )
+
+    for target in plan.targets:
+        FactorTarget.objects.update_or_create(
+            roadmap=roadmap,
+            factor=factors[target.factor],
+            defaults={"current_stage": target.current, "target_stage": target.target},
+        )
+    if reset:
+        roadmap.activities.all().delete()
+        roadmap.removed_codes = []
+    existing = {activity.code: activity for activity in roadmap.activities.all()}
+    removed = set(roadmap.removed_codes)
+    new, changed = [], []
+    for item in (*plan.activities, *plan.after_horizon):
+        if item.code in removed:
+            continue
+        source = library[item.code]
+        values = {
+            "title": source.title,
+            "title_en": source.title_en,
+            "description": source.description,
+            "factor": factors[item.factor],
+            "kind": item.kind,
+            "from_level": item.from_level,
+            "effort": item.effort,
+            "reason": item.reason,
+            "prerequisites": list(item.prerequisites),
+        }
+        schedule = {"year": item.year, "quarter": item.quarter, "after_horizon": item.after_horizon}
+        activity = existing.pop(item.code, None)
+        if activity is None:
+            new.append(PlannedActivity(roadmap=roadmap, code=item.code, **values, **schedule))
+            continue
+        if not activity.moved:
+            values.update(schedule)
+        for name, value in values.items():
+            setattr(activity, name, value)
+        _beyond_horizon(activity, roadmap.horizon)
+        changed.append(activity)
+    for activity in existing.values():
+        if activity.custom or _touched(activity):
+            if _beyond_horizon(activity, roadmap.horizon):
+                changed.append(activity)
+        else:
+            activity.delete()
+    PlannedActivity.objects.bulk_create(new)
+    PlannedActivity.objects.bulk_update(
+        changed,
+        [
+            "title",
+            "title_en",
+            "description",
+            "factor",
+            "kind",
+            "from_level",
+            "effort",
+            "reason",
+            "prerequisites",
+            "year",
+            "quarter",
+            "after_horizon",
+        ],
+    )
+    roadmap.generated_at = timezone.now()
+    roadmap.save(update_fields=["removed_codes", "generated_at"])
+    return plan
+
+
+def _lock(roadmap):
+    """Serialise writers of one roadmap (a double click on "generate" or "add") and
+    read the removed codes as the lock holder left them."""
+    locked = Roadmap.objects.select_for_update().only("removed_codes").get(pk=roadmap.pk)
+    roadmap.removed_codes = locked.removed_codes
+
+
+def roadmap_activities(roadmap):
+    """The roadmap's activities in plan order, with factor and track."""
+    return list(
+        roadmap.activities.select_related("factor__track", "data_project").order_by(
+            "after_horizon", "year", "quarter", "factor__order", "from_level", "code"
+        )
+    )
+
+
+def activity_json(activity):
+    return {
+        "code": activity.code,
+        "title": activity.title,
+        "factor": activity.factor.code,
+        "kind": activity.kind,
+        "from_level": activity.from_level,
+        "year": activity.year,
+        "quarter": activity.quarter,
+        "effort": activity.effort,
+        "prerequisites": list(activity.prerequisites),
+        "reason": activity.reason,
+        "status": activity.status,
+        "custom": activity.custom,
+    }
+
+
+def roadmap_json(roadmap):
+    """The "Roadmap JSON" of spec/interfaces.md."""
+    activities = roadmap_activities(roadmap)
+    targets = roadmap.targets.select_related("factor").exclude(current_stage=None)
+    return {
+        "assessment": roadmap.assessment_id,
+        "horizon": roadmap.horizon,
+        "capacity": roadmap.capacity,
+        "start_year": roadmap.start_year,
+        "targets": {
+            target.factor.code: {"current": target.current_stage, "target": target.target_stage}
+            for target in targets
+        },
+        "activities": [activity_json(a) for a in activities if not a.after_horizon],
+        "after_horizon": [activity_json(a) for a in activities if a.after_horizon],
+    }
+
+
+def activity_schedule(*, activity, year, quarter):
+    """Move an activity; year None moves it after the horizon."""
+    if year is None:
+        quarter = None
+    if (activity.year, activity.quarter) != (year, quarter):
+        activity.year, activity.quarter = year, quarter
+        activity.after_horizon = year is None
+        activity.moved = True
+
+
+@transaction.atomic
+def activity_update(*, activity, year, quarter, owner, status, data_project):
+    activity_schedule(activity=activity, year=year, quarter=quarter)
+    activity.owner = owner
+    activity.status = status
+    activity.data_project = data_project if activity.kind == Kind.DATA_PROJECT else None
+    activity.save()
+    return activity
+
+
+def _next_custom_code(roadmap):
+    codes = roadmap.activities.filter(custom=True, code__startswith=CUSTOM_PREFIX).values_list(
+        "code", flat=True
+    )
+    numbers = [
+        int(code[len(CUSTOM_PREFIX) :]) for code in codes if code[len(CUSTOM_PREFIX) :].isdigit()
+    ]
+    return f"{CUSTOM_PREFIX}{max(numbers, default=0) + 1}"
+
+
+@transaction.atomic
+def activity_add(*, roadmap, title, factor, kind, effort, year, quarter, owner, reason):
+    """A custom activity of the consultant's own."""
+    _lock(roadmap)
+    return PlannedActivity.objects.create(
+        roadmap=roadmap,
+        code=_next_custom_code(roadmap),
+        title=title,
+        factor=factor,
+        kind=kind,
+        effort=effort,
+        year=year,
+        quarter=quarter if year is not None else None,
+        after_horizon=year is None,
+        owner=owner,
+        reason=reason,
+        custom=True,
+        moved=True,
+    )
+
+
+@transaction.atomic
+def activity_remove(*, activity):
+    """Remove an activity; a generated one stays out when the roadmap is regenerated."""
+    roadmap = activity.roadmap
+    _lock(roadmap)
+    if not activity.custom and activity.code not in roadmap.removed_codes:
+        roadmap.removed_codes = [*roadmap.removed_codes, activity.code]
+        roadmap.save(update_fields=["removed_codes"])
+    activity.delete()
+
+
+def share_done(activities):
+    """(done, counted, percentage) of the activities; vervallen ones do not count."""
+    counted = [a for a in activities if a.status != PlannedActivity.Status.LAPSED]
+    done = sum(1 for a in counted if a.status == PlannedActivity.Status.DONE)
+    return {
+        "done": done,
+        "total": len(counted),
+        "percent": round(100 * done / len(counted)) if counted else 0,
+    }
+
+
+def roadmap_progress(activities, *, tracks, years):
+    """Share gereed per track and per year of the activities within the horizon, and
+    the number of activities per year (to compare with the capacity)."""
+    within = [a for a in activities if not a.after_horizon]
+    by_year = []
+    for year, calendar in years:
+        in_year = [a for a in within if a.year == year]
+        by_year.append((year, calendar, len(in_year), share_done(in_year)))
+    return {
+        "tracks": [
+            (track, share_done([a for a in within if a.factor.track_id == track.pk]))
+            for track in tracks
+        ],
+        "years": by_year,
+        "all": share_done(within),
+    }

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("metingen/<int:pk>/strategie/", views.strategy, name="strategy"),
+    path("metingen/<int:pk>/routekaart/", views.roadmap_detail, name="roadmap"),
+    path(
+        "metingen/<int:pk>/routekaart/genereren/",
+        views.roadmap_generate,
+        name="roadmap_generate",
+    ),
+    path(
+        "metingen/<int:pk>/routekaart/activiteiten/nieuw/",
+        views.activity_add,
+        name="activity_add",
+    ),
+    path("routekaart/activiteiten/<int:pk>/", views.activity_edit, name="activity_edit"),
+    path(
+        "routekaart/activiteiten/<int:pk>/verwijderen/",
+        views.activity_remove,
+        name="activity_remove",
+    ),
+    path("organisaties/<int:pk>/dataprojecten/", views.data_projects, name="data_projects"),
+    path(
+        "organisaties/<int:pk>/dataprojecten/nieuw/",
+        views.data_project_create,
+        name="data_project_create",
+    ),
+    path("dataprojecten/<int:pk>/bewerken/", views.data_project_edit, name="data_project_edit"),
+    path(
+        "dataprojecten/<int:pk>/verwijderen/",
+        views.data_project_delete,
+        name="data_project_delete",
+    ),
+    path("organisaties/<int:pk>/dataportaal/", views.data_portal, name="data_portal"),
+]

@@ -1,0 +1,232 @@
+"""plan_roadmap and roadmap_generate: the JSON of interfaces.md, the planning rules on the
+shipped library, and keeping manual edits."""
+
+import io
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from roadmap.models import FactorTarget, LibraryActivity, PlannedActivity
+from roadmap.services import (
+    activity_add,
+    activity_remove,
+    activity_update,
+    roadmap_for,
+    roadmap_generate,
+)
+from tests.roadmap_data import SCORES, answer_and_close
+
+pytestmark = pytest.mark.django_db
+
+TOP_KEYS = {
+    "assessment",
+    "horizon",
+    "capacity",
+    "start_year",
+    "targets",
+    "activities",
+    "after_horizon",
+}
+ACTIVITY_KEYS = {
+    "code",
+    "title",
+    "factor",
+    "kind",
+    "from_level",
+    "year",
+    "quarter",
+    "effort",
+    "prerequisites",
+    "reason",
+    "status",
+    "custom",
+}
+REASON = re.compile(
+    r"^(?P<factor>[A-Z]+\d) (?P<low>\d)→(?P<high>\d)$|^voorwaarde voor (?P<of>\S+)$"
+)
+
+
+def plan_json(assessment, *args):
+    out = io.StringIO()
+    call_command("plan_roadmap", str(assessment.pk), *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture
+def closed(people):
+    return answer_and_close(people.assessment)
+
+
+def when(activity):
+    if activity["year"] is None:
+        return (99, 0)
+    return (activity["year"], activity["quarter"])
+
+
+def test_it_prints_the_roadmap_json_of_the_interface(closed):
+    data = plan_json(closed)
+    assert set(data) == TOP_KEYS
+    assert data["assessment"] == closed.pk
+    assert (data["horizon"], data["capacity"], data["start_year"]) == (4, 15, 2027)
+    assert data["targets"]["LC1"] == {"current": 2, "target": 4}
+    assert data["targets"]["ML2"] == {"current": 1, "target": 2}
+    assert list(data["targets"]) == list(SCORES)
+    assert data["activities"]
+    for activity in data["activities"] + data["after_horizon"]:
+        assert set(activity) == ACTIVITY_KEYS
+        assert activity["kind"] in {"dataproject", "randvoorwaarde"}
+        assert activity["status"] == "gepland" and activity["custom"] is False
+    for activity in data["activities"]:
+        assert 1 <= activity["year"] <= 4 and 1 <= activity["quarter"] <= 4
+
+
+def test_the_plan_keeps_the_rules_on_the_shipped_library(closed):
+    data = plan_json(closed)
+    items = {a["code"]: a for a in data["activities"] + data["after_horizon"]}
+    # Every transition of every factor is planned.
+    for activity in LibraryActivity.objects.select_related("factor"):
+        target = data["targets"][activity.factor.code]
+        if target["current"] <= activity.from_level < target["target"]:
+            assert activity.code in items, activity.code
+            assert items[activity.code]["reason"] == (
+                f"{activity.factor.code} {activity.from_level}→{activity.from_level + 1}"
+            )
+    for item in items.values():
+        match = REASON.match(item["reason"])
+        assert match, item["reason"]
+        if match["of"]:
+            assert item["code"] in items[match["of"]]["prerequisites"]
+        for prerequisite in item["prerequisites"]:
+            assert prerequisite in items
+            assert when(items[prerequisite]) <= when(item)
+    for year in range(1, 5):
+        assert len([a for a in data["activities"] if a["year"] == year]) <= 15
+    assert any(a["kind"] == "dataproject" and a["year"] == 1 for a in data["activities"])
+    # Transitions of a factor in order: a lower level never after a higher one.
+    for first in items.values():
+        for second in items.values():
+            if first["factor"] == second["factor"] and first["from_level"] < second["from_level"]:
+                assert when(first) <= when(second)
+
+
+def test_it_plans_the_same_roadmap_every_time(closed):
+    first = plan_json(closed)
+    assert plan_json(closed) == first
+    assert plan_json(closed, "--reset") == first
+
+
+def test_the_consultants_targets_count_within_their_bounds(closed):
+    roadmap = roadmap_for(closed)
+    factors = {f.code: f for f in closed.model_version.factors.all()}
+    FactorTarget.objects.create(roadmap=roadmap, factor=factors["LC1"], chosen=2)
+    FactorTarget.objects.create(roadmap=roadmap, factor=factors["ML2"], chosen=5)
+    data = plan_json(closed)
+    assert data["targets"]["LC1"] == {"current": 2, "target": 2}  # no higher than chosen
+    assert data["targets"]["ML2"] == {"current": 1, "target": 5}
+    assert not [
+        a for a in data["activities"] if a["factor"] == "LC1" and a["reason"].startswith("LC1")
+    ]
+    roadmap.horizon = 2
+    roadmap.save()
+    data = plan_json(closed)
+    assert data["targets"]["ML2"] == {"current": 1, "target": 3}  # one stage per year
+    assert {a["year"] for a in data["activities"]} <= {1, 2}
+
+
+def test_regenerating_keeps_manual_edits(closed):
+    first = plan_json(closed)
+    roadmap = roadmap_for(closed)
+    activities = {a.code: a for a in roadmap.activities.all()}
+    year_one = [a for a in first["activities"] if a["year"] == 1]
+    moved, done, removed = (activities[a["code"]] for a in year_one[:3])
+    activity_update(
+        activity=moved, year=4, quarter=2, owner="Team data", status="lopend", data_project=None
+    )
+    activity_update(
+        activity=done,
+        year=done.year,
+        quarter=done.quarter,
+        owner="",
+        status="gereed",
+        data_project=None,
+    )
+    activity_remove(activity=removed)
+    custom = activity_add(
+        roadmap=roadmap,
+        title="Hackathon met de regio",
+        factor=moved.factor,
+        kind="dataproject",
+        effort="S",
+        year=2,
+        quarter=3,
+        owner="",
+        reason="Eigen activiteit",
+    )
+    again = plan_json(closed)
+    items = {a["code"]: a for a in again["activities"] + again["after_horizon"]}
+    assert (items[moved.code]["year"], items[moved.code]["quarter"]) == (4, 2)
+    assert items[moved.code]["status"] == "lopend"
+    assert items[done.code]["status"] == "gereed"
+    assert removed.code not in items
+    assert items[custom.code]["custom"] is True
+    assert items[custom.code]["reason"] == "Eigen activiteit"
+    assert PlannedActivity.objects.get(code=moved.code).owner == "Team data"
+    # Starting over drops every edit.
+    assert plan_json(closed, "--reset") == first
+
+
+def test_a_shorter_horizon_lists_moved_activities_after_it(closed):
+    plan_json(closed)
+    roadmap = roadmap_for(closed)
+    activity = roadmap.activities.filter(year=1).first()
+    activity_update(
+        activity=activity, year=4, quarter=1, owner="", status="gepland", data_project=None
+    )
+    roadmap.horizon = 3
+    roadmap.save()
+    data = plan_json(closed)
+    assert activity.code in [a["code"] for a in data["after_horizon"]]
+    assert all(a["year"] <= 3 for a in data["activities"])
+
+
+def test_activities_no_longer_needed_go_unless_touched(closed):
+    plan_json(closed)
+    roadmap = roadmap_for(closed)
+    lc1 = list(roadmap.activities.filter(reason__startswith="LC1 ").order_by("code"))
+    assert len(lc1) >= 2
+    touched, untouched = lc1[0], lc1[1]
+    activity_update(
+        activity=touched,
+        year=touched.year,
+        quarter=touched.quarter,
+        owner="Directie",
+        status="gepland",
+        data_project=None,
+    )
+    lc1_factor = closed.model_version.factors.get(code="LC1")
+    FactorTarget.objects.filter(roadmap=roadmap, factor=lc1_factor).update(chosen=2)
+    roadmap_generate(roadmap=roadmap)
+    codes = set(roadmap.activities.values_list("code", flat=True))
+    assert touched.code in codes
+    assert untouched.code not in codes
+
+
+def test_it_refuses_an_open_or_unknown_assessment(people):
+    with pytest.raises(CommandError, match="not closed"):
+        plan_json(people.assessment)
+    with pytest.raises(CommandError, match="not found"):
+        call_command("plan_roadmap", "999999", stdout=io.StringIO())
+
+
+def test_without_enough_respondents_it_plans_from_stage_zero_to_the_chosen_target(people):
+    assessment = answer_and_close(people.assessment, respondents=2)
+    data = plan_json(assessment)
+    # Scores stay hidden below the minimum group size: every factor is at stage 0 with
+    # target 0, and year 1 still gets a data project.
+    assert all(t == {"current": 0, "target": 0} for t in data["targets"].values())
+    assert [a["kind"] for a in data["activities"] if not a["reason"].startswith("voorwaarde")] == [
+        "dataproject"
+    ]
