@@ -154,7 +154,12 @@ def _compute(assessment, department):
 
 
 def _snapshot_data(result, departments):
-    return {"scoring": result.to_dict(), "departments": [asdict(d) for d in departments]}
+    return {
+        "scoring": result.to_dict(),
+        "departments": [asdict(d) for d in departments],
+        # The order to read the dicts back in (see _in_order).
+        "order": {"tracks": list(result.tracks), "factors": list(result.factors)},
+    }
 
 
 def _in_order(mapping, order):
@@ -165,10 +170,10 @@ def _in_order(mapping, order):
     return dict(sorted(mapping.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
 
 
-def _from_snapshot(data, shape):
+def _from_snapshot(data):
     result = scoring.ScoringResult.from_dict(data["scoring"])
-    codes = shape.factor_codes
-    result.tracks = _in_order(result.tracks, shape.tracks)
+    codes = data["order"]["factors"]
+    result.tracks = _in_order(result.tracks, data["order"]["tracks"])
     result.factors = _in_order(result.factors, codes)
     for group in result.layers:
         group.factors = _in_order(group.factors, codes)
@@ -178,11 +183,12 @@ def _from_snapshot(data, shape):
     return result, departments
 
 
-def _scores_in_order(scores, shape):
+def _scores_in_order(scores, result):
+    """current_scores() read back from JSON, in the track and factor order of `result`."""
     return {
         **scores,
-        "tracks": _in_order(scores["tracks"], shape.tracks),
-        "factors": _in_order(scores["factors"], shape.factor_codes),
+        "tracks": _in_order(scores["tracks"], list(result.tracks)),
+        "factors": _in_order(scores["factors"], list(result.factors)),
     }
 
 
@@ -192,7 +198,7 @@ def _scoring_result(assessment, department):
     if assessment.is_closed:
         snapshot = ResultSnapshot.objects.filter(assessment=assessment, department=key).first()
         if snapshot is not None:
-            return _from_snapshot(snapshot.data, model_shape(assessment))
+            return _from_snapshot(snapshot.data)
     result, departments = _compute(assessment, department)
     if assessment.is_closed:
         ResultSnapshot.objects.update_or_create(
@@ -206,12 +212,12 @@ def _scoring_result(assessment, department):
     return result, departments
 
 
-def _closed_scores(assessments, shape):
+def _closed_scores(assessments, own):
     """current_scores() of closed assessments, from their snapshots (computed if missing),
-    with tracks and factors in the order of `shape`."""
+    with tracks and factors in the order of `own` (the result they are compared to)."""
     assessments = list(assessments)
     kept = {
-        pk: _scores_in_order(scores, shape)
+        pk: _scores_in_order(scores, own)
         for pk, scores in ResultSnapshot.objects.filter(
             assessment__in=[a.pk for a in assessments], department=""
         ).values_list("assessment_id", "scores")
@@ -261,7 +267,7 @@ def _benchmark(assessment, result):
     peers = _peer_assessments(assessment)
     if len(peers) < scoring.MIN_BENCHMARK_PEERS:  # not worth reading their results
         return None
-    kept = _closed_scores(peers, model_shape(assessment))
+    kept = _closed_scores(peers, result)
     return scoring.benchmark(scoring.current_scores(result), [kept[a.pk] for a in peers])
 
 
@@ -283,7 +289,7 @@ def _trend(assessment, result):
     same = [a for a in closed if codes.get(a.model_version_id) == own]
     if not same:
         return []
-    kept = _closed_scores(same, model_shape(assessment))
+    kept = _closed_scores(same, result)
     measurements = [(a.pk, a.name, _date(a), kept[a.pk]) for a in same]
     measurements.append(
         (assessment.pk, assessment.name, _date(assessment), scoring.current_scores(result))
