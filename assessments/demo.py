@@ -49,9 +49,9 @@ CONSULTANT_GROUP = "Consultants"
 # Voorbeeldstad, so it shows a trend. name, closes on, seed, shift of every answer,
 # shift of some factors (each peer is strong and weak in its own places).
 DEMO_PEERS = [
-    ("Gemeente Rivierdam", date(2025, 11, 28), 3101, 0.3, {"IT1": 0.6, "IT3": 0.8, "PEB2": -0.5}),
-    ("Gemeente Heuvelrijk", date(2025, 6, 20), 3102, -0.2, {"LC1": 0.7, "LC3": 0.6, "IT2": -0.4}),
-    ("Gemeente Zeeweide", date(2026, 1, 30), 3103, 0.4, {"PEB1": -0.9, "ML1": 0.5, "OG1": 0.4}),
+    ("Gemeente Rivierdam", date(2025, 11, 28), 3101, 0.1, {"IT1": 0.6, "IT3": 0.8, "PEB2": -0.5}),
+    ("Gemeente Heuvelrijk", date(2025, 6, 20), 3102, -0.4, {"LC1": 0.7, "LC3": 0.6, "IT2": -0.4}),
+    ("Gemeente Zeeweide", date(2026, 1, 30), 3103, 0.2, {"PEB1": -0.9, "ML1": 0.5, "OG1": 0.4}),
 ]
 DEMO_PEER_LAYER_COUNTS = {
     "bestuur": 5,

@@ -212,6 +212,50 @@ def _trend_rows(trend, names, track_names):
     return {"points": trend, "rows": rows}
 
 
+def _summary(results, names, track_names):
+    """A few plain sentences a director reads first (the details follow on the page)."""
+    lines = []
+    highlights = results.highlights
+    if highlights.strengths and highlights.attention:
+        best, worst = highlights.strengths[0], highlights.attention[0]
+        lines.append(
+            _("Sterkste punt: %(name)s (%(score)s).")
+            % {"name": names.get(best, best), "score": display(results.factors[best].current)}
+        )
+        lines.append(
+            _("Meeste aandacht nodig: %(name)s (%(score)s).")
+            % {"name": names.get(worst, worst), "score": display(results.factors[worst].current)}
+        )
+    if results.benchmark:
+        rows = [
+            row
+            for row in results.benchmark.tracks
+            if row.score is not None and row.mean is not None
+        ]
+        higher = sum(1 for row in rows if rounded(row.score) > rounded(row.mean))
+        lines.append(
+            _(
+                "Vergeleken met %(peers)s vergelijkbare organisaties scoort u op %(higher)s van "
+                "de %(tracks)s ontwikkelsporen hoger dan gemiddeld."
+            )
+            % {"peers": results.benchmark.peers, "higher": higher, "tracks": len(rows)}
+        )
+    if len(results.trend) >= 2:
+        previous, now = results.trend[-2], results.trend[-1]
+        if now.overall.change is not None:
+            change = now.overall.change
+            lines.append(
+                _("Sinds %(previous)s: van %(before)s naar %(after)s (%(change)s).")
+                % {
+                    "previous": previous.name,
+                    "before": display(previous.overall.current),
+                    "after": display(now.overall.current),
+                    "change": ("+" if rounded(change) > 0 else "") + display(change),
+                }
+            )
+    return lines
+
+
 @login_required
 def results_page(request, pk):
     assessment, consultant, results = _results_for_user(request, pk)
@@ -238,6 +282,7 @@ def results_page(request, pk):
     if results.scores_shown:
         comments = visible_comments(results)
         context.update(_dashboard(results, names, track_names))
+        context["summary"] = _summary(results, names, track_names)
         for row in context["factor_rows"]:
             row["comments"] = comments.get(row["code"], [])
         context["has_comments"] = bool(comments)
