@@ -166,6 +166,7 @@ def test_the_hidden_case_hides_what_it_should(hidden_case):
 def test_no_hidden_score_or_comment_on_the_page(client, hidden_case, people):
     content = page(client, people.consultant, hidden_case).content.decode()
     assert "4,7" not in content
+    assert "4.7" not in content  # the charts' data (rounded)
     assert "4.6" not in content
     for secret in SECRET_COMMENTS:
         assert secret not in content
