@@ -312,3 +312,27 @@ def test_export_results_refuses_bad_input(hidden_case):
         export(hidden_case.pk, "--format", "xlsx")
     with pytest.raises(CommandError):
         export(hidden_case.pk, "--format", "pdf")
+
+
+# --- Demo ------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_a_benchmark_and_a_trend(model_version):
+    from assessments.demo import load_demo
+    from roadmap.models import Roadmap
+
+    demo = load_demo()["assessment"]
+    load_demo()
+    latest = (
+        Assessment.objects.filter(organisation=demo.organisation, status="closed")
+        .order_by("-closed_at")
+        .first()
+    )
+    assert latest == demo
+    assert Roadmap.objects.get().assessment == demo
+    results = assessment_results(demo)
+    assert results.respondents == 140
+    assert results.benchmark.peers == 3
+    assert [point.name for point in results.trend] == ["Eerste meting 2024", "Nulmeting 2026"]
+    assert results.trend[-1].overall.change > 0
+    assert any(group.shown for group in results.departments)

@@ -99,22 +99,25 @@
     var greys = ["#adb5bd", "#6c757d", "#495057", "#343a40"];
     var count = data.trend.names.length;
     var categories = data.trend.series.map(function (s) { return s.name; });
+    var categories = data.trend.series.map(function (s) { return s.name; }).reverse();
+    // Horizontal bars, like the tracks chart: long track names stay readable on a phone.
     var traces = data.trend.names.map(function (name, index) {
       var newest = index === count - 1;
       var colour = newest ? CURRENT : greys[index % greys.length];
-      var values = data.trend.series.map(function (s) { return s.values[index]; });
+      var values = data.trend.series.map(function (s) { return s.values[index]; }).reverse();
       return {
-        type: "bar", name: name, x: categories, y: values,
+        type: "bar", orientation: "h", name: name, y: categories, x: values,
         text: values.map(function (v) { return v === null ? "–" : v.toFixed(1).replace(".", ","); }),
         textposition: "outside", cliponaxis: false, hoverinfo: "skip",
         marker: { color: colour, line: { color: newest ? CURRENT : "#343a40", width: 1 },
                   pattern: newest ? { shape: "" } : { shape: patterns[index % patterns.length], fgcolor: "#212529", solidity: 0.25 } }
       };
     });
+    el.style.height = Math.max(320, categories.length * (18 * count + 16) + 110) + "px";
     Plotly.newPlot(el, traces, layout({
-      barmode: "group", yaxis: { range: [0, 5.4], dtick: 1, title: { text: labels.score } },
-      xaxis: { type: "category", automargin: true, tickangle: narrow ? -40 : 0 },
-      margin: { l: 50, r: 10, t: 20, b: 30 }, legend: { orientation: "h", x: 0, y: -0.25 }
+      barmode: "group", xaxis: { range: [0, 5.6], dtick: 1, title: { text: labels.score } },
+      yaxis: { type: "category", automargin: true }, margin: { l: 10, r: 10, t: 10, b: 40 },
+      legend: { orientation: "h", x: 0, y: -0.18, traceorder: "reversed" }
     }), config);
   }
 
