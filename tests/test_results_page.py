@@ -98,7 +98,10 @@ def test_it_shows_a_consultant_the_results_of_an_open_assessment(client, hidden_
 
 
 def test_a_viewer_cannot_see_an_open_assessment(client, hidden_case, people):
-    assert page(client, people.viewer, hidden_case).status_code == 403
+    response = page(client, people.viewer, hidden_case)
+    assert response.status_code == 403
+    assert "zodra de meting is gesloten" in response.content.decode()
+    assert "2,7" not in response.content.decode()
     assert download(client, people.viewer, hidden_case, "json").status_code == 403
 
 

@@ -21,13 +21,21 @@ from ..stages import stage_name
 DEPARTMENT_PARAMETER = "afdeling"
 
 
+class NotYetClosed(PermissionDenied):
+    """A viewer asks for the results of an assessment that is not closed yet."""
+
+    def __init__(self, assessment):
+        super().__init__()
+        self.assessment = assessment
+
+
 def _results_for_user(request, pk):
     """The assessment and its results (or one department's), if the user may see them."""
     assessment = get_assessment_for_user(request.user, pk)
     consultant = can_edit(request.user, assessment.organisation)
     if not consultant and not assessment.is_closed:
         # A viewer sees results only once the assessment is closed.
-        raise PermissionDenied
+        raise NotYetClosed(assessment)
     department = request.GET.get(DEPARTMENT_PARAMETER, "").strip() or None
     return assessment, consultant, assessment_results(assessment, department=department)
 
@@ -258,7 +266,11 @@ def _summary(results, names, track_names):
 
 @login_required
 def results_page(request, pk):
-    assessment, consultant, results = _results_for_user(request, pk)
+    try:
+        assessment, consultant, results = _results_for_user(request, pk)
+    except NotYetClosed as refused:
+        context = {"assessment": refused.assessment}
+        return render(request, "assessments/results_not_yet.html", context, status=403)
     names = labels(assessment)
     track_names = {
         track.code: track.label
