@@ -222,6 +222,13 @@ def test_the_department_filter_shows_only_shown_departments(client, hidden_case,
     assert result["assessment"]["department"] == "Klein"
 
 
+def test_an_unknown_department_gives_404(client, hidden_case, people):
+    for name in ["Onbekend", "x" * 500]:
+        query = f"?afdeling={name}"
+        assert page(client, people.consultant, hidden_case, query).status_code == 404
+        assert download(client, people.consultant, hidden_case, "csv", query).status_code == 404
+
+
 # --- Queries ---------------------------------------------------------------------------
 
 
@@ -315,6 +322,9 @@ def test_export_results_refuses_bad_input(hidden_case):
         export(hidden_case.pk, "--format", "xlsx")
     with pytest.raises(CommandError):
         export(hidden_case.pk, "--format", "pdf")
+    with pytest.raises(CommandError, match="department"):
+        export(hidden_case.pk, "--department", "Onbekend")
+    assert json.loads(export(hidden_case.pk, "--department", "Zorg"))["overall"]["current"] == 1.5
 
 
 # --- Demo ------------------------------------------------------------------------------

@@ -36,8 +36,15 @@ def _results_for_user(request, pk):
     if not consultant and not assessment.is_closed:
         # A viewer sees results only once the assessment is closed.
         raise NotYetClosed(assessment)
-    department = request.GET.get(DEPARTMENT_PARAMETER, "").strip() or None
-    return assessment, consultant, assessment_results(assessment, department=department)
+    results = assessment_results(assessment)
+    department = request.GET.get(DEPARTMENT_PARAMETER, "").strip()
+    if department:
+        # Only a department that respondents named; anything else is not a page (and
+        # would otherwise keep a result row for every made-up name).
+        if department not in {group.code for group in results.departments}:
+            raise Http404
+        results = assessment_results(assessment, department=department)
+    return assessment, consultant, results
 
 
 def _chart_value(value):

@@ -27,7 +27,11 @@ class Command(BaseCommand):
         )
         if assessment is None:
             raise CommandError(f"assessment {assessment_id} not found")
-        results = assessment_results(assessment, department=department)
+        results = assessment_results(assessment)
+        if department:
+            if department not in {group.code for group in results.departments}:
+                raise CommandError(f"no respondent named the department {department!r}")
+            results = assessment_results(assessment, department=department)
         _name, _mimetype, content = results_file(results, format)
         if output:
             Path(output).write_bytes(content)
