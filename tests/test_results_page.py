@@ -136,6 +136,7 @@ def test_below_k_respondents_it_shows_no_scores(client, people):
     response = page(client, people.consultant, people.assessment)
     assert response.status_code == 200
     assert "te weinig respondenten" in response.content.decode()
+    assert "Ingevuld per laag" in response.content.decode()
     assert 'id="results-data"' not in response.content.decode()
 
 
