@@ -350,3 +350,11 @@ def test_the_demo_shows_a_benchmark_and_a_trend(model_version):
     assert [point.name for point in results.trend] == ["Eerste meting 2024", "Nulmeting 2026"]
     assert results.trend[-1].overall.change > 0
     assert any(group.shown for group in results.departments)
+
+
+def test_the_page_scripts_exist():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("vendor/plotly/plotly.min.js")
+    assert finders.find("js/results.js")
+    assert finders.find("css/results.css")
