@@ -15,6 +15,7 @@ loads the answers and turns these results into pages and exports. Every function
 the rule of scoring.md it implements, so it reads line by line against the spec.
 """
 
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
@@ -505,19 +506,20 @@ def percentile_rank(score, peer_scores):
     """The share of peers with a lower score plus half the share with an equal score, × 100."""
     if score is None or not peer_scores:
         return None
-    lower = sum(1 for peer in peer_scores if peer < score - EPSILON)
-    equal = sum(1 for peer in peer_scores if abs(peer - score) <= EPSILON)
-    return (lower + equal / 2) / len(peer_scores) * 100
+    ordered = sorted(peer_scores)
+    lower = bisect_left(ordered, score - EPSILON)
+    equal = bisect_right(ordered, score + EPSILON) - lower
+    return (lower + equal / 2) / len(ordered) * 100
 
 
 def _benchmark_row(code, score, peer_scores):
-    defined = [value for value in peer_scores if value is not None]
+    defined = sorted(value for value in peer_scores if value is not None)
     return BenchmarkRow(
         code=code,
         score=score,
         mean=sum(defined) / len(defined) if defined else None,
-        min=min(defined) if defined else None,
-        max=max(defined) if defined else None,
+        min=defined[0] if defined else None,
+        max=defined[-1] if defined else None,
         percentile=percentile_rank(score, defined),
         peers=len(defined),
     )
