@@ -4,7 +4,7 @@ Used by `load_demo`; every step is idempotent so a second run adds nothing.
 """
 
 import random
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -17,6 +17,7 @@ from .models import (
     Answer,
     Assessment,
     Department,
+    FactorComment,
     Membership,
     ModelVersion,
     Organisation,
@@ -42,6 +43,47 @@ DEMO_USERS = [
     ("directie", "demo-directie", False, Membership.Role.VIEWER),
 ]
 CONSULTANT_GROUP = "Consultants"
+
+# Three other municipalities with a closed assessment, so the demo shows a benchmark
+# (it needs at least 3 peers of the same type), and an earlier measurement of
+# Voorbeeldstad, so it shows a trend. name, closes on, seed, shift of every answer,
+# shift of some factors (each peer is strong and weak in its own places).
+DEMO_PEERS = [
+    ("Gemeente Rivierdam", date(2025, 11, 28), 3101, 0.1, {"IT1": 0.6, "IT3": 0.8, "PEB2": -0.5}),
+    ("Gemeente Heuvelrijk", date(2025, 6, 20), 3102, -0.4, {"LC1": 0.7, "LC3": 0.6, "IT2": -0.4}),
+    ("Gemeente Zeeweide", date(2026, 1, 30), 3103, 0.2, {"PEB1": -0.9, "ML1": 0.5, "OG1": 0.4}),
+]
+DEMO_PEER_LAYER_COUNTS = {
+    "bestuur": 5,
+    "directie": 6,
+    "management": 9,
+    "beleid": 10,
+    "specialist": 8,
+    "uitvoering": 10,
+}
+DEMO_EARLIER = ("Eerste meting 2024", date(2024, 3, 15), 2024, -0.5, {})
+# Comments of the demo's respondents (the first respondents of the shown layers).
+DEMO_COMMENTS = {
+    "LC1": [
+        "Er is een visie op papier, maar op de werkvloer merken we er nog weinig van.",
+        "De nieuwe directie praat er veel over; dat helpt.",
+    ],
+    "OG1": ["Niemand weet precies wie eigenaar is van de gegevens in het zaaksysteem."],
+    "ML2": [
+        "We hebben één data-analist voor de hele gemeente.",
+        "Graag een training voor teamleiders.",
+    ],
+    "IT1": ["Adressen staan in drie systemen en verschillen vaak."],
+    "PEB2": ["Bij het algoritme voor handhaving is nooit uitgelegd hoe het werkt."],
+}
+DEMO_EARLIER_LAYER_COUNTS = {
+    "bestuur": 3,
+    "directie": 7,
+    "management": 18,
+    "beleid": 30,
+    "specialist": 24,
+    "uitvoering": 28,
+}
 
 # A plausible municipality: further on information and security than on culture and
 # ethics; the desired level lies 1–2 stages higher.
@@ -95,7 +137,9 @@ def _clip(value):
     return max(0, min(5, int(round(value))))
 
 
-def generate_answers(assessment, layer_counts, *, seed, shift=0.0, departments=()):
+def generate_answers(
+    assessment, layer_counts, *, seed, shift=0.0, factor_shift=None, departments=()
+):
     """Submitted responses with answers drawn around FACTOR_BASE, the same for one seed."""
     rng = random.Random(seed)
     layers = {layer.code: layer for layer in assessment.layers.all()}
@@ -121,7 +165,8 @@ def generate_answers(assessment, layer_counts, *, seed, shift=0.0, departments=(
             for question in questions:
                 if not question.is_asked_of(layer_code):
                     continue
-                base = FACTOR_BASE.get(question.factor.code, 2.0) + shift
+                code = question.factor.code
+                base = FACTOR_BASE.get(code, 2.0) + shift + (factor_shift or {}).get(code, 0)
                 current = base + LAYER_OFFSET.get(layer_code, 0) + personal + rng.gauss(0, 0.6)
                 desired = current + 1.2 + rng.random() * 1.3
                 dont_know = rng.random() < 0.06
@@ -135,6 +180,56 @@ def generate_answers(assessment, layer_counts, *, seed, shift=0.0, departments=(
                 )
             Answer.objects.bulk_create(answers)
     return number
+
+
+def closed_assessment(
+    organisation, version, name, closes_on, layer_counts, *, seed, shift, factor_shift
+):
+    """A closed assessment with generated answers, created once (matched by name)."""
+    closed_at = timezone.make_aware(datetime.combine(closes_on, datetime.min.time()))
+    assessment, created = Assessment.objects.get_or_create(
+        organisation=organisation,
+        name=name,
+        defaults={
+            "model_version": version,
+            "kind": Assessment.Kind.NULMETING,
+            "status": Assessment.Status.CLOSED,
+            "opens_on": closes_on - timedelta(days=35),
+            "closes_on": closes_on,
+            "closed_at": closed_at.replace(hour=17),
+            "created_at": closed_at - timedelta(days=60),
+        },
+    )
+    if created:
+        assessment.add_default_layers()
+        departments = [d.name for d in organisation.departments.all()]
+        generate_answers(
+            assessment,
+            layer_counts,
+            seed=seed,
+            shift=shift,
+            factor_shift=factor_shift,
+            departments=departments,
+        )
+    return assessment
+
+
+def add_demo_comments(assessment):
+    """A few comments on the demo assessment, from respondents of the larger layers."""
+    if FactorComment.objects.filter(response__assessment=assessment).exists():
+        return
+    responses = list(
+        assessment.responses.filter(layer__code__in=["management", "beleid", "uitvoering"])
+        .order_by("respondent")
+        .values_list("pk", flat=True)
+    )
+    factors = dict(assessment.model_version.factors.values_list("code", "pk"))
+    comments = [
+        FactorComment(response_id=responses[index * 7 + number], factor_id=factors[code], text=text)
+        for index, (code, texts) in enumerate(DEMO_COMMENTS.items())
+        for number, text in enumerate(texts)
+    ]
+    FactorComment.objects.bulk_create(comments)
 
 
 @transaction.atomic
@@ -171,4 +266,31 @@ def load_demo():
         assessment.add_default_layers()
         generate_answers(assessment, DEMO_LAYER_COUNTS, seed=2026, departments=DEMO_DEPARTMENTS)
     load_demo_roadmap(assessment)
+    add_demo_comments(assessment)
+    name, closes_on, seed, shift, factor_shift = DEMO_EARLIER
+    closed_assessment(
+        organisation,
+        version,
+        name,
+        closes_on,
+        DEMO_EARLIER_LAYER_COUNTS,
+        seed=seed,
+        shift=shift,
+        factor_shift=factor_shift,
+    )
+    for name, closes_on, seed, shift, factor_shift in DEMO_PEERS:
+        peer, _ = Organisation.objects.get_or_create(
+            name=name,
+            defaults={"type": Organisation.Type.GEMEENTE, "size_class": Organisation.SizeClass.M},
+        )
+        closed_assessment(
+            peer,
+            version,
+            f"Nulmeting {closes_on.year}",
+            closes_on,
+            DEMO_PEER_LAYER_COUNTS,
+            seed=seed,
+            shift=shift,
+            factor_shift=factor_shift,
+        )
     return {"organisation": organisation, "assessment": assessment, "logins": users}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consultant
+from .views import consultant, results
 
 urlpatterns = [
     path("", consultant.home, name="home"),
@@ -14,4 +14,10 @@ urlpatterns = [
     ),
     path("metingen/<int:pk>/", consultant.assessment_detail, name="assessment"),
     path("metingen/<int:pk>/bewerken/", consultant.assessment_edit, name="assessment_edit"),
+    path("metingen/<int:pk>/resultaten/", results.results_page, name="results"),
+    path(
+        "metingen/<int:pk>/resultaten/download.<str:file_format>",
+        results.results_download,
+        name="results_download",
+    ),
 ]

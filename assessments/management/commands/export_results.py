@@ -1,0 +1,41 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.models import Assessment
+from assessments.results import assessment_results
+from assessments.results_export import FORMATS, results_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Write an assessment's results as JSON (spec/interfaces.md), CSV or XLSX; "
+        "to stdout when no --output is given. Hidden groups carry only their counts."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("assessment_id", type=int)
+        parser.add_argument("--format", choices=FORMATS, default="json")
+        parser.add_argument("--output", help="file to write (default: stdout)")
+        parser.add_argument("--department", help="only this department's results")
+
+    def handle(self, *args, assessment_id, format, output=None, department=None, **options):
+        assessment = (
+            Assessment.objects.select_related("organisation", "model_version")
+            .filter(pk=assessment_id)
+            .first()
+        )
+        if assessment is None:
+            raise CommandError(f"assessment {assessment_id} not found")
+        results = assessment_results(assessment, department=department)
+        _name, _mimetype, content = results_file(results, format)
+        if output:
+            Path(output).write_bytes(content)
+        elif format == "xlsx":
+            binary = getattr(self.stdout._out, "buffer", None)
+            if binary is None:
+                raise CommandError("xlsx is binary: give --output FILE")
+            binary.write(content)
+            binary.flush()
+        else:
+            self.stdout.write(content.decode(), ending="" if content.endswith(b"\n") else "\n")

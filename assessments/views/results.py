@@ -1,0 +1,304 @@
+"""The results dashboard of an assessment and its downloads (JSON, CSV, XLSX).
+
+Consultants see the results also while the assessment is open; viewers only once it is
+closed. Everything shown comes from `assessment_results()`, which already leaves out
+the groups that privacy hides; this view only arranges it for the page and the charts.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from ..access import can_edit, get_assessment_for_user
+from ..models import Track
+from ..results import assessment_results, display, labels, risk_reason, rounded, visible_comments
+from ..results_export import FORMATS, results_file
+from ..scoring import SAFEGUARDS_TRACK
+from ..stages import stage_name
+
+DEPARTMENT_PARAMETER = "afdeling"
+
+
+def _results_for_user(request, pk):
+    """The assessment and its results (or one department's), if the user may see them."""
+    assessment = get_assessment_for_user(request.user, pk)
+    consultant = can_edit(request.user, assessment.organisation)
+    if not consultant and not assessment.is_closed:
+        # A viewer sees results only once the assessment is closed.
+        raise PermissionDenied
+    department = request.GET.get(DEPARTMENT_PARAMETER, "").strip() or None
+    return assessment, consultant, assessment_results(assessment, department=department)
+
+
+def _chart_value(value):
+    """A score as a chart shows it: the displayed value (one decimal, half up)."""
+    return None if value is None else float(rounded(value))
+
+
+def _stage(score):
+    return "" if score.stage is None else stage_name(score.stage)
+
+
+def _dashboard(results, names, track_names):
+    """Rows for the tables and data for the charts of the results page."""
+    factors = [
+        {
+            "code": code,
+            "name": names.get(code, code),
+            "track": track_names.get(factor.track, factor.track),
+            "current": display(factor.current),
+            "stage": _stage(factor),
+            "desired": display(factor.desired),
+            "gap": display(factor.gap),
+            "spread": display(factor.spread),
+            "layer_gap": display(factor.layer_gap),
+            "respondents": factor.respondents,
+        }
+        for code, factor in results.factors.items()
+    ]
+    tracks = [
+        {
+            "code": code,
+            "name": track_names.get(code, code),
+            "current": display(track.current),
+            "stage": _stage(track),
+            "desired": display(track.desired),
+            "gap": display(track.gap),
+        }
+        for code, track in results.tracks.items()
+    ]
+    shown = [layer for layer in results.layers if layer.shown]
+    heatmap = [
+        {
+            "name": names.get(code, code),
+            "values": [display(layer.factors[code].current) for layer in shown],
+        }
+        for code in results.factors
+    ]
+    highlights = results.highlights
+
+    def named(codes, attribute):
+        return [
+            {
+                "name": names.get(code, code),
+                "value": display(getattr(results.factors[code], attribute)),
+            }
+            for code in codes
+        ]
+
+    risks = [
+        {
+            "subject": names.get(risk.factor, risk.factor)
+            if risk.factor
+            else track_names.get(risk.track or SAFEGUARDS_TRACK, risk.track),
+            "reason": risk_reason(risk, names),
+        }
+        for risk in highlights.risks
+    ]
+    chart = {
+        "factors": [names.get(code, code) for code in results.factors],
+        "codes": list(results.factors),
+        "current": [_chart_value(f.current) for f in results.factors.values()],
+        "desired": [_chart_value(f.desired) for f in results.factors.values()],
+        "tracks": [track_names.get(code, code) for code in results.tracks],
+        "track_current": [_chart_value(t.current) for t in results.tracks.values()],
+        "track_desired": [_chart_value(t.desired) for t in results.tracks.values()],
+        "layers": [names.get(layer.code, layer.code) for layer in shown],
+        "heatmap": [
+            [_chart_value(layer.factors[code].current) for layer in shown]
+            for code in results.factors
+        ],
+        "trend": _trend_chart(results.trend, track_names),
+        "labels": {
+            "current": _("Huidige situatie"),
+            "desired": _("Gewenste situatie"),
+            "score": _("Score (0–5)"),
+            "overall": _("Totaal"),
+        },
+    }
+    return {
+        "factor_rows": factors,
+        "track_rows": tracks,
+        "shown_layers": _named_groups(shown, names),
+        "hidden_layers": _named_groups([g for g in results.layers if not g.shown], names),
+        "heatmap_rows": heatmap,
+        "strengths": named(highlights.strengths, "current"),
+        "attention": named(highlights.attention, "current"),
+        "ambitions": named(highlights.ambitions, "gap"),
+        "risks": risks,
+        "chart": chart,
+    }
+
+
+def _named_groups(groups, names):
+    return [{"name": names.get(g.code, g.code), "respondents": g.respondents} for g in groups]
+
+
+def _trend_chart(trend, track_names):
+    if not trend:
+        return None
+    return {
+        "names": [point.name for point in trend],
+        "series": [
+            {"name": _("Totaal"), "values": [_chart_value(p.overall.current) for p in trend]}
+        ]
+        + [
+            {
+                "name": track_names.get(code, code),
+                "values": [_chart_value(p.tracks[code].current) for p in trend],
+            }
+            for code in trend[-1].tracks
+        ],
+    }
+
+
+def _benchmark_rows(benchmark, names, track_names):
+    if benchmark is None:
+        return None
+
+    def row(item, label):
+        return {
+            "name": label,
+            "score": display(item.score),
+            "mean": display(item.mean),
+            "min": display(item.min),
+            "max": display(item.max),
+            "percentile": "–" if item.percentile is None else f"{item.percentile:.0f}",
+            "compared": _compared(item.score, item.mean),
+        }
+
+    return {
+        "peers": benchmark.peers,
+        "tracks": [row(item, track_names.get(item.code, item.code)) for item in benchmark.tracks],
+        "factors": [row(item, names.get(item.code, item.code)) for item in benchmark.factors],
+    }
+
+
+def _compared(score, mean):
+    """Above, below or at the peers' mean, as shown (one decimal)."""
+    if score is None or mean is None:
+        return ""
+    difference = rounded(score) - rounded(mean)
+    if difference > 0:
+        return _("▲ hoger")
+    if difference < 0:
+        return _("▼ lager")
+    return _("= gelijk")
+
+
+def _trend_rows(trend, names, track_names):
+    if not trend:
+        return None
+    codes = [("overall", None, _("Totaal"))]
+    codes += [("tracks", code, track_names.get(code, code)) for code in trend[-1].tracks]
+    codes += [("factors", code, names.get(code, code)) for code in trend[-1].factors]
+    rows = []
+    for section, code, label in codes:
+        cells = []
+        for point in trend:
+            value = point.overall if section == "overall" else getattr(point, section)[code]
+            change = value.change
+            cells.append(
+                {
+                    "current": display(value.current),
+                    "change": None
+                    if change is None
+                    else ("+" if change > 0 else "") + display(change),
+                }
+            )
+        rows.append({"name": label, "is_factor": section == "factors", "cells": cells})
+    return {"points": trend, "rows": rows}
+
+
+def _summary(results, names, track_names):
+    """A few plain sentences a director reads first (the details follow on the page)."""
+    lines = []
+    highlights = results.highlights
+    if highlights.strengths and highlights.attention:
+        best, worst = highlights.strengths[0], highlights.attention[0]
+        lines.append(
+            _("Sterkste punt: %(name)s (%(score)s).")
+            % {"name": names.get(best, best), "score": display(results.factors[best].current)}
+        )
+        lines.append(
+            _("Meeste aandacht nodig: %(name)s (%(score)s).")
+            % {"name": names.get(worst, worst), "score": display(results.factors[worst].current)}
+        )
+    if results.benchmark:
+        rows = [
+            row
+            for row in results.benchmark.tracks
+            if row.score is not None and row.mean is not None
+        ]
+        higher = sum(1 for row in rows if rounded(row.score) > rounded(row.mean))
+        lines.append(
+            _(
+                "Vergeleken met %(peers)s vergelijkbare organisaties scoort u op %(higher)s van "
+                "de %(tracks)s ontwikkelsporen hoger dan gemiddeld."
+            )
+            % {"peers": results.benchmark.peers, "higher": higher, "tracks": len(rows)}
+        )
+    if len(results.trend) >= 2:
+        previous, now = results.trend[-2], results.trend[-1]
+        if now.overall.change is not None:
+            change = now.overall.change
+            lines.append(
+                _("Sinds %(previous)s: van %(before)s naar %(after)s (%(change)s).")
+                % {
+                    "previous": previous.name,
+                    "before": display(previous.overall.current),
+                    "after": display(now.overall.current),
+                    "change": ("+" if rounded(change) > 0 else "") + display(change),
+                }
+            )
+    return lines
+
+
+@login_required
+def results_page(request, pk):
+    assessment, consultant, results = _results_for_user(request, pk)
+    names = labels(assessment)
+    track_names = {
+        track.code: track.label
+        for track in Track.objects.filter(version_id=assessment.model_version_id)
+    }
+    context = {
+        "assessment": assessment,
+        "organisation": assessment.organisation,
+        "results": results,
+        "consultant": consultant,
+        "department": results.department,
+        "departments": results.departments,
+        "overall": {
+            "current": display(results.overall.current),
+            "desired": display(results.overall.desired),
+            "gap": display(results.overall.gap),
+            "stage": _stage(results.overall),
+        },
+        "formats": FORMATS,
+    }
+    if results.scores_shown:
+        comments = visible_comments(results)
+        context.update(_dashboard(results, names, track_names))
+        context["summary"] = _summary(results, names, track_names)
+        for row in context["factor_rows"]:
+            row["comments"] = comments.get(row["code"], [])
+        context["has_comments"] = bool(comments)
+        context["benchmark"] = _benchmark_rows(results.benchmark, names, track_names)
+        context["trend"] = _trend_rows(results.trend, names, track_names)
+    else:
+        context["hidden_layers"] = _named_groups(results.layers, names)
+    return render(request, "assessments/results.html", context)
+
+
+@login_required
+def results_download(request, pk, file_format):
+    if file_format not in FORMATS:
+        raise Http404
+    _assessment, _consultant, results = _results_for_user(request, pk)
+    filename, mimetype, content = results_file(results, file_format)
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,580 @@
+"""The rules of spec/scoring.md, each with a hand-computed example, and their properties.
+
+Most examples call the pure core (assessments/scoring.py) with a small table of answers;
+the benchmark and trend examples also go through the database selector, which picks
+the peers and the earlier measurements.
+"""
+
+import math
+from datetime import datetime
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessments import scoring
+from assessments.models import Organisation
+from assessments.results import assessment_results
+from assessments.stages import stage, stage_name
+
+from . import scoring_data as data
+
+SHAPE = scoring.ModelShape(
+    factors=(("LC1", "LC"), ("LC2", "LC"), ("IT3", "IT"), ("PEB1", "PEB")),
+    tracks=("LC", "IT", "PEB"),
+    layers=("bestuur", "directie", "management", "uitvoering"),
+)
+QUESTIONS = {"LC1.1": "LC1", "LC1.2": "LC1", "LC2.1": "LC2", "IT3.1": "IT3", "PEB1.1": "PEB1"}
+
+
+def frame(respondents):
+    """Answers of respondents given as (layer, {question: (current, desired)}[, dept])."""
+    rows = []
+    for number, respondent in enumerate(respondents):
+        layer, answers = respondent[0], respondent[1]
+        department = respondent[2] if len(respondent) > 2 else ""
+        if not answers:
+            rows.append((f"r{number}", layer, department, None, None, math.nan, math.nan))
+        for question, (current, desired) in answers.items():
+            rows.append(
+                (
+                    f"r{number}",
+                    layer,
+                    department,
+                    question,
+                    QUESTIONS[question],
+                    math.nan if current is None else float(current),
+                    math.nan if desired is None else float(desired),
+                )
+            )
+    answers = pd.DataFrame(
+        rows,
+        columns=["respondent", "layer", "department", "question", "factor", "current", "desired"],
+    )
+    answers["factor"] = answers["factor"].astype("category")
+    answers["layer"] = answers["layer"].astype("category")
+    return answers
+
+
+def score(respondents, k=1):
+    return scoring.score_answers(frame(respondents), shape=SHAPE, min_group_size=k)
+
+
+def everything(current, desired=None):
+    desired = current if desired is None else desired
+    return {question: (current, desired) for question in QUESTIONS}
+
+
+def layer(result, code):
+    return next(group for group in result.layers if group.code == code)
+
+
+# --- Rules 1–6 -------------------------------------------------------------------------
+
+
+def test_it_leaves_dont_know_answers_out_of_the_mean():
+    result = score(
+        [
+            # r(LC1): current 2 (the second is "weet ik niet"), desired (4 + 5) / 2.
+            ("directie", {"LC1.1": (2, 4), "LC1.2": (None, 5)}),
+            # r(LC1): current (4 + 3) / 2 = 3.5, desired 3 (the first is empty).
+            ("directie", {"LC1.1": (4, None), "LC1.2": (3, 3)}),
+        ]
+    )
+    lc1 = result.factors["LC1"]
+    assert lc1.current == pytest.approx((2 + 3.5) / 2)
+    assert lc1.desired == pytest.approx((4.5 + 3) / 2)
+    assert lc1.gap == pytest.approx(3.75 - 2.75)
+    assert lc1.respondents == 2
+
+
+def test_a_respondent_who_only_answers_dont_know_has_no_factor_score():
+    result = score(
+        [
+            ("directie", {"LC1.1": (1, 2), "LC1.2": (3, 4)}),
+            ("directie", {"LC1.1": (None, None), "LC1.2": (None, None)}),
+        ]
+    )
+    assert result.factors["LC1"].current == 2.0
+    assert result.factors["LC1"].respondents == 1
+    assert result.respondents == 2
+
+
+def test_a_respondent_who_skipped_a_whole_factor_counts_only_where_they_answered():
+    result = score(
+        [
+            ("directie", {"LC1.1": (3, 3), "LC2.1": (1, 2)}),
+            ("directie", {"LC1.1": (5, 5)}),  # skipped LC2
+        ]
+    )
+    assert result.factors["LC1"].current == 4.0  # (3 + 5) / 2
+    assert result.factors["LC2"].current == 1.0  # only the first respondent
+    assert result.factors["LC2"].respondents == 1
+    assert result.tracks["LC"].current == pytest.approx(2.5)  # (4 + 1) / 2
+
+
+def test_each_layer_weighs_the_same_however_many_respondents_it_has():
+    result = score(
+        [("directie", {"IT3.1": (4, 5)})] + [("management", {"IT3.1": (1, 2)})] * 3,
+    )
+    # Not (4 + 1 + 1 + 1) / 4 = 1.75: the mean of the two layer means.
+    assert result.factors["IT3"].current == pytest.approx(2.5)
+    assert result.factors["IT3"].desired == pytest.approx(3.5)
+
+
+def test_tracks_and_overall_are_means_of_the_defined_parts():
+    result = score(
+        [
+            ("directie", {"LC1.1": (2, 3), "LC1.2": (2, 3), "IT3.1": (4, 4)}),
+            ("management", {"LC1.1": (2, 3), "LC1.2": (2, 3), "IT3.1": (4, 4)}),
+        ]
+    )
+    assert result.factors["LC2"].current is None  # nobody answered it
+    assert result.tracks["LC"].current == 2.0  # LC1 only
+    assert result.tracks["IT"].current == 4.0
+    assert result.tracks["PEB"].current is None
+    assert result.tracks["PEB"].gap is None
+    # Each defined track weighs the same: (2 + 4) / 2.
+    assert result.overall.current == 3.0
+    assert result.overall.desired == pytest.approx(3.5)
+    assert result.overall.gap == pytest.approx(0.5)
+
+
+def test_the_gap_is_only_defined_where_both_scores_are():
+    result = score([("directie", {"IT3.1": (3, None)})])
+    assert result.factors["IT3"].current == 3.0
+    assert result.factors["IT3"].desired is None
+    assert result.factors["IT3"].gap is None
+
+
+# --- Stage and display -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (0.0, 0),
+        (0.99, 0),
+        (1.0, 1),
+        (2.25, 2),
+        (2.9999999999, 3),  # within 1e-9 of 3
+        (2.99, 2),
+        (5.0, 5),
+        (7.0, 5),  # clipped
+        (-0.5, 0),
+    ],
+)
+def test_it_takes_the_stage_of_a_score(value, expected):
+    assert stage(value) == expected
+
+
+def test_the_stages_have_their_names():
+    assert [stage_name(level) for level in range(6)] == [
+        "Afwachtend",
+        "Pionier",
+        "Adept",
+        "Bekwaam",
+        "Professioneel",
+        "Excellent",
+    ]
+
+
+def test_a_score_of_two_and_a_quarter_shows_as_2_3_in_stage_2():
+    from assessments.results import display
+
+    # Mean of 2, 2, 2, 3 (four layers of one respondent each).
+    result = score(
+        [
+            ("bestuur", {"IT3.1": (2, 2)}),
+            ("directie", {"IT3.1": (2, 2)}),
+            ("management", {"IT3.1": (2, 2)}),
+            ("uitvoering", {"IT3.1": (3, 3)}),
+        ]
+    )
+    assert result.factors["IT3"].current == 2.25
+    assert display(result.factors["IT3"].current) == "2,3"
+    assert result.factors["IT3"].stage == 2
+
+
+# --- Spread and layer gap --------------------------------------------------------------
+
+
+def test_the_spread_is_the_sample_deviation_over_respondents_not_layers():
+    result = score(
+        [("directie", {"IT3.1": (1, 1)})] + [("management", {"IT3.1": (3, 3)})] * 3,
+    )
+    # r = 1, 3, 3, 3: mean 2.5, squares 2.25 + 3 × 0.25 = 3, / (4 − 1) = 1.
+    assert result.factors["IT3"].spread == pytest.approx(1.0)
+
+
+def test_the_spread_is_undefined_below_two_respondents():
+    assert score([("directie", {"IT3.1": (1, 1)})]).factors["IT3"].spread is None
+
+
+def test_the_layer_gap_uses_only_the_shown_layers():
+    result = score(
+        [("bestuur", {"IT3.1": (5, 5)})] * 2  # hidden (< 3), and so is directie
+        + [("directie", {"IT3.1": (0, 0)})] * 3
+        + [("management", {"IT3.1": (2, 2)})] * 4
+        + [("uitvoering", {"IT3.1": (3, 3)})] * 4,
+        k=3,
+    )
+    assert [g.code for g in result.layers if g.shown] == ["management", "uitvoering"]
+    assert result.factors["IT3"].layer_gap == pytest.approx(1.0)  # 3 − 2, not 5 − 0
+
+
+def test_the_layer_gap_is_undefined_below_two_shown_layers():
+    result = score([("directie", {"IT3.1": (0, 0)}), ("management", {"IT3.1": (4, 4)})], k=1)
+    assert result.factors["IT3"].layer_gap == 4.0
+    result = score([("directie", {"IT3.1": (0, 0)})] * 2, k=1)
+    assert result.factors["IT3"].layer_gap is None
+
+
+# --- Privacy ---------------------------------------------------------------------------
+
+
+def test_one_small_layer_hides_the_smallest_shown_layer_too():
+    result = score(
+        [("bestuur", everything(5))] * 4
+        + [("directie", everything(1))] * 8
+        + [("management", everything(2))] * 6
+        + [("uitvoering", everything(3))] * 9,
+        k=5,
+    )
+    shown = {g.code: g.shown for g in result.layers}
+    # bestuur (4) < 5 is hidden; hidden hold 4 < 5, so management (6, the smallest
+    # shown) is hidden too: 10 ≥ 5.
+    assert shown == {"bestuur": False, "directie": True, "management": False, "uitvoering": True}
+    assert layer(result, "bestuur").factors == {}
+    assert layer(result, "management").factors == {}
+    # Hidden respondents still count: (5 + 1 + 2 + 3) / 4.
+    assert result.factors["IT3"].current == pytest.approx(11 / 4)
+
+
+def test_complementary_suppression_takes_the_first_of_equal_layers():
+    shown = scoring.shown_groups(
+        {"bestuur": 2, "directie": 5, "management": 5, "uitvoering": 5}, min_group_size=5
+    )
+    assert shown == ["management", "uitvoering"]
+
+
+def test_two_small_layers_together_large_enough_hide_nothing_more():
+    shown = scoring.shown_groups(
+        {"bestuur": 2, "directie": 3, "management": 6, "uitvoering": 7}, min_group_size=5
+    )
+    assert shown == ["management", "uitvoering"]
+
+
+def test_no_layer_is_hidden_when_all_are_large_enough():
+    counts = {"bestuur": 5, "directie": 5, "management": 6, "uitvoering": 7}
+    assert scoring.shown_groups(counts, min_group_size=5) == list(counts)
+
+
+def test_a_layer_without_respondents_gives_nothing_away():
+    shown = scoring.shown_groups(
+        {"bestuur": 0, "directie": 5, "management": 6, "uitvoering": 7}, min_group_size=5
+    )
+    assert shown == ["directie", "management", "uitvoering"]
+
+
+def test_suppression_goes_on_until_the_hidden_layers_hold_k():
+    # bestuur 1 < 10; hide directie (4): 5; hide management (4): 9; hide uitvoering: 21.
+    shown = scoring.shown_groups(
+        {"bestuur": 1, "directie": 4, "management": 4, "uitvoering": 12}, min_group_size=10
+    )
+    assert shown == []
+
+
+def test_below_k_respondents_in_all_only_counts_are_given():
+    result = score([("directie", everything(3))] * 4, k=5)
+    assert not result.scores_shown
+    assert result.overall.current is None
+    assert result.factors["IT3"].current is None
+    assert all(not g.shown and not g.factors for g in result.layers)
+    assert layer(result, "directie").respondents == 4
+    assert result.highlights.strengths == []
+
+
+def test_departments_follow_the_same_rule():
+    answers = frame(
+        [("directie", everything(1), "Ruimte")] * 3
+        + [("directie", everything(2), "Sociaal")] * 6
+        + [("management", everything(4), "Zorg")] * 7
+        + [("management", everything(4), "")] * 2
+    )
+    groups = scoring.department_groups(answers, min_group_size=5)
+    # Ruimte (3) hidden; hidden hold 3 < 5, so Sociaal (6, smaller than Zorg) too.
+    assert [(g.code, g.respondents, g.shown) for g in groups] == [
+        ("Ruimte", 3, False),
+        ("Sociaal", 6, False),
+        ("Zorg", 7, True),
+    ]
+    hidden = scoring.score_department(answers, shape=SHAPE, min_group_size=5, department="Sociaal")
+    assert not hidden.scores_shown and hidden.overall.current is None
+    zorg = scoring.score_department(answers, shape=SHAPE, min_group_size=5, department="Zorg")
+    assert zorg.overall.current == 4.0
+    assert zorg.layers == []  # never a breakdown by layer × department
+
+
+# --- Highlights and risks --------------------------------------------------------------
+
+
+def test_highlights_rank_by_score_and_ties_go_to_the_lower_factor_order():
+    result = score(
+        [
+            (
+                "directie",
+                {
+                    "LC1.1": (2, 5),
+                    "LC1.2": (2, 5),
+                    "LC2.1": (3, 4),
+                    "IT3.1": (2, 5),
+                    "PEB1.1": (3, 3),
+                },
+            )
+        ]
+    )
+    # current LC1 2, LC2 3, IT3 2, PEB1 3; gap LC1 3, LC2 1, IT3 3, PEB1 0.
+    assert result.highlights.strengths == ["LC2", "PEB1", "LC1"]
+    assert result.highlights.attention == ["LC1", "IT3", "LC2"]
+    assert result.highlights.ambitions == ["LC1", "IT3", "LC2"]
+
+
+def rules(result):
+    return [(risk.rule, risk.factor) for risk in result.highlights.risks]
+
+
+def test_a_divided_picture_from_a_layer_gap_of_one_and_a_half():
+    result = score(
+        [("directie", {"LC2.1": (1, 1)}), ("management", {"LC2.1": (2, 2)})]
+        + [("directie", {"IT3.1": (1, 1)}), ("management", {"IT3.1": (2, 2)})]
+        + [("uitvoering", {"LC2.1": (3, 3), "IT3.1": (2, 2)})],
+    )
+    # LC2: layers 1, 2, 3 → gap 2; IT3: layers 1, 2, 2 → gap 1.
+    assert (scoring.DIVIDED_PICTURE, "LC2") in rules(result)
+    assert (scoring.DIVIDED_PICTURE, "IT3") not in rules(result)
+    risk = result.highlights.risks[0]
+    assert risk.values == {
+        "layer_gap": 2.0,
+        "low_layer": "directie",
+        "low": 1.0,
+        "high_layer": "uitvoering",
+        "high": 3.0,
+    }
+    exactly = score(
+        [("directie", {"LC1.1": (1, 1), "LC1.2": (2, 2)}), ("management", everything(3))]
+    )
+    assert exactly.factors["LC1"].layer_gap == 1.5
+    assert (scoring.DIVIDED_PICTURE, "LC1") in rules(exactly)
+
+
+def test_no_agreement_from_a_spread_of_one_and_a_half():
+    # r(LC1) = 0, 1.5, 3: mean 1.5, squares 2.25 + 0 + 2.25 = 4.5, / 2 = 2.25 → 1.5.
+    result = score(
+        [
+            ("directie", {"LC1.1": (0, 0), "LC1.2": (0, 0)}),
+            ("directie", {"LC1.1": (1, 1), "LC1.2": (2, 2)}),
+            ("directie", {"LC1.1": (3, 3), "LC1.2": (3, 3)}),
+            ("directie", {"IT3.1": (1, 1)}),
+            ("directie", {"IT3.1": (3, 3)}),  # IT3: spread √2 ≈ 1.41, no risk
+        ]
+    )
+    assert result.factors["LC1"].spread == pytest.approx(1.5)
+    assert rules(result) == [(scoring.NO_AGREEMENT, "LC1")]
+
+
+@pytest.mark.parametrize(
+    "peb, it3, holds",
+    [((1, 1), (3, 3), True), ((2, 2), (3, 3), False), ((1, 1), (2, 2), False)],
+)
+def test_safeguards_lag_behind_use(peb, it3, holds):
+    result = score([("directie", {"PEB1.1": peb, "IT3.1": it3})])
+    found = (scoring.SAFEGUARDS_LAG, None) in rules(result)
+    assert found == holds
+    if holds:
+        risk = result.highlights.risks[0]
+        assert risk.track == "PEB"
+        assert risk.values == {"track_score": 1.0, "use_score": 3.0}
+
+
+def test_ambition_without_base_from_a_gap_of_three():
+    result = score([("directie", {"LC2.1": (1, 4), "IT3.1": (2, 4)})])
+    assert rules(result) == [(scoring.AMBITION_WITHOUT_BASE, "LC2")]
+    assert result.highlights.risks[0].values == {"gap": 3.0, "current": 1.0, "desired": 4.0}
+
+
+# --- Benchmark -------------------------------------------------------------------------
+
+
+def scores(lc1, shown=True):
+    return {
+        "shown": shown,
+        "overall": lc1,
+        "tracks": {"LC": lc1},
+        "factors": {"LC1": lc1},
+    }
+
+
+def test_no_benchmark_with_two_peers():
+    assert scoring.benchmark(scores(2.0), [scores(1.0), scores(3.0)]) is None
+
+
+def test_a_benchmark_with_three_peers():
+    result = scoring.benchmark(scores(2.0), [scores(1.0), scores(2.0), scores(4.0)])
+    row = result.factors[0]
+    assert result.peers == 3
+    assert (row.code, row.score, row.min, row.max) == ("LC1", 2.0, 1.0, 4.0)
+    assert row.mean == pytest.approx(7 / 3)
+    # One lower, one equal: (1 + 0.5) / 3 × 100.
+    assert row.percentile == pytest.approx(50.0)
+    assert result.tracks[0].percentile == pytest.approx(50.0)
+
+
+def test_a_peer_without_scores_does_not_count():
+    assert (
+        scoring.benchmark(scores(2.0), [scores(1.0), scores(3.0), scores(None, shown=False)])
+        is None
+    )
+
+
+def test_percentile_rank():
+    assert scoring.percentile_rank(3.0, [1.0, 2.0, 4.0, 5.0]) == 50.0
+    assert scoring.percentile_rank(0.5, [1.0, 2.0]) == 0.0
+    assert scoring.percentile_rank(5.0, [1.0, 2.0]) == 100.0
+    assert scoring.percentile_rank(2.0, [2.0, 2.0]) == 50.0
+
+
+@pytest.fixture
+def version(db):
+    return data.small_model()
+
+
+def closed_with(organisation, version, current, *, name="Nulmeting", when=datetime(2026, 3, 1)):
+    assessment = data.assessment(organisation, version, name=name, closed_at=when)
+    asked = set(version.questions.values_list("code", flat=True))
+    answers = {q: v for q, v in data.same_answers(current).items() if q in asked}
+    data.add_respondents(assessment, [("directie", "", answers)] * 5)
+    return assessment
+
+
+def test_the_benchmark_compares_with_the_latest_closed_assessment_of_each_peer(version):
+    own = closed_with(data.organisation("Gemeente Eigen"), version, 2)
+    a = data.organisation("Gemeente A")
+    closed_with(a, version, 0, name="Oud", when=datetime(2024, 1, 1))
+    closed_with(a, version, 1, name="Nieuw", when=datetime(2025, 1, 1))
+    closed_with(data.organisation("Gemeente B"), version, 2)
+    assert assessment_results(own).benchmark is None  # two peers
+    c = data.organisation("Gemeente C")
+    closed_with(c, version, 4)
+    data.assessment(c, version, name="Nog open")  # open: not a measurement yet
+    # Not peers: another type, and a model version with other factor codes.
+    closed_with(data.organisation("Provincie P", type=Organisation.Type.PROVINCIE), version, 5)
+    other = data.small_model(code="TEST-2", factors={"LC1", "LC2", "IT3"})
+    closed_with(data.organisation("Gemeente D"), other, 5)
+    benchmark = assessment_results(own).benchmark
+    assert benchmark.peers == 3
+    lc1 = benchmark.factors[0]
+    assert (lc1.code, lc1.score, lc1.mean, lc1.min, lc1.max) == ("LC1", 2.0, 7 / 3, 1.0, 4.0)
+    assert lc1.percentile == pytest.approx(50.0)
+
+
+def test_the_benchmark_counts_a_peer_only_with_its_latest_closed_assessment(version):
+    own = closed_with(data.organisation("Gemeente Eigen"), version, 2)
+    for name in ["A", "B"]:
+        closed_with(data.organisation(f"Gemeente {name}"), version, 3)
+    c = data.organisation("Gemeente C")
+    closed_with(c, version, 3, name="Oud", when=datetime(2024, 1, 1))
+    # C's latest closed assessment uses other factor codes, so C is no peer at all.
+    closed_with(c, data.small_model(code="TEST-2", factors={"LC1"}), 3, name="Nieuw")
+    assert assessment_results(own).benchmark is None
+
+
+# --- Trend -----------------------------------------------------------------------------
+
+
+def test_the_trend_gives_each_measurement_and_the_change():
+    points = scoring.trend(
+        [(1, "2024", "2024-03-01", scores(1.0)), (2, "2026", "2026-03-01", scores(2.5))]
+    )
+    assert [p.factors["LC1"].current for p in points] == [1.0, 2.5]
+    assert [p.factors["LC1"].change for p in points] == [None, 1.5]
+    assert points[1].tracks["LC"].change == 1.5
+    assert points[1].overall.change == 1.5
+    assert scoring.trend([(1, "2024", None, scores(1.0))]) == []
+
+
+def test_the_trend_of_an_assessment_follows_close_dates(version):
+    organisation = data.organisation("Gemeente Eigen")
+    third = data.assessment(organisation, version, name="Nu")  # open, comes last
+    data.add_respondents(third, [("directie", "", data.same_answers(4))] * 5)
+    closed_with(organisation, version, 3, name="2025", when=datetime(2025, 3, 1))
+    closed_with(organisation, version, 1, name="2023", when=datetime(2023, 3, 1))
+    other = data.small_model(code="TEST-2", factors={"LC1"})
+    closed_with(organisation, other, 5, name="Ander model", when=datetime(2024, 3, 1))
+    trend = assessment_results(third).trend
+    assert [p.name for p in trend] == ["2023", "2025", "Nu"]
+    assert [p.factors["LC1"].current for p in trend] == [1.0, 3.0, 4.0]
+    assert [p.factors["LC1"].change for p in trend] == [None, 2.0, 1.0]
+    # An earlier measurement shows the trend up to itself.
+    earlier = organisation.assessments.get(name="2025")
+    assert [p.name for p in assessment_results(earlier).trend] == ["2023", "2025"]
+
+
+# --- Properties ------------------------------------------------------------------------
+
+LEVEL = st.one_of(st.none(), st.integers(min_value=0, max_value=5))
+RESPONDENT = st.tuples(
+    st.sampled_from(SHAPE.layers),
+    st.dictionaries(st.sampled_from(sorted(QUESTIONS)), st.tuples(LEVEL, LEVEL), min_size=1),
+)
+PROPERTY_SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def all_scores(result):
+    values = [result.overall.current, result.overall.desired]
+    for part in [*result.tracks.values(), *result.factors.values()]:
+        values += [part.current, part.desired]
+    for group in result.layers:
+        for s in group.factors.values():
+            values += [s.current, s.desired]
+    return values
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(RESPONDENT, min_size=1, max_size=25), st.integers(min_value=1, max_value=6))
+def test_every_score_lies_between_0_and_5(respondents, k):
+    result = score(respondents, k=k)
+    for value in all_scores(result):
+        assert value is None or -1e-9 <= value <= 5 + 1e-9
+    for factor in result.factors.values():
+        assert factor.spread is None or factor.spread >= 0
+        assert factor.layer_gap is None or 0 <= factor.layer_gap <= 5 + 1e-9
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(RESPONDENT, min_size=1, max_size=25), st.randoms(use_true_random=False))
+def test_the_order_of_the_respondents_does_not_matter(respondents, random):
+    shuffled = list(respondents)
+    random.shuffle(shuffled)
+    first, second = score(respondents, k=2), score(shuffled, k=2)
+    assert all_scores(first) == pytest.approx(all_scores(second), nan_ok=True)
+    assert [(g.code, g.shown) for g in first.layers] == [(g.code, g.shown) for g in second.layers]
+    for a, b in zip(first.factors.values(), second.factors.values(), strict=True):
+        assert (a.spread is None) == (b.spread is None)
+        assert a.spread is None or a.spread == pytest.approx(b.spread)
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(RESPONDENT, min_size=1, max_size=25), RESPONDENT)
+def test_a_new_respondent_changes_no_other_layers_score(respondents, newcomer):
+    before = score(respondents, k=1)
+    after = score([*respondents, newcomer], k=1)
+    for old, new in zip(before.layers, after.layers, strict=True):
+        if old.code == newcomer[0] or not old.shown:
+            continue
+        for code, value in old.factors.items():
+            assert new.factors[code].current == value.current
+            assert new.factors[code].desired == value.desired
