@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from roadmap.demo import load_demo_roadmap
 
+from .demo_survey import load_demo_survey
 from .models import (
     Answer,
     Assessment,
@@ -171,4 +172,13 @@ def load_demo():
         assessment.add_default_layers()
         generate_answers(assessment, DEMO_LAYER_COUNTS, seed=2026, departments=DEMO_DEPARTMENTS)
     load_demo_roadmap(assessment)
-    return {"organisation": organisation, "assessment": assessment, "logins": users}
+    open_assessment, survey_link = load_demo_survey(
+        organisation, version, generate_answers=generate_answers, departments=DEMO_DEPARTMENTS
+    )
+    return {
+        "organisation": organisation,
+        "assessment": assessment,
+        "logins": users,
+        "open_assessment": open_assessment,
+        "survey_link": survey_link,
+    }

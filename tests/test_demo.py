@@ -25,7 +25,9 @@ def counts():
 def test_it_loads_the_demo_once(model_version):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    assessment = Assessment.objects.get(organisation__name="Gemeente Voorbeeldstad")
+    assessment = Assessment.objects.get(
+        organisation__name="Gemeente Voorbeeldstad", name="Nulmeting 2026"
+    )
     assert assessment.status == "closed"
     assert assessment.responses.filter(status="submitted").count() == sum(
         DEMO_LAYER_COUNTS.values()
