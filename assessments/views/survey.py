@@ -172,7 +172,7 @@ def survey_home(request):
     if not survey.personal and not survey.invitation.department:
         departments = list(assessment.organisation.departments.values_list("name", flat=True))
     form = StartForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         layers=assessment.layers.order_by("order"),
         departments=departments,
         ask_layer=ask_layer and survey.response is None,
