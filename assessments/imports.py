@@ -369,19 +369,21 @@ def import_answers(*, assessment, frame=None, data=None, name=""):
             response_of = dict(
                 zip(respondents["respondent"], (r.pk for r in responses), strict=True)
             )
-        response_ids = frame["respondent"].map(response_of)
-        question_ids = frame["question"].map(lambda code: questions[code][0])
-        current = frame["current"].map(LEVELS.get)
-        desired = frame["desired"].map(LEVELS.get)
+        # Plain lists: a pandas column would turn "weet ik niet" (None) into NaN.
+        response_ids = [response_of[respondent] for respondent in frame["respondent"]]
+        question_ids = [questions[code][0] for code in frame["question"]]
+        current = [LEVELS.get(value) for value in frame["current"]]
+        desired = [LEVELS.get(value) for value in frame["desired"]]
         for start in range(0, len(frame), BATCH):
+            end = start + BATCH
             Answer.objects.bulk_create(
                 [
                     Answer(response_id=r, question_id=q, current=c, desired=d)
                     for r, q, c, d in zip(
-                        response_ids.iloc[start : start + BATCH],
-                        question_ids.iloc[start : start + BATCH],
-                        current.iloc[start : start + BATCH],
-                        desired.iloc[start : start + BATCH],
+                        response_ids[start:end],
+                        question_ids[start:end],
+                        current[start:end],
+                        desired[start:end],
                         strict=True,
                     )
                 ]
