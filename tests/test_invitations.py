@@ -134,7 +134,10 @@ def test_status_goes_draft_open_closed(client, people):
     client.post(url(people, "status/"), {"action": "open"})
     assessment.refresh_from_db()
     assert assessment.status == "open"
-    client.post(url(people, "status/"), {"action": "close"})
+    client.post(url(people, "status/"), {"action": "close"})  # not confirmed
+    assessment.refresh_from_db()
+    assert assessment.status == "open"
+    client.post(url(people, "status/"), {"action": "close", "confirm": "on"})
     assessment.refresh_from_db()
     assert assessment.status == "closed" and assessment.closed_at
     client.post(url(people, "status/"), {"action": "open"})

@@ -22,7 +22,9 @@ MAX_ERRORS_SHOWN = 200
 def assessment_status(request, pk):
     assessment = get_assessment_for_user(request.user, pk, write=True)
     action = request.POST.get("action", "")
-    if collection.assessment_set_status(assessment=assessment, action=action):
+    if action == "close" and not request.POST.get("confirm"):
+        messages.error(request, _("Vink eerst aan dat u de vragenlijst echt wilt sluiten."))
+    elif collection.assessment_set_status(assessment=assessment, action=action):
         if assessment.is_open:
             messages.success(request, _("De vragenlijst is open. Respondenten kunnen beginnen."))
         else:
