@@ -138,6 +138,8 @@ def _errors_of(frame, mask, reason):
 def import_respondents(*, assessment, data, name):
     """Personal invitations from `email,layer[,department]`. E-mail addresses that are
     invited already are left as they are (counted as skipped)."""
+    if assessment.is_closed:
+        raise FileRejected([(None, _("Deze meting is gesloten; er kan niemand meer bij."))])
     frame = read_table(data, name, columns=RESPONDENT_COLUMNS, optional=("department",))
     layers = {layer.code: layer for layer in assessment.layers.all()}
     errors = []

@@ -327,3 +327,31 @@ def test_upload_and_download_are_for_the_consultant_only(client, people):
     assert [client.get(url).status_code for url in urls] == [403, 403]
     client.force_login(people.other_consultant)
     assert [client.get(url).status_code for url in urls] == [404, 404]
+
+
+def test_the_upload_form_refuses_a_huge_file(client, people, monkeypatch):
+    monkeypatch.setattr("assessments.forms.MAX_UPLOAD_BYTES", 100)
+    client.force_login(people.consultant)
+    big = SimpleUploadedFile("a.csv", HEADER.encode() + b"x" * 200)
+    response = client.post(f"/metingen/{people.assessment.pk}/antwoorden/import/", {"file": big})
+    assert "te groot" in response.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_an_answers_xlsx_and_a_garbage_xlsx(people):
+    rows = [HEADER.strip().split(","), ["a", "beleid", None, "LC1.1", 2, 3, None]]
+    outcome = imports.import_answers(assessment=people.assessment, data=xlsx(rows), name="a.xlsx")
+    assert outcome.created == 1
+    answer = Answer.objects.get()
+    assert (answer.current, answer.desired) == (2, 3)
+    with pytest.raises(imports.FileRejected):
+        imports.import_answers(assessment=people.assessment, data=b"\x00" * 50, name="b.xlsx")
+
+
+def test_a_closed_assessment_takes_no_invitations(people):
+    people.assessment.status = "closed"
+    people.assessment.save()
+    with pytest.raises(imports.FileRejected):
+        imports.import_respondents(
+            assessment=people.assessment, data=b"email,layer\na@b.nl,beleid\n", name="l.csv"
+        )
