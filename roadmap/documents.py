@@ -354,6 +354,11 @@ def _score_row(code, label, score):
     }
 
 
+def _percent(value):
+    """A score as a share of the 0–5 scale, for a bar's width."""
+    return 0 if value is None else round(100 * min(5, max(0, value)) / 5, 1)
+
+
 def _highlight(codes, results, names):
     return [
         {
@@ -436,6 +441,8 @@ def report_data(assessment):
             respondents=factor.respondents,
             level_text=descriptors.get((code, row["stage"]["level"])) if row["stage"] else None,
             target=targets.get(code, {}).get("target"),
+            current_pct=_percent(factor.current),
+            desired_pct=_percent(factor.desired),
         )
         factor_rows.append(row)
 
