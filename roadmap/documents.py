@@ -35,14 +35,14 @@ MARGIN = 20  # left and right
 BOTTOM = 12  # below the footer
 SIDEBAR = 340
 GAP = 14
-HEADER = 120  # the title band, full width at the top
+HEADER = 110  # the title band, full width at the top
 FOOTER = 34  # legend and colophon
 YEAR_HEAD = 20
 TRACK_HEAD = 62  # width of the track name column
 CELL_GAP = 4
 CELL_PAD = 2.5  # left and right within a year cell
 CARD_GAP = 3
-ROW_PAD = 6  # top and bottom within a track row
+ROW_PAD = 4  # top and bottom within a track row
 SAFETY = 4  # mm kept free for rounding
 PT = 0.3528  # mm per point
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts" / "lato"
@@ -188,7 +188,7 @@ def _lines(text, width_mm, size_pt, *, bold):
 def _card_height(card, width, title_pt, meta_pt):
     inner = width - 2 * 2.5 - 3  # padding and the kind stripe
     title = _lines(card["title"], inner, title_pt, bold=True) * title_pt * PT * 1.18
-    meta = _lines("Randvoorwaarde · PEB2 · K4 · Vervallen", inner, meta_pt, bold=False)
+    meta = _lines("MM PEB2 · K4 · MM Vervallen", inner, meta_pt, bold=False)  # MM: the marks
     return 2 * 2.5 + title + 1.5 + meta * meta_pt * PT * 1.25 + 0.8
 
 

@@ -19,7 +19,6 @@ from urllib.parse import unquote, urlparse
 
 import weasyprint
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.template.loader import get_template, render_to_string
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -77,8 +76,8 @@ def digest(kind, data):
     return hasher.hexdigest()
 
 
-def render(kind, data):
-    """The PDF of `data` (see roadmap/documents.py) as bytes. Slow: seconds for a poster."""
+def layout(kind, data):
+    """The laid-out WeasyPrint document of `data` (pages and boxes), before writing."""
     template_name, css_name, _gather = DOCUMENTS[kind]
     html = render_to_string(template_name, {"doc": data})
     fonts = FontConfiguration()
@@ -89,13 +88,18 @@ def render(kind, data):
     document = weasyprint.HTML(
         string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=fetcher
     )
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    return document.render(stylesheets=[stylesheet], font_config=fonts)
 
 
-def gather(assessment, kind):
+def render(kind, data):
+    """The PDF of `data` (see roadmap/documents.py) as bytes. Slow: seconds for a poster."""
+    return layout(kind, data).write_pdf()
+
+
+def gather(assessment, kind, *, roadmap=None):
     """The document's data; a poster needs a roadmap (planned first if there is none)."""
     if kind == POSTER:
-        roadmap = Roadmap.objects.filter(assessment=assessment).first()
+        roadmap = roadmap or Roadmap.objects.filter(assessment=assessment).first()
         if roadmap is None:
             from .services import roadmap_for, roadmap_generate
 
@@ -111,10 +115,10 @@ def filename(assessment, kind):
     return f"{stem}-{name}.pdf"
 
 
-def generate(assessment, kind):
+def generate(assessment, kind, *, roadmap=None):
     """(filename, mimetype, bytes) of the assessment's poster or report, from the
     cache when the same data was rendered before."""
-    data = gather(assessment, kind)
+    data = gather(assessment, kind, roadmap=roadmap)
     key = digest(kind, data)
     language = get_language() or settings.LANGUAGE_CODE
     kept = (
@@ -125,16 +129,18 @@ def generate(assessment, kind):
     if kept is not None:
         return filename(assessment, kind), MIMETYPE, bytes(kept)
     content = render(kind, data)
-    try:
-        with transaction.atomic():
-            RenderedPdf.objects.update_or_create(
-                assessment=assessment,
-                kind=kind,
-                language=language,
-                defaults={"digest": key, "content": content},
+    # One upsert: a new digest replaces the old PDF, and two requests storing the
+    # same document at once do not collide.
+    RenderedPdf.objects.bulk_create(
+        [
+            RenderedPdf(
+                assessment=assessment, kind=kind, language=language, digest=key, content=content
             )
-    except IntegrityError:
-        pass  # another request stored the same document at the same moment
+        ],
+        update_conflicts=True,
+        unique_fields=["assessment", "kind", "language"],
+        update_fields=["digest", "content", "created_at"],
+    )
     return filename(assessment, kind), MIMETYPE, content
 
 

@@ -321,8 +321,8 @@ def _printable_assessment(user, pk):
     return assessment
 
 
-def _pdf_response(assessment, kind):
-    name, mimetype, content = pdf.generate(assessment, kind)
+def _pdf_response(assessment, kind, roadmap=None):
+    name, mimetype, content = pdf.generate(assessment, kind, roadmap=roadmap)
     response = HttpResponse(content, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -331,9 +331,11 @@ def _pdf_response(assessment, kind):
 @login_required
 def poster_pdf(request, pk):
     assessment = _printable_assessment(request.user, pk)
-    if not Roadmap.objects.filter(assessment=assessment).exists():
+    roadmap = Roadmap.objects.filter(assessment=assessment).first()
+    if roadmap is None:
         raise Http404
-    return _pdf_response(assessment, pdf.POSTER)
+    roadmap.assessment = assessment
+    return _pdf_response(assessment, pdf.POSTER, roadmap)
 
 
 @login_required
