@@ -6,9 +6,12 @@ GET and POST for every URL that names an object of organisation A. A URL this te
 cannot place fails the test until it is classified below.
 """
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from assessments.collection import open_link_create
 from roadmap.models import DataProject
 from tests.roadmap_data import answer_and_close, roadmap_with_activities
 
@@ -55,11 +58,15 @@ def objects(people):
     assessment = answer_and_close(people.assessment)
     roadmap = roadmap_with_activities(assessment, 2)
     project = DataProject.objects.create(organisation=people.organisation, subject="Dashboard")
+    link, _token = open_link_create(assessment=assessment)
     return {
         "organisation": people.organisation.pk,
         "assessment": assessment.pk,
         "activity": roadmap.activities.first().pk,
         "data_project": project.pk,
+        # Parameters beside the pk: every value each one takes.
+        "file_format": ["json", "csv", "xlsx"],
+        "link": [link.pk],
     }
 
 
@@ -72,9 +79,17 @@ def scoped_urls(objects):
             raise AssertionError(f"classify the URL {route!r} ({name}) in this test")
         segment = route.split("/")[0]
         kind = OBJECT_OF_SEGMENT.get(segment)
-        if kind is None or parameters != ["pk"]:
+        others = [p for p in parameters if p != "pk"]
+        if kind is None or "pk" not in parameters or any(p not in objects for p in others):
             raise AssertionError(f"classify the URL {route!r} ({name}) in this test")
-        urls.append("/" + route.replace("<int:pk>", str(objects[kind])))
+        variants = ["/" + route.replace("<int:pk>", str(objects[kind]))]
+        for parameter in others:
+            variants = [
+                re.sub(rf"<\w+:{parameter}>", str(value), url)
+                for url in variants
+                for value in objects[parameter]
+            ]
+        urls.extend(variants)
     return urls
 
 
