@@ -41,5 +41,12 @@ messages: $(VENV)/.installed-run
 	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
+# The figures of spec/quality.md, each against its floor (PostgreSQL: DATABASE_URL, else
+# the local server on 127.0.0.1:5432). Prints `name value unit` lines.
+bench: $(VENV)/.installed-test
+	cd bench && for script in scoring poster benchmark imports load faults; do \
+		../$(BIN)/python $$script.py || exit 1; \
+	done
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from roadmap.demo import load_demo_roadmap
 
+from .demo_survey import load_demo_survey
 from .models import (
     Answer,
     Assessment,
@@ -293,4 +294,13 @@ def load_demo():
             shift=shift,
             factor_shift=factor_shift,
         )
-    return {"organisation": organisation, "assessment": assessment, "logins": users}
+    open_assessment, survey_link = load_demo_survey(
+        organisation, version, generate_answers=generate_answers, departments=DEMO_DEPARTMENTS
+    )
+    return {
+        "organisation": organisation,
+        "assessment": assessment,
+        "logins": users,
+        "open_assessment": open_assessment,
+        "survey_link": survey_link,
+    }

@@ -5,6 +5,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .collection import COMMENT_MAX_LENGTH, DEFAULT_INVITATION_TEXT, DEFAULT_REMINDER_TEXT
+from .imports import MAX_UPLOAD_BYTES
 from .models import Assessment, Department, ModelVersion, Organisation
 
 
@@ -149,3 +151,149 @@ class AssessmentForm(CrispyMixin, forms.ModelForm):
                 assessment.add_default_layers()
                 assessment.layers.exclude(code__in=self.cleaned_data["layers"]).delete()
         return assessment
+
+
+# --- Survey collection -----------------------------------------------------------------
+
+DONT_KNOW = "x"
+UPLOAD_HELP = _("CSV (UTF-8) of Excel (.xlsx), hoogstens 50 MB.")
+
+
+class StartForm(forms.Form):
+    """Layer and department, asked only on an open link."""
+
+    layer = forms.ChoiceField(label=_("In welke laag van de organisatie werkt u?"))
+    department = forms.ChoiceField(label=_("Bij welke afdeling werkt u?"), required=False)
+
+    def __init__(self, *args, layers, departments, ask_layer, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ask_layer:
+            self.fields["layer"].choices = [(layer.code, layer.label) for layer in layers]
+            self.fields["layer"].widget = forms.RadioSelect(
+                choices=self.fields["layer"].choices, attrs={"class": "form-check-input"}
+            )
+        else:
+            del self.fields["layer"]
+        if departments:
+            self.fields["department"].choices = [("", _("Zeg ik liever niet"))] + [
+                (name, name) for name in departments
+            ]
+            self.fields["department"].widget = forms.RadioSelect(
+                choices=self.fields["department"].choices, attrs={"class": "form-check-input"}
+            )
+        else:
+            del self.fields["department"]
+
+
+class SurveyPageForm(forms.Form):
+    """One track's questions: "nu" and "over N jaar" per question (0–5 or "weet ik
+    niet"), and an optional comment per factor. Only this page's fields are accepted."""
+
+    def __init__(self, *args, questions, require_all, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.require_all = require_all
+        choices = [(str(level), str(level)) for level in range(6)] + [(DONT_KNOW, DONT_KNOW)]
+        factors = []
+        for question in questions:
+            for part in ("current", "desired"):
+                self.fields[f"q{question.pk}-{part}"] = forms.ChoiceField(
+                    choices=choices, required=False, widget=forms.RadioSelect
+                )
+            if question.factor not in factors:
+                factors.append(question.factor)
+        self.factors = factors
+        for factor in factors:
+            self.fields[f"c{factor.pk}"] = forms.CharField(
+                required=False,
+                max_length=COMMENT_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 3, "maxlength": COMMENT_MAX_LENGTH}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        strange = [
+            key
+            for key in self.data
+            if key[:1] in ("q", "c") and key[1:2].isdigit() and key not in self.fields
+        ]
+        if strange:
+            raise forms.ValidationError(
+                _("Dit formulier hoort niet bij deze pagina. Laad de pagina opnieuw.")
+            )
+        if self.require_all:
+            for name in self.fields:
+                if name.startswith("q") and not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Kies een antwoord, of 'weet ik niet'."))
+        return cleaned
+
+    def answers(self):
+        """Question id → (current, desired) for the questions answered twice."""
+        found = {}
+        for question in self.questions:
+            current = self.cleaned_data.get(f"q{question.pk}-current")
+            desired = self.cleaned_data.get(f"q{question.pk}-desired")
+            if current and desired:
+                found[question.pk] = tuple(
+                    None if value == DONT_KNOW else int(value) for value in (current, desired)
+                )
+        return found
+
+    def comments(self):
+        return {
+            factor.pk: self.cleaned_data.get(f"c{factor.pk}", "").strip() for factor in self.factors
+        }
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Bestand"), help_text=UPLOAD_HELP)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Het bestand is te groot (meer dan 50 MB)."))
+        return upload
+
+
+class OpenLinkForm(forms.Form):
+    layer = forms.ModelChoiceField(
+        label=_("Laag"),
+        queryset=None,
+        required=False,
+        empty_label=_("De respondent kiest zelf"),
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["layer"].queryset = assessment.layers.all()
+
+
+class MailTextForm(CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["invitation_text", "reminder_text"]
+        widgets = {
+            "invitation_text": forms.Textarea(attrs={"rows": 12}),
+            "reminder_text": forms.Textarea(attrs={"rows": 10}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        help_text = _(
+            "U kunt deze woorden tussen accolades gebruiken: {link}, {organisatie}, "
+            "{meting}, {sluitdatum}, {groepsgrootte}. Zonder {link} komt de link onderaan."
+        )
+        for name, default in (
+            ("invitation_text", DEFAULT_INVITATION_TEXT),
+            ("reminder_text", DEFAULT_REMINDER_TEXT),
+        ):
+            self.fields[name].help_text = help_text
+            if not getattr(self.instance, name):
+                self.initial[name] = str(default)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("invitation_text", "reminder_text"):
+            if len(cleaned.get(name) or "") > 5000:
+                self.add_error(name, _("De tekst is te lang (max. 5.000 tekens)."))
+        return cleaned

@@ -11,11 +11,13 @@ responses or answers in bulk (bulk_create sends no signals) calls `results_forge
 Benchmark and trend read only the small `scores` of other assessments' snapshots.
 """
 
+import io
 import json
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+from django.db import connection
 from django.db.models import F, OuterRef, Subquery, TextField
 from django.db.models.functions import Cast
 from django.db.models.signals import post_save
@@ -25,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from . import scoring
 from .models import (
+    Answer,
     Assessment,
     AssessmentLayer,
     FactorComment,
@@ -35,8 +38,6 @@ from .models import (
     Track,
 )
 from .stages import stage_name
-
-ANSWER_COLUMNS = ["respondent", "layer", "department", "question", "current", "desired"]
 
 
 @dataclass
@@ -111,34 +112,58 @@ def model_shape(assessment):
 
 
 def load_answers(assessment):
-    """All answers of the assessment's submitted responses, in one query.
+    """All answers of the assessment's submitted responses, as scoring.py takes them.
 
+    Three queries whatever the number of respondents: the submitted respondents (layer,
+    department), the factor of each question, and every answer in one query. On
+    PostgreSQL the answers come by COPY … TO STDOUT (CSV) into pandas' C parser, which
+    moves 330,000 answers in about a third of the time rows through the ORM take.
     A submitted response without answers gives one row with no question, so it still
     counts as a respondent of its layer. Drafts never count.
     """
-    rows = (
-        Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
-        .values_list(
-            "pk",
-            "layer__code",
-            "department",
-            "answers__question_id",
-            "answers__current",
-            "answers__desired",
-        )
-        .order_by()
+    submitted = Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
+    people = pd.DataFrame.from_records(
+        list(submitted.values_list("pk", "layer__code", "department").order_by()),
+        columns=["respondent", "layer", "department"],
     )
-    answers = pd.DataFrame.from_records(list(rows), columns=ANSWER_COLUMNS)
     factor_of = dict(
         Question.objects.filter(version_id=assessment.model_version_id).values_list(
             "pk", "factor__code"
         )
     )
-    answers["factor"] = answers["question"].map(factor_of).astype("category")
-    answers["layer"] = answers["layer"].astype("category")
-    answers["current"] = answers["current"].astype(float)
-    answers["desired"] = answers["desired"].astype(float)
+    rows = Answer.objects.filter(response__in=submitted).values_list(
+        "response_id", "question_id", "current", "desired"
+    )
+    answers = _read_answers(rows.order_by())
+    # Respondents who gave no answer at all still count in their layer: one empty row each.
+    silent = people[~people["respondent"].isin(answers["respondent"])]
+    if len(silent):
+        answers = pd.concat([answers, silent[["respondent"]]], ignore_index=True)
+    by_respondent = people.set_index("respondent")
+    answers["layer"] = answers["respondent"].map(by_respondent["layer"].astype("category"))
+    answers["department"] = answers["respondent"].map(by_respondent["department"])
+    # Categories straight from the 33 question ids: no factorising of 330,000 strings.
+    factors = pd.Series(factor_of, dtype="category")
+    answers["factor"] = answers["question"].map(factors)
     return answers
+
+
+def _read_answers(rows):
+    """(respondent, question, current, desired) of a values_list query, as a DataFrame
+    with float scores (NaN for "weet ik niet")."""
+    columns = ["respondent", "question", "current", "desired"]
+    dtypes = {"respondent": "int64", "question": "int64", "current": float, "desired": float}
+    if connection.vendor != "postgresql":
+        return pd.DataFrame.from_records(list(rows), columns=columns).astype(dtypes)
+    sql, params = rows.query.sql_with_params()
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        query = cursor.mogrify(sql, params).decode()
+        cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer)
+    buffer.seek(0)
+    if not buffer.getbuffer().nbytes:
+        return pd.DataFrame({column: pd.Series(dtype=t) for column, t in dtypes.items()})
+    return pd.read_csv(buffer, header=None, names=columns, dtype=dtypes)
 
 
 def _compute(assessment, department):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consultant, results
+from .views import collection, consultant, results, survey
 
 urlpatterns = [
     path("", consultant.home, name="home"),
@@ -20,4 +20,20 @@ urlpatterns = [
         results.results_download,
         name="results_download",
     ),
+    path("metingen/<int:pk>/status/", collection.assessment_status, name="assessment_status"),
+    path("metingen/<int:pk>/respons/", collection.response_monitor, name="response_monitor"),
+    path("metingen/<int:pk>/uitnodigingen/", collection.invitations, name="invitations"),
+    path(
+        "metingen/<int:pk>/links/<int:link>/vernieuwen/",
+        collection.open_link_renew,
+        name="open_link_renew",
+    ),
+    path("metingen/<int:pk>/antwoorden/import/", collection.answers_upload, name="answers_upload"),
+    path("metingen/<int:pk>/antwoorden.csv", collection.answers_download, name="answers_download"),
+    # The respondent's survey: the token only on the first request, then a clean URL.
+    path("v/<str:token>/", survey.survey_link, name="survey_link"),
+    path("vragenlijst/", survey.survey_home, name="survey"),
+    path("vragenlijst/deel/<int:number>/", survey.survey_page, name="survey_page"),
+    path("vragenlijst/controleren/", survey.survey_review, name="survey_review"),
+    path("vragenlijst/bedankt/", survey.survey_thanks, name="survey_thanks"),
 ]

@@ -292,3 +292,31 @@ class PlannedActivity(Bilingual, models.Model):
     @property
     def calendar_year(self):
         return None if self.year is None else self.roadmap.start_year + self.year - 1
+
+
+class RenderedPdf(models.Model):
+    """A rendered poster or report, kept by the digest of the data that went into it
+    (see roadmap/pdf.py): the same data is served again without rendering."""
+
+    class Kind(models.TextChoices):
+        POSTER = "poster", _("Poster")
+        REPORT = "report", _("Rapport")
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    language = models.CharField(max_length=8)
+    digest = models.CharField(max_length=64)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("gemaakte pdf")
+        verbose_name_plural = _("gemaakte pdf's")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "kind", "language"], name="unique_rendered_pdf"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assessment_id} {self.kind} {self.language}"

@@ -15,6 +15,8 @@ urlpatterns = [
         views.activity_add,
         name="activity_add",
     ),
+    path("metingen/<int:pk>/routekaart/poster.pdf", views.poster_pdf, name="poster_pdf"),
+    path("metingen/<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("routekaart/activiteiten/<int:pk>/", views.activity_edit, name="activity_edit"),
     path(
         "routekaart/activiteiten/<int:pk>/verwijderen/",

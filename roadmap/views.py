@@ -6,6 +6,8 @@ tries to write gets 403.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +17,7 @@ from assessments.access import can_edit, get_assessment_for_user, get_organisati
 from assessments.models import Track
 from assessments.results import display
 
-from . import services
+from . import pdf, services
 from .forms import (
     ActivityForm,
     CustomActivityForm,
@@ -305,3 +307,37 @@ def data_project_delete(request, pk):
     project.delete()
     messages.success(request, _("Dataproject verwijderd uit het register."))
     return redirect("data_projects", pk=organisation_pk)
+
+
+# --- Printed documents -----------------------------------------------------------------
+
+
+def _printable_assessment(user, pk):
+    """The assessment for a download: consultants always, viewers only once it is
+    closed (like the results: an open assessment's scores are not final)."""
+    assessment = get_assessment_for_user(user, pk)
+    if not assessment.is_closed and not can_edit(user, assessment.organisation):
+        raise PermissionDenied
+    return assessment
+
+
+def _pdf_response(assessment, kind, roadmap=None):
+    name, mimetype, content = pdf.generate(assessment, kind, roadmap=roadmap)
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def poster_pdf(request, pk):
+    assessment = _printable_assessment(request.user, pk)
+    roadmap = Roadmap.objects.filter(assessment=assessment).first()
+    if roadmap is None:
+        raise Http404
+    roadmap.assessment = assessment
+    return _pdf_response(assessment, pdf.POSTER, roadmap)
+
+
+@login_required
+def report_pdf(request, pk):
+    return _pdf_response(_printable_assessment(request.user, pk), pdf.REPORT)

@@ -38,10 +38,10 @@ def test_it_loads_all_answers_in_one_query(version, django_assert_num_queries):
     large = data.assessment(data.organisation("Gemeente B"), version)
     everyone = [(layer, "", data.same_answers(2)) for layer in data.SMALL_LAYERS]
     data.add_respondents(large, everyone * 30)
-    # shape (3), answers (1), question → factor (1), peers (1), trend (1)
-    with django_assert_num_queries(7):
+    # shape (3), respondents (1), question → factor (1), answers (1), peers (1), trend (1)
+    with django_assert_num_queries(8):
         assessment_results(small)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assessment_results(large)
 
 

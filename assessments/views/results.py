@@ -288,6 +288,7 @@ def results_page(request, pk):
         "organisation": assessment.organisation,
         "results": results,
         "consultant": consultant,
+        "can_edit": consultant,  # print/_downloads.html
         "department": results.department,
         "departments": results.departments,
         "overall": {

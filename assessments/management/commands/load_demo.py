@@ -13,5 +13,8 @@ class Command(BaseCommand):
         except ModelVersion.DoesNotExist as error:
             raise CommandError("load the maturity model first: manage.py load_model") from error
         self.stdout.write(f"demo: {demo['organisation']} · assessment={demo['assessment'].pk}")
+        self.stdout.write(
+            f"open survey: assessment={demo['open_assessment'].pk} · link {demo['survey_link']}"
+        )
         for username, password in demo["logins"]:
             self.stdout.write(f"login: {username} / {password}")

@@ -1,0 +1,410 @@
+"""Survey collection: invitation tokens, e-mails, and writing a respondent's answers.
+
+Tokens: 256 bits from `secrets`; only their sha256 is stored. A personal invitation
+gets a fresh token whenever a mail is sent (the invitation and every reminder carry
+a working link; an earlier link stops working). An open link's token is shown once,
+when it is made or renewed.
+
+Writing answers: one page is saved in one transaction, with the response locked
+(select_for_update), so a double click, a retry or the back button never writes a
+page twice; the database's unique constraints are the last guard. A submitted
+response is never changed.
+"""
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Answer, FactorComment, Invitation, Question, Response, Track
+from .results import results_forget
+
+TOKEN_BYTES = 32
+COMMENT_MAX_LENGTH = 2000
+
+DEFAULT_INVITATION_TEXT = gettext_lazy(
+    "Beste collega,\n\n"
+    "{organisatie} wil weten hoe ver we zijn met datagedreven werken, en waar we over "
+    "een paar jaar willen staan. Daarom vragen we u mee te doen aan de vragenlijst "
+    '"{meting}". Het invullen duurt ongeveer 15 minuten. U kunt tussendoor stoppen '
+    "en later verdergaan met dezelfde link.\n\n"
+    "Uw antwoorden zijn vertrouwelijk: niemand ziet wat u persoonlijk antwoordt. "
+    "We tonen alleen uitkomsten van groepen van minstens {groepsgrootte} mensen.\n\n"
+    "Uw persoonlijke link:\n{link}\n\n"
+    "Deel deze link niet met anderen. De vragenlijst sluit op {sluitdatum}.\n\n"
+    "Hartelijk dank voor uw hulp!"
+)
+DEFAULT_REMINDER_TEXT = gettext_lazy(
+    "Beste collega,\n\n"
+    'Een tijdje geleden vroegen we u de vragenlijst "{meting}" van {organisatie} in '
+    "te vullen. We hebben uw antwoorden nog niet ontvangen. Wilt u de vragenlijst nog "
+    "invullen? Het duurt ongeveer 15 minuten. Bent u al begonnen, dan gaat u verder "
+    "waar u was.\n\n"
+    "Uw persoonlijke link (de link uit de eerdere e-mail werkt niet meer):\n{link}\n\n"
+    "De vragenlijst sluit op {sluitdatum}. Alvast bedankt!"
+)
+PLACEHOLDERS = ("{link}", "{organisatie}", "{meting}", "{sluitdatum}", "{groepsgrootte}")
+
+
+# --- Tokens ----------------------------------------------------------------------------
+
+
+def token_new():
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_for_token(token):
+    """The invitation of a token, or None. Only well-formed tokens reach the database."""
+    if not (32 <= len(token) <= 64) or not token.replace("-", "").replace("_", "").isalnum():
+        return None
+    digest = token_hash(token)
+    invitation = (
+        Invitation.objects.select_related("assessment", "layer").filter(token_hash=digest).first()
+    )
+    if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
+        return None
+    return invitation
+
+
+def invitation_rotate(*, invitation):
+    """Give the invitation a new token (the old link stops working); returns the token."""
+    token = token_new()
+    invitation.token_hash = token_hash(token)
+    invitation.save(update_fields=["token_hash"])
+    return token
+
+
+def link_path(token):
+    return reverse("survey_link", args=[token])
+
+
+def open_link_create(*, assessment, layer=None, department=""):
+    """A new open link (for one layer, or letting the respondent choose); returns
+    (invitation, token). The token is not stored: show it now."""
+    token = token_new()
+    invitation = Invitation.objects.create(
+        assessment=assessment,
+        kind=Invitation.Kind.OPEN,
+        layer=layer,
+        department=department,
+        token_hash=token_hash(token),
+    )
+    return invitation, token
+
+
+def unusable_token_hash():
+    """A hash no one holds the token of: a personal invitation before its mail is sent."""
+    return token_hash(token_new())
+
+
+# --- E-mail ----------------------------------------------------------------------------
+
+
+def invitation_text(assessment):
+    return assessment.invitation_text or str(DEFAULT_INVITATION_TEXT)
+
+
+def reminder_text(assessment):
+    return assessment.reminder_text or str(DEFAULT_REMINDER_TEXT)
+
+
+def mail_body(text, *, assessment, link):
+    closes = (
+        formats.date_format(assessment.closes_on, "j F Y")
+        if assessment.closes_on
+        else _("het einde van de meting")
+    )
+    values = {
+        "{organisatie}": assessment.organisation.name,
+        "{meting}": assessment.name,
+        "{sluitdatum}": closes,
+        "{groepsgrootte}": str(assessment.min_group_size),
+    }
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    if "{link}" not in text:
+        text = f"{text.rstrip()}\n\n{{link}}"
+    return text.replace("{link}", link)
+
+
+def _send(*, assessment, invitations, text, subject, base_url, stamp_field):
+    messages = []
+    now = timezone.now()
+    with transaction.atomic():
+        for invitation in invitations:
+            token = invitation_rotate(invitation=invitation)
+            link = base_url.rstrip("/") + link_path(token)
+            body = mail_body(text, assessment=assessment, link=link)
+            messages.append(
+                mail.EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+            )
+            setattr(invitation, stamp_field, now)
+        Invitation.objects.bulk_update(invitations, [stamp_field])
+    if messages:
+        with mail.get_connection() as connection:
+            connection.send_messages(messages)
+    return len(messages)
+
+
+def invitations_send(*, assessment, base_url, resend=False):
+    """Mail the personal invitations not mailed yet (all of them with `resend`)."""
+    invitations = Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.PERSONAL)
+    if not resend:
+        invitations = invitations.filter(sent_at__isnull=True)
+    subject = _("Uitnodiging: vragenlijst %(name)s") % {"name": assessment.name}
+    return _send(
+        assessment=assessment,
+        invitations=list(invitations.order_by("pk")),
+        text=invitation_text(assessment),
+        subject=subject,
+        base_url=base_url,
+        stamp_field="sent_at",
+    )
+
+
+def reminders_send(*, assessment, base_url):
+    """Remind the invited people who have not submitted (started or not)."""
+    invitations = (
+        Invitation.objects.filter(
+            assessment=assessment, kind=Invitation.Kind.PERSONAL, sent_at__isnull=False
+        )
+        .exclude(response__status=Response.Status.SUBMITTED)
+        .order_by("pk")
+    )
+    subject = _("Herinnering: vragenlijst %(name)s") % {"name": assessment.name}
+    return _send(
+        assessment=assessment,
+        invitations=list(invitations),
+        text=reminder_text(assessment),
+        subject=subject,
+        base_url=base_url,
+        stamp_field="reminded_at",
+    )
+
+
+# --- Status ----------------------------------------------------------------------------
+
+TRANSITIONS = {
+    "open": ("draft", "open"),
+    "close": ("open", "closed"),
+}
+
+
+def assessment_set_status(*, assessment, action):
+    """draft → open → closed; returns False when the step is not allowed now."""
+    if action not in TRANSITIONS:
+        return False
+    source, target = TRANSITIONS[action]
+    if assessment.status != source:
+        return False
+    assessment.status = target
+    if target == "closed":
+        assessment.closed_at = timezone.now()
+    assessment.save(update_fields=["status", "closed_at"])
+    return True
+
+
+# --- The survey's structure ------------------------------------------------------------
+
+
+def survey_tracks(assessment):
+    """The tracks of the assessment's model, in order: one page each."""
+    return list(Track.objects.filter(version_id=assessment.model_version_id).order_by("order"))
+
+
+def page_questions(*, assessment, track, layer_code):
+    """The track's questions asked of this layer, with their factors, in order."""
+    questions = (
+        Question.objects.filter(version_id=assessment.model_version_id, factor__track=track)
+        .select_related("factor")
+        .order_by("factor__order", "order")
+    )
+    return [question for question in questions if question.is_asked_of(layer_code)]
+
+
+def asked_questions(*, assessment, layer_code):
+    questions = (
+        Question.objects.filter(version_id=assessment.model_version_id)
+        .select_related("factor__track")
+        .order_by("factor__track__order", "factor__order", "order")
+    )
+    return [question for question in questions if question.is_asked_of(layer_code)]
+
+
+# --- Writing ---------------------------------------------------------------------------
+
+
+class SubmittedError(Exception):
+    """The response was submitted already: nothing may change."""
+
+
+def response_start(*, assessment, invitation, respondent, layer, department):
+    """The respondent's response, created once. `respondent` is the pseudonymous id
+    the session holds, so a double click finds the same response (unique per
+    assessment) instead of making a second one."""
+    personal = invitation.kind == Invitation.Kind.PERSONAL
+    if personal:
+        found = Response.objects.filter(invitation=invitation).first()
+        if found is not None:
+            return found
+    defaults = {"layer": layer, "department": department}
+    if personal:
+        defaults["invitation"] = invitation
+    else:
+        defaults["open_link"] = invitation
+    try:
+        with transaction.atomic():
+            response, _created = Response.objects.get_or_create(
+                assessment=assessment, respondent=respondent, defaults=defaults
+            )
+    except IntegrityError:
+        # A concurrent request created it first (same respondent or same invitation).
+        lookup = Q(invitation=invitation) if personal else Q(respondent=respondent)
+        response = Response.objects.get(lookup, assessment=assessment)
+    return response
+
+
+def page_save(*, response, answers, comments, questions, next_page):
+    """Write one page: `answers` maps question id to (current, desired) for the
+    questions answered (None = "weet ik niet"); the page's other questions lose their
+    answer. `comments` maps factor id to text ('' removes it)."""
+    question_ids = [question.pk for question in questions]
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        if locked.is_submitted:
+            raise SubmittedError
+        Answer.objects.filter(response=locked, question_id__in=question_ids).exclude(
+            question_id__in=list(answers)
+        ).delete()
+        Answer.objects.bulk_create(
+            [
+                Answer(response=locked, question_id=pk, current=current, desired=desired)
+                for pk, (current, desired) in answers.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["response", "question"],
+            update_fields=["current", "desired"],
+        )
+        empty = [factor_id for factor_id, text in comments.items() if not text]
+        FactorComment.objects.filter(response=locked, factor_id__in=empty).delete()
+        FactorComment.objects.bulk_create(
+            [
+                FactorComment(response=locked, factor_id=factor_id, text=text)
+                for factor_id, text in comments.items()
+                if text
+            ],
+            update_conflicts=True,
+            unique_fields=["response", "factor"],
+            update_fields=["text"],
+        )
+        locked.current_page = next_page
+        locked.save(update_fields=["current_page", "updated_at"])
+    response.current_page = next_page
+    return response
+
+
+def missing_questions(*, response):
+    """The asked questions the respondent has not answered yet, in order."""
+    answered = set(Answer.objects.filter(response=response).values_list("question_id", flat=True))
+    return [
+        question
+        for question in asked_questions(
+            assessment=response.assessment, layer_code=response.layer.code
+        )
+        if question.pk not in answered
+    ]
+
+
+def response_submit(*, response):
+    """Submit once. Returns True when it was submitted now, False when it already was."""
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        if locked.is_submitted:
+            return False
+        locked.status = Response.Status.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["status", "submitted_at", "updated_at"])
+    results_forget(response.assessment)
+    return True
+
+
+# --- Monitor ---------------------------------------------------------------------------
+
+
+def response_monitor(assessment):
+    """Counts per layer and per department: invited, started, submitted. Never answers."""
+    layers = list(assessment.layers.order_by("order", "pk"))
+    invited = dict(
+        Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.PERSONAL)
+        .values("layer_id")
+        .annotate(n=Count("pk"))
+        .values_list("layer_id", "n")
+    )
+    invited_by_department = dict(
+        Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.PERSONAL)
+        .values("department")
+        .annotate(n=Count("pk"))
+        .values_list("department", "n")
+    )
+    counts = {}
+    by_department = {}
+    rows = (
+        Response.objects.filter(assessment=assessment)
+        .values("layer_id", "department", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        key = (row["layer_id"], row["status"])
+        counts[key] = counts.get(key, 0) + row["n"]
+        department = by_department.setdefault(row["department"], {"draft": 0, "submitted": 0})
+        department[row["status"]] += row["n"]
+
+    def line(label, invited_count, started, submitted):
+        base = max(invited_count, started + submitted)
+        return {
+            "label": label,
+            "invited": invited_count,
+            "started": started,
+            "submitted": submitted,
+            "percent": round(100 * submitted / base) if base else 0,
+        }
+
+    layer_rows = [
+        line(
+            layer.label,
+            invited.get(layer.pk, 0),
+            counts.get((layer.pk, "draft"), 0),
+            counts.get((layer.pk, "submitted"), 0),
+        )
+        for layer in layers
+    ]
+    names = sorted(set(by_department) | set(invited_by_department), key=lambda n: (n == "", n))
+    department_rows = [
+        line(
+            name or _("Geen afdeling"),
+            invited_by_department.get(name, 0),
+            by_department.get(name, {}).get("draft", 0),
+            by_department.get(name, {}).get("submitted", 0),
+        )
+        for name in names
+    ]
+    total = line(
+        _("Totaal"),
+        sum(row["invited"] for row in layer_rows),
+        sum(row["started"] for row in layer_rows),
+        sum(row["submitted"] for row in layer_rows),
+    )
+    return {"layers": layer_rows, "departments": department_rows, "total": total}

@@ -1,0 +1,473 @@
+"""CSV/XLSX in and out: respondent lists and raw answers (spec/interfaces.md).
+
+Every import is all or nothing: the whole file is checked first, and a file with any
+bad row imports nothing; each bad row is reported with its line number (the header
+is line 1; a comment that spans several lines counts as one) and the reason.
+"""
+
+import csv
+import hashlib
+import hmac
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .collection import COMMENT_MAX_LENGTH, unusable_token_hash
+from .models import (
+    Answer,
+    Assessment,
+    FactorComment,
+    Invitation,
+    ModelVersion,
+    Organisation,
+    Question,
+    Response,
+)
+from .results import results_forget
+
+ANSWER_COLUMNS = ["respondent", "layer", "department", "question", "current", "desired", "comment"]
+RESPONDENT_COLUMNS = ["email", "layer", "department"]
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+LEVELS = {str(level): level for level in range(6)}
+BATCH = 5000
+
+
+class FileRejected(Exception):
+    """The file could not be imported; `errors` lists (line, reason), line None for the
+    whole file."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(describe(line, reason) for line, reason in errors[:5]))
+        self.errors = errors
+
+
+def describe(line, reason):
+    if line is None:
+        return reason
+    return _("regel %(line)s: %(reason)s") % {"line": line, "reason": reason}
+
+
+@dataclass
+class Outcome:
+    created: int = 0
+    skipped: int = 0
+    details: dict = field(default_factory=dict)
+
+
+# --- Reading ---------------------------------------------------------------------------
+
+
+def read_table(data, name, *, columns, optional=()):
+    """A file's rows as a DataFrame of stripped strings with exactly `columns`
+    (`optional` ones may be missing and are then empty). Raises FileRejected."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise FileRejected([(None, _("Het bestand is te groot (meer dan 50 MB)."))])
+    if not data.strip():
+        raise FileRejected([(None, _("Het bestand is leeg."))])
+    if name.lower().endswith(".xlsx"):
+        frame = _read_xlsx(data)
+    else:
+        frame = _read_csv(data)
+    frame.columns = [str(column).strip().lower() for column in frame.columns]
+    required = [column for column in columns if column not in optional]
+    missing = [column for column in required if column not in frame.columns]
+    extra = [column for column in frame.columns if column not in columns]
+    if missing or extra or len(set(frame.columns)) != len(frame.columns):
+        raise FileRejected(
+            [
+                (
+                    1,
+                    _("de kolommen moeten %(expected)s zijn, het bestand heeft %(found)s.")
+                    % {"expected": ",".join(columns), "found": ",".join(frame.columns)},
+                )
+            ]
+        )
+    for column in columns:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame[columns].fillna("").astype(str)
+    for column in columns:
+        frame[column] = frame[column].str.strip()
+    if frame.empty:
+        raise FileRejected([(None, _("Het bestand heeft geen regels onder de kopregel."))])
+    frame.index = range(2, len(frame) + 2)  # line numbers
+    return frame
+
+
+def _read_csv(data):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileRejected(
+            [(None, _("Het bestand is geen UTF-8-tekst. Sla het op als CSV UTF-8."))]
+        ) from None
+    try:
+        return pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
+        raise FileRejected(
+            [(None, _("Het bestand is geen geldige CSV: %(error)s") % {"error": error})]
+        ) from None
+
+
+def _read_xlsx(data):
+    try:
+        frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+    except Exception:  # openpyxl raises many kinds of errors on garbage
+        raise FileRejected(
+            [(None, _("Het bestand is geen geldig Excel-bestand (.xlsx)."))]
+        ) from None
+    return frame.dropna(how="all")
+
+
+def _errors_of(frame, mask, reason):
+    return [(int(line), reason) for line in frame.index[mask]]
+
+
+# --- Respondent lists ------------------------------------------------------------------
+
+
+def import_respondents(*, assessment, data, name):
+    """Personal invitations from `email,layer[,department]`. E-mail addresses that are
+    invited already are left as they are (counted as skipped)."""
+    if assessment.is_closed:
+        raise FileRejected([(None, _("Deze meting is gesloten; er kan niemand meer bij."))])
+    frame = read_table(data, name, columns=RESPONDENT_COLUMNS, optional=("department",))
+    layers = {layer.code: layer for layer in assessment.layers.all()}
+    errors = []
+    frame["email"] = frame["email"].str.lower()
+    for line, row in frame.iterrows():
+        try:
+            validate_email(row["email"])
+        except ValidationError:
+            errors.append(
+                (line, _("'%(value)s' is geen geldig e-mailadres.") % {"value": row["email"][:80]})
+            )
+    errors += _errors_of(
+        frame,
+        ~frame["layer"].isin(list(layers)),
+        _("onbekende laag; gebruik een van: %(codes)s.") % {"codes": ", ".join(layers)},
+    )
+    errors += _errors_of(
+        frame, frame["department"].str.len() > 200, _("de afdeling is te lang (max. 200 tekens).")
+    )
+    errors += _errors_of(
+        frame,
+        frame["email"].duplicated() & (frame["email"] != ""),
+        _("dit e-mailadres staat al eerder in het bestand."),
+    )
+    if errors:
+        raise FileRejected(sorted(errors, key=lambda error: error[0]))
+    existing = set(
+        Invitation.objects.filter(assessment=assessment)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    new = frame[~frame["email"].isin(existing)]
+    with transaction.atomic():
+        Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    assessment=assessment,
+                    kind=Invitation.Kind.PERSONAL,
+                    email=row.email,
+                    layer=layers[row.layer],
+                    department=row.department,
+                    token_hash=unusable_token_hash(),
+                )
+                for row in new.itertuples()
+            ],
+            batch_size=BATCH,
+        )
+    return Outcome(created=len(new), skipped=len(frame) - len(new))
+
+
+# --- Raw answers -----------------------------------------------------------------------
+
+
+def pseudonym(assessment_id, respondent):
+    """A respondent id of a file, keyed-hashed: the same file id gives the same
+    pseudonym within one assessment (so importing twice is caught), and the original
+    id (maybe an e-mail address) is never stored."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"{assessment_id}:{respondent}".encode(), hashlib.sha256
+    ).hexdigest()
+    return f"p-{digest[:20]}"
+
+
+def check_answers(frame, *, assessment):
+    """Every bad row of a raw-answers frame as (line, reason)."""
+    layers = set(assessment.layers.values_list("code", flat=True))
+    questions = {
+        code: (pk, layers_, factor_id)
+        for code, pk, layers_, factor_id in Question.objects.filter(
+            version_id=assessment.model_version_id
+        ).values_list("code", "pk", "layers", "factor_id")
+    }
+    errors = []
+    errors += _errors_of(frame, frame["respondent"] == "", _("de respondent is leeg."))
+    errors += _errors_of(
+        frame, frame["respondent"].str.len() > 200, _("de respondent-id is te lang.")
+    )
+    errors += _errors_of(
+        frame,
+        ~frame["layer"].isin(layers),
+        _("onbekende laag; gebruik een van: %(codes)s.") % {"codes": ", ".join(sorted(layers))},
+    )
+    known_question = frame["question"].isin(list(questions))
+    errors += _errors_of(frame, ~known_question, _("onbekende vraag voor dit model."))
+    asked = [
+        question not in questions or not questions[question][1] or layer in questions[question][1]
+        for question, layer in zip(frame["question"], frame["layer"], strict=True)
+    ]
+    errors += _errors_of(
+        frame,
+        ~pd.Series(asked, index=frame.index, dtype=bool),
+        _("deze vraag wordt niet aan deze laag gesteld."),
+    )
+    for column, label in (("current", _("huidig")), ("desired", _("gewenst"))):
+        bad = ~frame[column].isin(list(LEVELS) + [""])
+        errors += _errors_of(
+            frame,
+            bad,
+            _("%(label)s moet een heel getal van 0 tot en met 5 zijn, of leeg voor 'weet ik niet'.")
+            % {"label": label},
+        )
+    errors += _errors_of(
+        frame,
+        frame["comment"].str.len() > COMMENT_MAX_LENGTH,
+        _("de toelichting is te lang (max. %(max)s tekens).") % {"max": COMMENT_MAX_LENGTH},
+    )
+    errors += _errors_of(
+        frame,
+        frame["department"].str.len() > 200,
+        _("de afdeling is te lang (max. 200 tekens)."),
+    )
+    errors += _errors_of(
+        frame,
+        frame.duplicated(["respondent", "question"]),
+        _("dubbele regel: deze respondent heeft deze vraag al eerder in het bestand."),
+    )
+    first = frame.groupby("respondent", sort=False)[["layer", "department"]].transform("first")
+    errors += _errors_of(
+        frame,
+        (first["layer"] != frame["layer"]) | (first["department"] != frame["department"]),
+        _("de laag of afdeling van deze respondent verschilt van een eerdere regel."),
+    )
+    existing = set(
+        Response.objects.filter(assessment=assessment).values_list("respondent", flat=True)
+    )
+    if existing:
+        taken = frame["respondent"].map(lambda r: pseudonym(assessment.pk, r) in existing)
+        errors += _errors_of(
+            frame, taken, _("deze respondent is al eerder in deze meting geïmporteerd.")
+        )
+    return sorted(errors, key=lambda error: error[0]), questions
+
+
+def resolve_assessment(*, organisation, type, assessment, model=None):
+    """The organisation and assessment of `import_answers` (created when missing)."""
+    if type not in Organisation.Type.values:
+        raise FileRejected(
+            [
+                (
+                    None,
+                    _("Onbekend type organisatie '%(type)s'; kies uit: %(types)s.")
+                    % {"type": type, "types": ", ".join(Organisation.Type.values)},
+                )
+            ]
+        )
+    versions = ModelVersion.objects.all()
+    version = (versions.filter(code=model) if model else versions.order_by("code")).last()
+    if version is None:
+        raise FileRejected([(None, _("Onbekende modelversie '%(code)s'.") % {"code": model})])
+    found = Organisation.objects.filter(name=organisation).first()
+    if found is not None and found.type != type:
+        raise FileRejected(
+            [
+                (
+                    None,
+                    _("De organisatie '%(name)s' bestaat al met een ander type.")
+                    % {"name": organisation},
+                )
+            ]
+        )
+    existing = (
+        Assessment.objects.filter(organisation=found, name=assessment).first() if found else None
+    )
+    if existing is not None and model and existing.model_version_id != version.pk:
+        raise FileRejected([(None, _("De meting bestaat al met een andere modelversie."))])
+    return found, existing, version
+
+
+def import_answers_file(*, data, name, organisation, type, assessment, model=None, close=False):
+    """`import_answers`: creates (or reuses) organisation and assessment, then imports."""
+    found, existing, version = resolve_assessment(
+        organisation=organisation, type=type, assessment=assessment, model=model
+    )
+    frame = read_table(data, name, columns=ANSWER_COLUMNS, optional=("department", "comment"))
+    with transaction.atomic():
+        if found is None:
+            found = Organisation.objects.create(name=organisation, type=type)
+        target = existing
+        if target is None:
+            target = Assessment.objects.create(
+                organisation=found, name=assessment, model_version=version
+            )
+            target.add_default_layers()
+        outcome = import_answers(assessment=target, frame=frame)
+        if close and not target.is_closed:
+            target.status = Assessment.Status.CLOSED
+            target.closed_at = timezone.now()
+            target.save(update_fields=["status", "closed_at"])
+    outcome.details["assessment"] = target
+    return outcome
+
+
+def import_answers(*, assessment, frame=None, data=None, name=""):
+    """Submitted responses from a raw-answers frame (or file), all or nothing."""
+    if assessment.is_closed:
+        raise FileRejected([(None, _("Deze meting is gesloten; er kan niets meer bij."))])
+    if frame is None:
+        frame = read_table(data, name, columns=ANSWER_COLUMNS, optional=("department", "comment"))
+    errors, questions = check_answers(frame, assessment=assessment)
+    if errors:
+        raise FileRejected(errors)
+    layers = {layer.code: layer for layer in assessment.layers.all()}
+    now = timezone.now()
+    respondents = frame.drop_duplicates("respondent")
+    with transaction.atomic():
+        responses = Response.objects.bulk_create(
+            [
+                Response(
+                    assessment=assessment,
+                    respondent=pseudonym(assessment.pk, row.respondent),
+                    layer=layers[row.layer],
+                    department=row.department,
+                    status=Response.Status.SUBMITTED,
+                    submitted_at=now,
+                    current_page=0,
+                )
+                for row in respondents.itertuples()
+            ],
+            batch_size=BATCH,
+        )
+        if responses and responses[0].pk is None:  # a backend that returns no ids
+            ids = dict(
+                Response.objects.filter(assessment=assessment).values_list("respondent", "pk")
+            )
+            response_of = {
+                row: ids[pseudonym(assessment.pk, row)] for row in respondents["respondent"]
+            }
+        else:
+            response_of = dict(
+                zip(respondents["respondent"], (r.pk for r in responses), strict=True)
+            )
+        # Plain lists: a pandas column would turn "weet ik niet" (None) into NaN.
+        response_ids = [response_of[respondent] for respondent in frame["respondent"]]
+        question_ids = [questions[code][0] for code in frame["question"]]
+        current = [LEVELS.get(value) for value in frame["current"]]
+        desired = [LEVELS.get(value) for value in frame["desired"]]
+        for start in range(0, len(frame), BATCH):
+            end = start + BATCH
+            Answer.objects.bulk_create(
+                [
+                    Answer(response_id=r, question_id=q, current=c, desired=d)
+                    for r, q, c, d in zip(
+                        response_ids[start:end],
+                        question_ids[start:end],
+                        current[start:end],
+                        desired[start:end],
+                        strict=True,
+                    )
+                ]
+            )
+        with_comment = frame[frame["comment"] != ""]
+        comments = {}
+        for respondent, question, text in zip(
+            with_comment["respondent"],
+            with_comment["question"],
+            with_comment["comment"],
+            strict=True,
+        ):
+            key = (response_of[respondent], questions[question][2])
+            comments.setdefault(key, []).append(text)
+        FactorComment.objects.bulk_create(
+            [
+                FactorComment(response_id=response_id, factor_id=factor_id, text="\n\n".join(texts))
+                for (response_id, factor_id), texts in comments.items()
+            ],
+            batch_size=BATCH,
+        )
+    results_forget(assessment)
+    return Outcome(created=len(respondents), details={"answers": len(frame)})
+
+
+def _question_order(assessment):
+    return {
+        pk: (index, code, factor_id)
+        for index, (pk, code, factor_id) in enumerate(
+            Question.objects.filter(version_id=assessment.model_version_id)
+            .order_by("factor__track__order", "factor__order", "order")
+            .values_list("pk", "code", "factor_id")
+        )
+    }
+
+
+def export_answers(assessment):
+    """The raw-answers CSV of the submitted responses, as text: pseudonymous ids,
+    respondents in the order they came in, questions in model order, each factor's
+    comment on the respondent's first row of that factor."""
+    order = _question_order(assessment)
+    rows = list(
+        Answer.objects.filter(
+            response__assessment=assessment, response__status=Response.Status.SUBMITTED
+        )
+        .values_list(
+            "response_id",
+            "response__respondent",
+            "response__layer__code",
+            "response__department",
+            "question_id",
+            "current",
+            "desired",
+        )
+        .order_by()
+    )
+    comments = {
+        (response_id, factor_id): text
+        for response_id, factor_id, text in FactorComment.objects.filter(
+            response__assessment=assessment, response__status=Response.Status.SUBMITTED
+        ).values_list("response_id", "factor_id", "text")
+    }
+    rows.sort(key=lambda row: (row[0], order[row[4]][0]))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ANSWER_COLUMNS)
+    seen = set()
+    for response_id, respondent, layer, department, question_id, current, desired in rows:
+        _index, code, factor_id = order[question_id]
+        comment = ""
+        if (response_id, factor_id) not in seen:
+            seen.add((response_id, factor_id))
+            comment = comments.get((response_id, factor_id), "")
+        writer.writerow(
+            [
+                respondent,
+                layer,
+                department,
+                code,
+                "" if current is None else current,
+                "" if desired is None else desired,
+                comment,
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,24 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.imports import export_answers
+from assessments.models import Assessment
+
+
+class Command(BaseCommand):
+    help = "Write the raw-answers CSV of an assessment (pseudonymous respondent ids)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("assessment_id", type=int)
+        parser.add_argument("--output")
+
+    def handle(self, *args, **options):
+        assessment = Assessment.objects.filter(pk=options["assessment_id"]).first()
+        if assessment is None:
+            raise CommandError(f"no assessment with id {options['assessment_id']}")
+        text = export_answers(assessment)
+        if options["output"]:
+            Path(options["output"]).write_text(text, encoding="utf-8", newline="")
+        else:
+            self.stdout.write(text, ending="")

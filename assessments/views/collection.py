@@ -1,0 +1,188 @@
+"""The consultant's side of survey collection: status, invitations, mails, response
+monitor, and raw-answer upload and download. Every view goes through access.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import collection, imports
+from ..access import can_edit, get_assessment_for_user
+from ..forms import MailTextForm, OpenLinkForm, UploadForm
+from ..models import Invitation
+
+MAX_ERRORS_SHOWN = 200
+
+
+@login_required
+@require_POST
+def assessment_status(request, pk):
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    action = request.POST.get("action", "")
+    if action == "close" and not request.POST.get("confirm"):
+        messages.error(request, _("Vink eerst aan dat u de vragenlijst echt wilt sluiten."))
+    elif collection.assessment_set_status(assessment=assessment, action=action):
+        if assessment.is_open:
+            messages.success(request, _("De vragenlijst is open. Respondenten kunnen beginnen."))
+        else:
+            messages.success(request, _("De vragenlijst is gesloten. Er kan niets meer bij."))
+    else:
+        messages.error(request, _("Die stap kan nu niet."))
+    return redirect("assessment", pk=assessment.pk)
+
+
+@login_required
+def response_monitor(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    return render(
+        request,
+        "assessments/monitor.html",
+        {
+            "assessment": assessment,
+            "organisation": assessment.organisation,
+            "monitor": collection.response_monitor(assessment),
+        },
+    )
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/")
+
+
+@login_required
+def invitations(request, pk):
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    upload = UploadForm()
+    link_form = OpenLinkForm(assessment=assessment)
+    text_form = MailTextForm(instance=assessment)
+    errors = []
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "upload":
+            upload = UploadForm(request.POST, request.FILES)
+            if upload.is_valid():
+                file = upload.cleaned_data["file"]
+                try:
+                    outcome = imports.import_respondents(
+                        assessment=assessment, data=file.read(), name=file.name
+                    )
+                except imports.FileRejected as rejected:
+                    errors = rejected.errors
+                else:
+                    messages.success(
+                        request,
+                        _("%(created)s uitnodigingen toegevoegd, %(skipped)s stonden er al.")
+                        % {"created": outcome.created, "skipped": outcome.skipped},
+                    )
+                    return redirect("invitations", pk=assessment.pk)
+        elif action == "link":
+            link_form = OpenLinkForm(request.POST, assessment=assessment)
+            if link_form.is_valid():
+                _invitation, token = collection.open_link_create(
+                    assessment=assessment, layer=link_form.cleaned_data["layer"]
+                )
+                request.session["new_link"] = request.build_absolute_uri(
+                    collection.link_path(token)
+                )
+                return redirect("invitations", pk=assessment.pk)
+        elif action == "texts":
+            text_form = MailTextForm(request.POST, instance=assessment)
+            if text_form.is_valid():
+                text_form.save()
+                messages.success(request, _("De teksten zijn opgeslagen."))
+                return redirect("invitations", pk=assessment.pk)
+        elif action in ("send", "remind"):
+            if not assessment.is_open:
+                messages.error(request, _("Zet de vragenlijst eerst open."))
+            elif action == "send":
+                sent = collection.invitations_send(
+                    assessment=assessment, base_url=_base_url(request)
+                )
+                messages.success(request, _("%(n)s uitnodigingen verstuurd.") % {"n": sent})
+            else:
+                sent = collection.reminders_send(assessment=assessment, base_url=_base_url(request))
+                messages.success(request, _("%(n)s herinneringen verstuurd.") % {"n": sent})
+            return redirect("invitations", pk=assessment.pk)
+    personal = Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.PERSONAL)
+    return render(
+        request,
+        "assessments/invitations.html",
+        {
+            "assessment": assessment,
+            "organisation": assessment.organisation,
+            "upload": upload,
+            "link_form": link_form,
+            "text_form": text_form,
+            "errors": [imports.describe(*error) for error in errors[:MAX_ERRORS_SHOWN]],
+            "more_errors": max(0, len(errors) - MAX_ERRORS_SHOWN),
+            "personal": personal.count(),
+            "unsent": personal.filter(sent_at__isnull=True).count(),
+            "open_links": Invitation.objects.filter(
+                assessment=assessment, kind=Invitation.Kind.OPEN
+            ).select_related("layer"),
+            "new_link": request.session.pop("new_link", None),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def open_link_renew(request, pk, link):
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    invitation = Invitation.objects.filter(
+        pk=link, assessment=assessment, kind=Invitation.Kind.OPEN
+    ).first()
+    if invitation is None:
+        raise Http404
+    token = collection.invitation_rotate(invitation=invitation)
+    request.session["new_link"] = request.build_absolute_uri(collection.link_path(token))
+    return redirect("invitations", pk=assessment.pk)
+
+
+@login_required
+def answers_upload(request, pk):
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        try:
+            outcome = imports.import_answers(
+                assessment=assessment, data=file.read(), name=file.name
+            )
+        except imports.FileRejected as rejected:
+            errors = rejected.errors
+        else:
+            messages.success(
+                request,
+                _("%(n)s respondenten met %(answers)s antwoorden geïmporteerd.")
+                % {"n": outcome.created, "answers": outcome.details["answers"]},
+            )
+            return redirect("response_monitor", pk=assessment.pk)
+    return render(
+        request,
+        "assessments/answers_upload.html",
+        {
+            "assessment": assessment,
+            "organisation": assessment.organisation,
+            "form": form,
+            "errors": [imports.describe(*error) for error in errors[:MAX_ERRORS_SHOWN]],
+            "more_errors": max(0, len(errors) - MAX_ERRORS_SHOWN),
+            "can_edit": can_edit(request.user, assessment.organisation),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def answers_download(request, pk):
+    # Respondent-level data: for consultants only (spec/scoring.md, privacy).
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    response = HttpResponse(imports.export_answers(assessment), content_type="text/csv")
+    name = slugify(f"{assessment.organisation.name}-{assessment.name}") or "antwoorden"
+    response["Content-Disposition"] = f'attachment; filename="{name}-antwoorden.csv"'
+    return response

@@ -1,0 +1,406 @@
+"""The respondent's survey: no account, a link with a token.
+
+The token link puts the invitation into the session and redirects to a clean URL, so
+the token never stays in the address bar, the Referer or a log after the first
+request. From then on the session is the only key: the URLs carry no ids, so a
+respondent's session reaches their own response and nothing else.
+"""
+
+import secrets
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from .. import collection
+from ..forms import DONT_KNOW, StartForm, SurveyPageForm
+from ..models import Answer, Assessment, FactorComment, Invitation, LevelDescriptor, Response
+from ..stages import STAGE_NAMES
+
+SESSION_KEY = "survey"
+
+
+# --- Rate limit (shared through the cache: Redis when REDIS_URL is set) ----------------
+
+
+def client_ip(request):
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None)
+    if proxies:
+        forwarded = [ip.strip() for ip in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= proxies and forwarded[-proxies]:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _count(name, ip, window):
+    key = f"survey-rl:{name}:{ip}:{int(time.time() // window)}"
+    cache.add(key, 0, window * 2)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window * 2)
+        return 1
+
+
+def _over(name, ip, window, limit, *, add=True):
+    if not add:
+        key = f"survey-rl:{name}:{ip}:{int(time.time() // window)}"
+        return (cache.get(key) or 0) >= limit
+    return _count(name, ip, window) > limit
+
+
+def _unknown(request):
+    return render(request, "survey/unknown.html", status=404)
+
+
+def _too_many(request):
+    return render(request, "survey/too_many.html", status=429)
+
+
+# --- Link and session ------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def survey_link(request, token):
+    ip = client_ip(request)
+    window = getattr(settings, "SURVEY_LINK_WINDOW", 600)
+    if _over("link", ip, window, getattr(settings, "SURVEY_LINK_LIMIT", 300)) or _over(
+        "bad", ip, window, getattr(settings, "SURVEY_BAD_LINK_LIMIT", 20), add=False
+    ):
+        return _too_many(request)
+    invitation = collection.invitation_for_token(token)
+    if invitation is None:
+        _count("bad", ip, window)
+        return _unknown(request)
+    previous = request.session.get(SESSION_KEY) or {}
+    request.session.cycle_key()
+    if previous.get("invitation") == invitation.pk:
+        state = previous
+    else:
+        state = {"invitation": invitation.pk, "respondent": "r-" + secrets.token_hex(10)}
+    request.session[SESSION_KEY] = state
+    return redirect("survey")
+
+
+class NoSurvey(Exception):
+    """The session holds no (longer an) invitation."""
+
+
+class Survey:
+    """The invitation and response of the session (never of a URL)."""
+
+    def __init__(self, request):
+        state = request.session.get(SESSION_KEY)
+        if not state:
+            raise NoSurvey
+        self.state = state
+        self.invitation = (
+            Invitation.objects.select_related(
+                "assessment__organisation", "assessment__model_version", "layer"
+            )
+            .filter(pk=state["invitation"])
+            .first()
+        )
+        if self.invitation is None:
+            raise NoSurvey
+        self.assessment = self.invitation.assessment
+        responses = Response.objects.select_related("layer")
+        if self.invitation.kind == Invitation.Kind.PERSONAL:
+            self.response = responses.filter(invitation=self.invitation).first()
+        else:
+            self.response = responses.filter(
+                open_link=self.invitation, respondent=state["respondent"]
+            ).first()
+
+    @property
+    def personal(self):
+        return self.invitation.kind == Invitation.Kind.PERSONAL
+
+
+def _closed_page(request, survey):
+    return render(
+        request,
+        "survey/closed.html",
+        {"assessment": survey.assessment},
+        status=200 if request.method == "GET" else 409,
+    )
+
+
+def _guard(request):
+    """(survey, page to show instead or None)."""
+    try:
+        survey = Survey(request)
+    except NoSurvey:
+        return None, _unknown(request)
+    if survey.assessment.status != Assessment.Status.OPEN:
+        return survey, _closed_page(request, survey)
+    if survey.response is not None and survey.response.is_submitted:
+        return survey, render(
+            request, "survey/done.html", {"assessment": survey.assessment, "already": True}
+        )
+    return survey, None
+
+
+def _page_url(number, pages):
+    if number < 1:
+        return reverse("survey")
+    if number > pages:
+        return reverse("survey_review")
+    return reverse("survey_page", args=[number])
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def survey_home(request):
+    survey, stop = _guard(request)
+    if stop:
+        return stop
+    assessment = survey.assessment
+    tracks = collection.survey_tracks(assessment)
+    if survey.response is not None and request.method == "GET" and "welkom" not in request.GET:
+        if survey.response.current_page >= 1:
+            return redirect(_page_url(survey.response.current_page, len(tracks)))
+    ask_layer = not survey.personal and survey.invitation.layer is None
+    departments = []
+    if not survey.personal and not survey.invitation.department:
+        departments = list(assessment.organisation.departments.values_list("name", flat=True))
+    form = StartForm(
+        request.POST if request.method == "POST" else None,
+        layers=assessment.layers.order_by("order"),
+        departments=departments,
+        ask_layer=ask_layer and survey.response is None,
+    )
+    if request.method == "POST" and form.is_valid():
+        response = survey.response
+        if response is None:
+            if survey.personal or not ask_layer:
+                layer = survey.invitation.layer
+            else:
+                layer = assessment.layers.get(code=form.cleaned_data["layer"])
+            department = survey.invitation.department or form.cleaned_data.get("department", "")
+            response = collection.response_start(
+                assessment=assessment,
+                invitation=survey.invitation,
+                respondent=survey.state["respondent"],
+                layer=layer,
+                department=department,
+            )
+        if response.current_page < 1:
+            Response.objects.filter(pk=response.pk, current_page=0).update(current_page=1)
+        return redirect(_page_url(max(response.current_page, 1), len(tracks)))
+    return render(
+        request,
+        "survey/welcome.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "pages": len(tracks),
+            "started": survey.response is not None,
+            "ask": "layer" in form.fields or "department" in form.fields,
+        },
+    )
+
+
+def _descriptors(questions):
+    by_factor = {}
+    factor_ids = {question.factor_id for question in questions}
+    for descriptor in LevelDescriptor.objects.filter(factor_id__in=factor_ids).order_by("level"):
+        by_factor.setdefault(descriptor.factor_id, []).append(descriptor)
+    return by_factor
+
+
+def _initial(response, questions):
+    initial = {}
+    for answer in Answer.objects.filter(response=response, question__in=questions):
+        for part in ("current", "desired"):
+            value = getattr(answer, part)
+            initial[f"q{answer.question_id}-{part}"] = DONT_KNOW if value is None else str(value)
+    factor_ids = {question.factor_id for question in questions}
+    for comment in FactorComment.objects.filter(response=response, factor_id__in=factor_ids):
+        initial[f"c{comment.factor_id}"] = comment.text
+    return initial
+
+
+def _options(descriptors, field, prefix):
+    value = field.value()
+    options = [
+        {
+            "value": str(descriptor.level),
+            "id": f"{prefix}-{descriptor.level}",
+            "stage": STAGE_NAMES[descriptor.level],
+            "level": descriptor.level,
+            "text": descriptor.localised("text"),
+            "checked": value == str(descriptor.level),
+        }
+        for descriptor in descriptors
+    ]
+    options.append(
+        {
+            "value": DONT_KNOW,
+            "id": f"{prefix}-x",
+            "stage": _("Weet ik niet"),
+            "level": None,
+            "text": "",
+            "checked": value == DONT_KNOW,
+        }
+    )
+    return options
+
+
+def _page_blocks(form, questions, descriptors):
+    """Per factor its questions, each with its two radio groups, for the template."""
+    blocks = []
+    for question in questions:
+        if not blocks or blocks[-1]["factor"] != question.factor:
+            comment = form[f"c{question.factor_id}"]
+            blocks.append(
+                {
+                    "factor": question.factor,
+                    "description": question.factor.localised("description"),
+                    "questions": [],
+                    "comment": comment,
+                }
+            )
+        parts = []
+        for part in ("current", "desired"):
+            name = f"q{question.pk}-{part}"
+            field = form[name]
+            parts.append(
+                {
+                    "part": part,
+                    "name": name,
+                    "errors": field.errors,
+                    "options": _options(descriptors.get(question.factor_id, []), field, name),
+                }
+            )
+        blocks[-1]["questions"].append(
+            {"question": question, "text": question.localised("text"), "parts": parts}
+        )
+    return blocks
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def survey_page(request, number):
+    survey, stop = _guard(request)
+    if stop:
+        return stop
+    if survey.response is None:
+        return redirect("survey")
+    assessment = survey.assessment
+    tracks = collection.survey_tracks(assessment)
+    if not 1 <= number <= len(tracks):
+        raise Http404
+    track = tracks[number - 1]
+    questions = collection.page_questions(
+        assessment=assessment, track=track, layer_code=survey.response.layer.code
+    )
+    action = request.POST.get("action", "next")
+    form = SurveyPageForm(
+        request.POST if request.method == "POST" else None,
+        initial=_initial(survey.response, questions),
+        questions=questions,
+        require_all=action == "next",
+    )
+    if request.method == "POST" and form.is_valid():
+        target = number - 1 if action == "previous" else number + 1
+        try:
+            collection.page_save(
+                response=survey.response,
+                answers=form.answers(),
+                comments=form.comments(),
+                questions=questions,
+                next_page=max(target, 1),
+            )
+        except collection.SubmittedError:
+            return redirect("survey")
+        return redirect(_page_url(target, len(tracks)))
+    descriptors = _descriptors(questions)
+    return render(
+        request,
+        "survey/page.html",
+        {
+            "assessment": assessment,
+            "track": track,
+            "number": number,
+            "pages": len(tracks),
+            "percent": round(100 * (number - 1) / len(tracks)),
+            "form": form,
+            "blocks": _page_blocks(form, questions, descriptors),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _label(value):
+    if value is None:
+        return _("Weet ik niet")
+    return f"{value} · {STAGE_NAMES[value]}"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def survey_review(request):
+    survey, stop = _guard(request)
+    if stop:
+        return stop
+    if survey.response is None:
+        return redirect("survey")
+    response = survey.response
+    assessment = survey.assessment
+    missing = collection.missing_questions(response=response)
+    if request.method == "POST" and not missing:
+        collection.response_submit(response=response)
+        return redirect("survey_thanks")
+    tracks = collection.survey_tracks(assessment)
+    page_of = {track.pk: index + 1 for index, track in enumerate(tracks)}
+    answers = {answer.question_id: answer for answer in Answer.objects.filter(response=response)}
+    sections = []
+    for question in collection.asked_questions(
+        assessment=assessment, layer_code=response.layer.code
+    ):
+        track = question.factor.track
+        if not sections or sections[-1]["track"] != track:
+            sections.append({"track": track, "page": page_of[track.pk], "rows": []})
+        answer = answers.get(question.pk)
+        sections[-1]["rows"].append(
+            {
+                "question": question,
+                "text": question.localised("text"),
+                "answered": answer is not None,
+                "current": _label(answer.current) if answer else "",
+                "desired": _label(answer.desired) if answer else "",
+            }
+        )
+    if response.current_page <= len(tracks):
+        Response.objects.filter(pk=response.pk).update(current_page=len(tracks) + 1)
+    return render(
+        request,
+        "survey/review.html",
+        {
+            "assessment": assessment,
+            "sections": sections,
+            "missing": missing,
+            "pages": len(tracks),
+            "tried": request.method == "POST",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+def survey_thanks(request):
+    try:
+        survey = Survey(request)
+    except NoSurvey:
+        return _unknown(request)
+    if survey.response is None or not survey.response.is_submitted:
+        return redirect("survey")
+    return render(request, "survey/done.html", {"assessment": survey.assessment})

@@ -1,0 +1,126 @@
+"""A respondent fills in the survey in Chromium: half, a new browser, resume, submit;
+axe-core finds no A/AA violation on its pages; one page works by keyboard alone."""
+
+import pytest
+from django.core.cache import cache
+
+from assessments.models import Answer, Response
+from tests.survey_data import invite, open_assessment, questions_of
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def axe_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=WCAG)
+    return results.violations_count, results.generate_report()
+
+
+def assert_accessible(page):
+    count, report = axe_violations(page)
+    assert count == 0, report
+
+
+def fill_page(page, assessment, number, layer="beleid"):
+    for question in questions_of(assessment, number, layer):
+        page.locator(f"#q{question.pk}-current-2").check()
+        page.locator(f"#q{question.pk}-desired-x").check()
+    page.get_by_role("button", name="Volgende").click()
+
+
+@pytest.fixture
+def survey(people):
+    cache.clear()
+    assessment = open_assessment(people.assessment)
+    invitation, token = invite(assessment)
+    return assessment, invitation, token
+
+
+def new_page(browser, live_server, width=1280):
+    context = browser.new_context(
+        base_url=live_server.url, locale="nl-NL", viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page
+
+
+def test_a_respondent_fills_half_resumes_in_a_new_browser_and_submits(browser, live_server, survey):
+    assessment, invitation, token = survey
+    context, page = new_page(browser, live_server)
+    page.goto(f"/v/{token}/")
+    assert page.url.endswith("/vragenlijst/")  # the token left the address bar
+    page.get_by_role("heading", name="Welkom bij de vragenlijst").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Begin met de vragenlijst").click()
+    page.get_by_text("Deel 1 van 5").wait_for()
+    assert_accessible(page)
+    fill_page(page, assessment, 1)
+    page.get_by_text("Deel 2 van 5").wait_for()
+    fill_page(page, assessment, 2)
+    page.get_by_text("Deel 3 van 5").wait_for()
+    context.close()  # the browser is closed halfway
+
+    context, page = new_page(browser, live_server, width=375)
+    page.goto(f"/v/{token}/")
+    page.get_by_text("Deel 3 van 5").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    for number in (3, 4, 5):
+        fill_page(page, assessment, number)
+    page.get_by_role("heading", name="Controleer uw antwoorden").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Antwoorden versturen").click()
+    page.get_by_role("heading", name="Bedankt voor het invullen!").wait_for()
+    assert_accessible(page)
+    context.close()
+
+    response = Response.objects.get(invitation=invitation)
+    assert response.is_submitted
+    asked = sum(len(questions_of(assessment, n)) for n in range(1, 6))
+    assert Answer.objects.filter(response=response).count() == asked
+    assert set(Answer.objects.filter(response=response).values_list("current", "desired")) == {
+        (2, None)
+    }
+
+    context, page = new_page(browser, live_server)
+    log_in(page, "alice")
+    page.goto(f"/metingen/{assessment.pk}/")
+    page.get_by_role("link", name="Respons bekijken").click()
+    row = page.get_by_role("row", name="Beleid & advies")
+    assert "100%" in row.inner_text()
+    assert "1" in row.inner_text()
+    context.close()
+
+
+def test_a_survey_page_works_by_keyboard_alone(browser, live_server, survey):
+    assessment, invitation, token = survey
+    context, page = new_page(browser, live_server)
+    page.goto(f"/v/{token}/")
+    page.get_by_role("button", name="Begin met de vragenlijst").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Deel 1 van 5").wait_for()
+    typed = False
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(() => { const e = document.activeElement; return {tag: e.tagName, "
+            "type: e.type || '', checked: !!e.checked, text: (e.textContent || '').trim()}; })()"
+        )
+        if focused["type"] == "radio" and not focused["checked"]:
+            page.keyboard.press("Space")
+        elif focused["tag"] == "TEXTAREA" and not typed:
+            page.keyboard.type("Met het toetsenbord ingevuld")
+            typed = True
+        elif focused["tag"] == "BUTTON" and focused["text"] == "Volgende":
+            page.keyboard.press("Enter")
+            break
+    page.get_by_text("Deel 2 van 5").wait_for()
+    response = Response.objects.get(invitation=invitation)
+    assert Answer.objects.filter(response=response).count() == len(questions_of(assessment, 1))
+    assert response.comments.get().text == "Met het toetsenbord ingevuld"
+    context.close()

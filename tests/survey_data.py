@@ -1,0 +1,55 @@
+"""Helpers to build invitations and answer pages in tests."""
+
+from assessments.collection import page_questions, survey_tracks, token_hash, token_new
+from assessments.models import Invitation
+
+
+def open_assessment(assessment):
+    assessment.status = "open"
+    assessment.save()
+    return assessment
+
+
+def invite(assessment, email="piet@aadorp.nl", layer="beleid", department=""):
+    token = token_new()
+    invitation = Invitation.objects.create(
+        assessment=assessment,
+        kind=Invitation.Kind.PERSONAL,
+        email=email,
+        layer=assessment.layers.get(code=layer),
+        department=department,
+        token_hash=token_hash(token),
+    )
+    return invitation, token
+
+
+def open_link(assessment, layer=None):
+    token = token_new()
+    invitation = Invitation.objects.create(
+        assessment=assessment,
+        kind=Invitation.Kind.OPEN,
+        layer=assessment.layers.get(code=layer) if layer else None,
+        token_hash=token_hash(token),
+    )
+    return invitation, token
+
+
+def questions_of(assessment, number, layer="beleid"):
+    track = survey_tracks(assessment)[number - 1]
+    return page_questions(assessment=assessment, track=track, layer_code=layer)
+
+
+def page_data(questions, current="2", desired="4", action="next", **extra):
+    data = {"action": action}
+    for question in questions:
+        data[f"q{question.pk}-current"] = current
+        data[f"q{question.pk}-desired"] = desired
+    data.update(extra)
+    return data
+
+
+def fill_all(client, assessment, layer="beleid", pages=5):
+    for number in range(1, pages + 1):
+        client.post(
+            f"/vragenlijst/deel/{number}/", page_data(questions_of(assessment, number, layer))
+        )

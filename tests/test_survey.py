@@ -1,0 +1,341 @@
+"""The respondent's survey: link, welcome, pages, review, submit, and bad input."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from assessments.models import Answer, FactorComment, Invitation, Response
+from tests.survey_data import fill_all, invite, open_assessment, open_link, page_data, questions_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def survey(people):
+    open_assessment(people.assessment)
+    invitation, token = invite(people.assessment)
+    return people.assessment, invitation, token
+
+
+def start(client, token):
+    response = client.get(f"/v/{token}/")
+    assert response.status_code == 302
+    client.post("/vragenlijst/", {})
+    return response
+
+
+def test_it_moves_the_token_into_the_session_and_redirects_to_a_clean_url(client, survey):
+    _assessment, _invitation, token = survey
+    response = client.get(f"/v/{token}/")
+    assert response.status_code == 302
+    assert response["Location"] == "/vragenlijst/"
+    welcome = client.get("/vragenlijst/")
+    page = welcome.content.decode()
+    assert welcome.status_code == 200
+    assert token not in page
+    assert "15 minuten" in page
+    assert "minstens 5 mensen" in page
+    # A personal invitation knows the layer: no choice asked.
+    assert 'name="layer"' not in page
+
+
+def test_an_unknown_or_tampered_token_gives_404(client, survey):
+    _assessment, _invitation, token = survey
+    assert client.get("/v/" + "A" * 43 + "/").status_code == 404
+    assert client.get(f"/v/{token[:-1]}B/").status_code == 404
+    assert client.get("/v/short/").status_code == 404
+    assert "Deze link werkt niet" in client.get("/v/short/").content.decode()
+
+
+def test_without_a_session_the_survey_pages_show_nothing(client, survey):
+    for url in ("/vragenlijst/", "/vragenlijst/deel/1/", "/vragenlijst/controleren/"):
+        response = client.get(url)
+        assert response.status_code == 404
+    assert client.post("/vragenlijst/deel/1/", {}).status_code == 404
+    assert Response.objects.count() == 0
+
+
+def test_a_respondent_fills_in_resumes_and_submits(client, survey):
+    assessment, invitation, token = survey
+    start(client, token)
+    response = Response.objects.get(invitation=invitation)
+    assert response.layer.code == "beleid"
+    page = client.get("/vragenlijst/deel/1/").content.decode()
+    assert "Deel 1 van 5" in page
+    assert "Over 4 jaar" in page
+    assert "Weet ik niet" in page
+    questions = questions_of(assessment, 1)
+    data = page_data(questions, current="1", desired="x")
+    data[f"c{questions[0].factor_id}"] = "Meer <script>alert(1)</script> data graag"
+    saved = client.post("/vragenlijst/deel/1/", data)
+    assert saved.status_code == 302
+    assert saved["Location"] == "/vragenlijst/deel/2/"
+    assert Answer.objects.filter(response=response).count() == len(questions)
+    answer = Answer.objects.filter(response=response).first()
+    assert (answer.current, answer.desired) == (1, None)
+    # The link again, in a fresh browser: back on page 2.
+    client.cookies.clear()
+    client.get(f"/v/{token}/")
+    assert client.get("/vragenlijst/")["Location"] == "/vragenlijst/deel/2/"
+    # The saved answers and the comment come back, the script escaped.
+    again = client.get("/vragenlijst/deel/1/").content.decode()
+    assert "&lt;script&gt;" in again and "<script>alert" not in again
+    assert f'id="q{questions[0].pk}-current-1" value="1" checked' in again
+    fill_all(client, assessment)
+    review = client.get("/vragenlijst/controleren/")
+    assert review.status_code == 200
+    assert "Antwoorden versturen" in review.content.decode()
+    done = client.post("/vragenlijst/controleren/")
+    assert done["Location"] == "/vragenlijst/bedankt/"
+    response.refresh_from_db()
+    assert response.is_submitted and response.submitted_at
+    assert "Bedankt" in client.get("/vragenlijst/bedankt/").content.decode()
+    # Afterwards the link says it is done, and nothing can change.
+    client.get(f"/v/{token}/")
+    assert "al ingevuld" in client.get("/vragenlijst/").content.decode()
+    count = Answer.objects.filter(response=response).count()
+    client.post("/vragenlijst/deel/1/", page_data(questions, current="5", desired="5"))
+    assert not Answer.objects.filter(response=response, current=5).exists()
+    assert Answer.objects.filter(response=response).count() == count
+
+
+def test_only_the_questions_of_the_respondents_layer_are_asked(client, people):
+    assessment = open_assessment(people.assessment)
+    _invitation, token = invite(assessment, layer="bestuur")
+    start(client, token)
+    page = client.get("/vragenlijst/deel/4/").content.decode()  # Informatie & Techniek
+    asked = questions_of(assessment, 4, layer="bestuur")
+    everyone = questions_of(assessment, 4, layer="specialist")
+    assert len(asked) < len(everyone)
+    for question in everyone:
+        assert (f'name="q{question.pk}-current"' in page) == (question in asked)
+
+
+def test_next_needs_every_answer_but_previous_saves_what_is_complete(client, survey):
+    assessment, invitation, token = survey
+    start(client, token)
+    questions = questions_of(assessment, 2)
+    data = page_data(questions)
+    del data[f"q{questions[0].pk}-desired"]
+    refused = client.post("/vragenlijst/deel/2/", data)
+    assert refused.status_code == 400
+    assert "Kies een antwoord" in refused.content.decode()
+    assert Answer.objects.count() == 0
+    back = client.post("/vragenlijst/deel/2/", {**data, "action": "previous"})
+    assert back["Location"] == "/vragenlijst/deel/1/"
+    assert Answer.objects.count() == len(questions) - 1
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"value": "6"},
+        {"value": "-1"},
+        {"value": "twee"},
+        {"value": "2.5"},
+        {"value": ""},
+    ],
+)
+def test_it_refuses_values_outside_the_scale(client, survey, bad):
+    assessment, _invitation, token = survey
+    start(client, token)
+    questions = questions_of(assessment, 1)
+    data = page_data(questions)
+    data[f"q{questions[0].pk}-current"] = bad["value"]
+    response = client.post("/vragenlijst/deel/1/", data)
+    assert response.status_code == 400
+    assert Answer.objects.count() == 0
+
+
+def test_it_refuses_a_question_of_another_page_or_assessment(client, survey, people):
+    assessment, _invitation, token = survey
+    start(client, token)
+    other = questions_of(assessment, 3)[0]
+    data = page_data(questions_of(assessment, 1), **{f"q{other.pk}-current": "3"})
+    response = client.post("/vragenlijst/deel/1/", data)
+    assert response.status_code == 400
+    assert "hoort niet bij deze pagina" in response.content.decode()
+    assert Answer.objects.count() == 0
+
+
+def test_it_refuses_a_huge_comment(client, survey):
+    assessment, _invitation, token = survey
+    start(client, token)
+    questions = questions_of(assessment, 1)
+    data = page_data(questions, **{f"c{questions[0].factor_id}": "x" * 2001})
+    assert client.post("/vragenlijst/deel/1/", data).status_code == 400
+    assert Answer.objects.count() == 0 and FactorComment.objects.count() == 0
+
+
+def test_a_page_posted_twice_or_after_the_back_button_writes_each_answer_once(client, survey):
+    assessment, invitation, token = survey
+    start(client, token)
+    questions = questions_of(assessment, 1)
+    client.post("/vragenlijst/deel/1/", page_data(questions, current="1"))
+    client.post("/vragenlijst/deel/1/", page_data(questions, current="3"))
+    client.post("/vragenlijst/", {})
+    client.get(f"/v/{token}/")
+    client.post("/vragenlijst/", {})
+    assert Response.objects.filter(assessment=assessment).count() == 1
+    assert Answer.objects.count() == len(questions)
+    assert set(Answer.objects.values_list("current", flat=True)) == {3}
+
+
+def test_submitting_twice_changes_nothing(client, survey):
+    assessment, invitation, token = survey
+    start(client, token)
+    fill_all(client, assessment)
+    client.post("/vragenlijst/controleren/")
+    first = Response.objects.get(invitation=invitation).submitted_at
+    again = client.post("/vragenlijst/controleren/")
+    assert again.status_code == 200
+    assert "al ingevuld" in again.content.decode()
+    assert Response.objects.get(invitation=invitation).submitted_at == first
+    assert Response.objects.count() == 1
+
+
+def test_submit_needs_every_question(client, survey):
+    assessment, invitation, token = survey
+    start(client, token)
+    fill_all(client, assessment, pages=4)
+    refused = client.post("/vragenlijst/controleren/")
+    assert refused.status_code == 400
+    assert "zonder antwoord" in refused.content.decode()
+    assert not Response.objects.get(invitation=invitation).is_submitted
+
+
+def test_an_open_link_asks_the_layer_and_department(client, people):
+    assessment = open_assessment(people.assessment)
+    people.organisation.departments.create(name="Ruimte")
+    _link, token = open_link(assessment)
+    client.get(f"/v/{token}/")
+    page = client.get("/vragenlijst/").content.decode()
+    assert 'name="layer"' in page and 'name="department"' in page
+    assert client.post("/vragenlijst/", {"layer": "geheim"}).status_code == 200
+    assert Response.objects.count() == 0
+    response = client.post("/vragenlijst/", {"layer": "specialist", "department": "Ruimte"})
+    assert response["Location"] == "/vragenlijst/deel/1/"
+    # A double click on "begin" makes no second response.
+    client.post("/vragenlijst/", {"layer": "specialist", "department": "Ruimte"})
+    created = Response.objects.get()
+    assert (created.layer.code, created.department) == ("specialist", "Ruimte")
+    # Someone else with the same link gets their own response.
+    other = client.__class__()
+    other.get(f"/v/{token}/")
+    other.post("/vragenlijst/", {"layer": "beleid"})
+    assert Response.objects.count() == 2
+
+
+def test_a_respondents_session_reaches_no_other_response(client, survey, people):
+    assessment, invitation, token = survey
+    _other_invitation, other_token = invite(assessment, email="anna@aadorp.nl", layer="directie")
+    other = client.__class__()
+    start(other, other_token)
+    questions = questions_of(assessment, 1, layer="directie")
+    other.post("/vragenlijst/deel/1/", page_data(questions, current="5"))
+    start(client, token)
+    mine = Response.objects.get(invitation=invitation)
+    page = client.get("/vragenlijst/deel/1/").content.decode()
+    assert "checked" not in page
+    # The session holds ids; the URLs carry none, so there is nothing to change.
+    session = client.session["survey"]
+    assert set(session) == {"invitation", "respondent"}
+    fill_all(client, assessment)
+    client.post("/vragenlijst/controleren/")
+    theirs = Response.objects.exclude(pk=mine.pk).get()
+    assert not theirs.is_submitted
+    assert set(Answer.objects.filter(response=theirs).values_list("current", flat=True)) == {5}
+    assert not Answer.objects.filter(response=mine, current=5).exists()
+
+
+@pytest.mark.parametrize("status", ["draft", "closed"])
+def test_a_closed_or_unopened_assessment_accepts_nothing(client, people, status):
+    assessment = people.assessment
+    _invitation, token = invite(assessment)
+    client.get(f"/v/{token}/")
+    assessment.status = status
+    assessment.save()
+    page = client.get("/vragenlijst/").content.decode()
+    assert ("gesloten" if status == "closed" else "nog niet open") in page
+    assert client.post("/vragenlijst/", {}).status_code == 409
+    assert client.post("/vragenlijst/deel/1/", {}).status_code == 409
+    assert Response.objects.count() == 0
+
+
+def test_closing_while_filling_in_stops_saving(client, survey):
+    assessment, invitation, token = survey
+    start(client, token)
+    assessment.status = "closed"
+    assessment.save()
+    response = client.post("/vragenlijst/deel/1/", page_data(questions_of(assessment, 1)))
+    assert response.status_code == 409
+    assert Answer.objects.count() == 0
+
+
+def test_token_links_are_rate_limited(client, survey, settings):
+    settings.SURVEY_BAD_LINK_LIMIT = 3
+    _assessment, _invitation, token = survey
+    for _ in range(3):
+        assert client.get("/v/" + "B" * 43 + "/").status_code == 404
+    blocked = client.get("/v/" + "B" * 43 + "/")
+    assert blocked.status_code == 429
+    assert "Even geduld" in blocked.content.decode()
+    # Even a good token waits: guessing must not pay off.
+    assert client.get(f"/v/{token}/").status_code == 429
+    # Another address is not blocked.
+    assert client.get(f"/v/{token}/", REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+def test_all_link_requests_are_limited_too(client, survey, settings):
+    settings.SURVEY_LINK_LIMIT = 2
+    _assessment, _invitation, token = survey
+    assert client.get(f"/v/{token}/").status_code == 302
+    assert client.get(f"/v/{token}/").status_code == 302
+    assert client.get(f"/v/{token}/").status_code == 429
+
+
+def test_the_survey_page_costs_the_same_queries_at_10_and_5000_respondents(
+    client, survey, django_assert_max_num_queries
+):
+    assessment, _invitation, token = survey
+    start(client, token)
+    layer = assessment.layers.get(code="beleid")
+
+    def add(count, offset):
+        Response.objects.bulk_create(
+            Response(assessment=assessment, respondent=f"x-{offset + n}", layer=layer)
+            for n in range(count)
+        )
+
+    data = page_data(questions_of(assessment, 2))
+
+    def measure():
+        with django_assert_max_num_queries(12) as shown:
+            assert client.get("/vragenlijst/deel/2/").status_code == 200
+        with django_assert_max_num_queries(14) as saved:
+            response = client.post("/vragenlijst/deel/2/", data)
+            assert response.status_code == 302
+        return len(shown.captured_queries), len(saved.captured_queries)
+
+    add(10, 0)
+    small = measure()
+    add(4990, 10)
+    assert measure() == small
+
+
+def test_the_token_is_stored_only_as_its_hash(survey):
+    _assessment, invitation, token = survey
+    stored = Invitation.objects.get(pk=invitation.pk)
+    assert token not in stored.token_hash
+    assert len(token) >= 43  # 32 bytes = 256 bits
+
+
+def test_the_survey_urls_need_no_login_but_never_list_ids(survey):
+    assert reverse("survey_page", args=[1]) == "/vragenlijst/deel/1/"
