@@ -12,14 +12,12 @@ Benchmark and trend read only the small `scores` of other assessments' snapshots
 """
 
 import io
-import json
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from django.db import connection
-from django.db.models import F, OuterRef, Subquery, TextField
-from django.db.models.functions import Cast
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import formats
@@ -265,45 +263,61 @@ def _factor_codes_by_version(version_ids):
     return {version_id: frozenset(found) for version_id, found in codes.items()}
 
 
+# current_scores() of kept results, by (snapshot id, its creation time). A snapshot is
+# never changed, only deleted (and another made), so what this process once read stays
+# true; a benchmark among hundreds of peers then moves no JSON at all.
+_KEPT_SCORES = {}
+_KEPT_SCORES_LIMIT = 50_000
+
+
 def _peer_scores(assessment):
     """current_scores() of each other organisation of the same type: of its most recent
     closed assessment, if that uses a model version with the same factor codes.
 
-    One query finds the candidates with their kept scores (a benchmark among hundreds of
-    peers reads no model instances and no full results); one more finds factor codes.
+    One query finds the candidates with the id of their kept results, one finds factor
+    codes; the kept scores are read only when this process has not read them before,
+    and computed (and kept) for a peer that has none yet.
     """
-    # The kept scores as text, decoded below in one go: 300 small JSON values cost more
-    # in the per-row field conversion than in parsing.
-    kept = ResultSnapshot.objects.filter(assessment_id=OuterRef("pk"), department="").values(
-        text=Cast("scores", TextField())
-    )[:1]
+    kept = ResultSnapshot.objects.filter(assessment_id=OuterRef("pk"), department="")
     candidates = (
         Assessment.objects.filter(
             organisation__type=assessment.organisation.type, status=Assessment.Status.CLOSED
         )
         .exclude(organisation_id=assessment.organisation_id)
         .order_by("organisation_id", F("closed_at").desc(nulls_last=True), "-pk")
-        .values_list("pk", "organisation_id", "model_version_id", Subquery(kept))
+        .values_list(
+            "pk",
+            "organisation_id",
+            "model_version_id",
+            Subquery(kept.values("pk")[:1]),
+            Subquery(kept.values("created_at")[:1]),
+        )
     )
     latest = {}
-    for pk, organisation_id, version_id, text in candidates:
-        latest.setdefault(organisation_id, (pk, version_id, text))
+    for pk, organisation_id, version_id, snapshot, created_at in candidates:
+        key = None if snapshot is None else (snapshot, created_at)
+        latest.setdefault(organisation_id, (pk, version_id, key))
     if len(latest) < scoring.MIN_BENCHMARK_PEERS:
         return []
     codes = _factor_codes_by_version(
-        {version_id for _pk, version_id, _scores in latest.values()} | {assessment.model_version_id}
+        {version_id for _pk, version_id, _key in latest.values()} | {assessment.model_version_id}
     )
     own = codes.get(assessment.model_version_id)
-    peers = [item for item in latest.values() if codes.get(item[1]) == own]
-    texts = [text for _pk, _version_id, text in peers if text is not None]
-    decoded = iter(json.loads("[" + ",".join(texts) + "]"))
-    peers = [(pk, None if text is None else next(decoded)) for pk, _version_id, text in peers]
-    missing = [pk for pk, scores in peers if scores is None]
+    peers = [(pk, key) for pk, version_id, key in latest.values() if codes.get(version_id) == own]
+    unread = {key[0]: key for _pk, key in peers if key is not None and key not in _KEPT_SCORES}
+    if unread:
+        if len(_KEPT_SCORES) > _KEPT_SCORES_LIMIT:
+            _KEPT_SCORES.clear()
+        for snapshot, scores in ResultSnapshot.objects.filter(pk__in=unread).values_list(
+            "pk", "scores"
+        ):
+            _KEPT_SCORES[unread[snapshot]] = scores
+    missing = [pk for pk, key in peers if key not in _KEPT_SCORES]
     computed = {}
     for peer in Assessment.objects.filter(pk__in=missing):
         result, _departments = _scoring_result(peer, None)
         computed[peer.pk] = scoring.current_scores(result)
-    return [computed[pk] if scores is None else scores for pk, scores in peers]
+    return [computed[pk] if pk in computed else _KEPT_SCORES[key] for pk, key in peers]
 
 
 def _benchmark(assessment, result):

@@ -578,3 +578,16 @@ def test_a_new_respondent_changes_no_other_layers_score(respondents, newcomer):
         for code, value in old.factors.items():
             assert new.factors[code].current == value.current
             assert new.factors[code].desired == value.desired
+
+
+def test_the_benchmark_follows_a_peer_whose_results_change(version):
+    from assessments.results import results_forget
+
+    own = closed_with(data.organisation("Gemeente Eigen"), version, 2)
+    peers = [closed_with(data.organisation(f"Gemeente {n}"), version, 1) for n in "ABC"]
+    assert assessment_results(own).benchmark.factors[0].mean == 1.0
+    assert assessment_results(own).benchmark.factors[0].mean == 1.0  # from kept scores
+    data.add_respondents(peers[0], [("management", "", data.same_answers(4))] * 5)
+    results_forget(peers[0])
+    # Peer A: layers directie 1 and management 4 → 2.5; mean (2.5 + 1 + 1) / 3.
+    assert assessment_results(own).benchmark.factors[0].mean == pytest.approx(1.5)
