@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from django.db import connection
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, FilteredRelation, Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import formats
@@ -278,20 +278,16 @@ def _peer_scores(assessment):
     codes; the kept scores are read only when this process has not read them before,
     and computed (and kept) for a peer that has none yet.
     """
-    kept = ResultSnapshot.objects.filter(assessment_id=OuterRef("pk"), department="")
     candidates = (
         Assessment.objects.filter(
             organisation__type=assessment.organisation.type, status=Assessment.Status.CLOSED
         )
         .exclude(organisation_id=assessment.organisation_id)
-        .order_by("organisation_id", F("closed_at").desc(nulls_last=True), "-pk")
-        .values_list(
-            "pk",
-            "organisation_id",
-            "model_version_id",
-            Subquery(kept.values("pk")[:1]),
-            Subquery(kept.values("created_at")[:1]),
+        .annotate(
+            kept=FilteredRelation("result_snapshots", condition=Q(result_snapshots__department=""))
         )
+        .order_by("organisation_id", F("closed_at").desc(nulls_last=True), "-pk")
+        .values_list("pk", "organisation_id", "model_version_id", "kept__pk", "kept__created_at")
     )
     latest = {}
     for pk, organisation_id, version_id, snapshot, created_at in candidates:
