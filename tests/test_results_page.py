@@ -177,6 +177,9 @@ def test_no_hidden_score_or_comment_on_the_page(client, hidden_case, people):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
     assert "<script>alert(1)" not in content
     assert "te weinig respondenten (&lt; 5)" in content
+    # The divided picture quotes only shown layers: uitvoering 3,0 against directie 1,0.
+    assert "Verdeeld beeld" in content
+    assert "Uitvoering geeft 3,0, Directie geeft 1,0 (verschil 2,0" in content
 
 
 def test_no_hidden_score_in_the_json(client, hidden_case, people):
