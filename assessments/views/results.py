@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from .. import scoring
 from ..access import can_edit, get_assessment_for_user
 from ..models import Track
 from ..results import assessment_results, display, labels, risk_reason, rounded, visible_comments
@@ -19,6 +21,12 @@ from ..scoring import SAFEGUARDS_TRACK
 from ..stages import stage_name
 
 DEPARTMENT_PARAMETER = "afdeling"
+RISK_TITLES = {
+    scoring.DIVIDED_PICTURE: _lazy("Verdeeld beeld"),
+    scoring.NO_AGREEMENT: _lazy("Geen overeenstemming"),
+    scoring.SAFEGUARDS_LAG: _lazy("Waarborgen blijven achter bij gebruik"),
+    scoring.AMBITION_WITHOUT_BASE: _lazy("Ambitie zonder basis"),
+}
 
 
 class NotYetClosed(PermissionDenied):
@@ -103,15 +111,19 @@ def _dashboard(results, names, track_names):
             for code in codes
         ]
 
-    risks = [
-        {
-            "subject": names.get(risk.factor, risk.factor)
-            if risk.factor
-            else track_names.get(risk.track or SAFEGUARDS_TRACK, risk.track),
-            "reason": risk_reason(risk, names),
-        }
-        for risk in highlights.risks
-    ]
+    # Risks by rule (in rule order), so many risks of one kind read as one point.
+    risks = []
+    for risk in highlights.risks:
+        if not risks or risks[-1]["rule"] != risk.rule:
+            risks.append({"rule": risk.rule, "title": RISK_TITLES[risk.rule], "items": []})
+        risks[-1]["items"].append(
+            {
+                "subject": names.get(risk.factor, risk.factor)
+                if risk.factor
+                else track_names.get(risk.track or SAFEGUARDS_TRACK, risk.track),
+                "reason": risk_reason(risk, names),
+            }
+        )
     chart = {
         "factors": [names.get(code, code) for code in results.factors],
         "codes": list(results.factors),
