@@ -161,12 +161,12 @@ def overflows(document):
     problems = []
     for page in document.pages:
         for cell in _boxes(page._page_box):
-            if "cell" not in _classes(cell) or cell.element_tag != "div":
+            if "cell" not in _classes(cell) or cell.element_tag != "td":
                 continue
             cell_bottom = cell.position_y + cell.margin_height() + 0.01
             cell_right = cell.position_x + cell.margin_width() + 0.01
             for card in _boxes(cell):
-                if "card" not in _classes(card) or card.element_tag != "div":
+                if "card" not in _classes(card) or card.element_tag != "td":
                     continue
                 top, left = card.position_y, card.position_x
                 bottom = top + card.margin_height() + 0.01
