@@ -258,6 +258,50 @@ def poster_density(cells_per_track, later, horizon):
     return choice
 
 
+# Sidebar type sizes (pt) for the vision and the principles: the largest that fits.
+SIDE_SIZES = ((26, 21), (23, 19), (20, 17), (17, 15), (15, 13))
+SIDE_TEXT = SIDEBAR - 6  # the sidebar's text width (mm)
+SIDE_HEADING = 18  # a sidebar heading with its rule and margins (mm)
+SIDE_SECTION = 9  # space below a section (mm)
+RADAR = 238.6 + 16  # the chart, its legend and its scale line (mm)
+LAYER_LINE = 11  # one line of "Wie deden mee" (mm)
+VISION_LIMIT = 1200  # characters; a longer vision is shortened on the poster
+PRINCIPLES_LIMIT = 10
+
+
+def _shorten(text, limit):
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def sidebar_text(vision, principles, layer_lines):
+    """The vision and principles as the sidebar prints them, and their type sizes:
+    the largest at which the whole sidebar fits between the title band and the footer
+    (a very long vision is shortened, never cut off by the page)."""
+    vision = _shorten(vision, VISION_LIMIT)
+    principles = [_shorten(p, 300) for p in principles[:PRINCIPLES_LIMIT]]
+    available = PAGE_HEIGHT - HEADER - 2 * GAP - FOOTER - BOTTOM - SAFETY
+    fixed = SIDE_HEADING + RADAR + SIDE_SECTION + SIDE_HEADING + layer_lines * LAYER_LINE
+    for vision_pt, principle_pt in SIDE_SIZES:
+        height = fixed
+        if vision:
+            lines = _lines(vision, SIDE_TEXT, vision_pt, bold=False)
+            height += SIDE_HEADING + lines * vision_pt * PT * 1.35 + SIDE_SECTION
+        if principles:
+            height += SIDE_HEADING + SIDE_SECTION
+            height += sum(
+                _lines(p, SIDE_TEXT - 14, principle_pt, bold=False) * principle_pt * PT * 1.3 + 2.5
+                for p in principles
+            )
+        if height <= available:
+            break
+    return {
+        "vision": vision,
+        "principles": principles,
+        "vision_pt": vision_pt,
+        "principle_pt": principle_pt,
+    }
+
+
 def _card_rows(cards, columns):
     """Cards in rows of `columns`, the last row padded with None."""
     rows = [cards[i : i + columns] for i in range(0, len(cards), columns)]
@@ -309,9 +353,7 @@ def poster_data(assessment, roadmap=None):
         "end_year": roadmap.end_year,
         "horizon": roadmap.horizon,
         "years": [{"year": year, "calendar": calendar} for year, calendar in years],
-        "vision": roadmap.vision,
-        "principles": list(roadmap.principles),
-        "long_text": len(roadmap.vision) + sum(len(p) for p in roadmap.principles) > 900,
+        "side": sidebar_text(roadmap.vision, list(roadmap.principles), len(shown) + len(hidden)),
         "scores_shown": results.scores_shown,
         "min_group_size": assessment.min_group_size,
         "figures": {
