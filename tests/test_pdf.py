@@ -29,7 +29,7 @@ from assessments.models import (
 )
 from assessments.results import results_forget
 from roadmap import pdf
-from roadmap.documents import poster_density
+from roadmap.documents import poster_density, sidebar_text
 from roadmap.models import PlannedActivity, RenderedPdf
 from roadmap.services import roadmap_for, roadmap_generate
 from tests.conftest import MODEL_CODE, People
@@ -92,10 +92,10 @@ def many_activities(assessment, count=80):
     answer(assessment, "beleid", [(1, 4)] * 5, prefix="m")
     close(assessment)
     roadmap = roadmap_for(assessment)
-    roadmap.vision = "Wij gebruiken data om inwoners sneller en beter te helpen. " * 6
+    roadmap.vision = "Wij gebruiken data om inwoners sneller en beter te helpen. " * 18
     roadmap.principles = [
         f"Uitgangspunt {n}: de maatschappelijke opgave staat voorop, niet de techniek."
-        for n in range(1, 7)
+        for n in range(1, 9)
     ]
     roadmap.save()
     factors = list(assessment.model_version.factors.order_by("track__order", "order"))
@@ -497,3 +497,13 @@ def test_render_commands_reject_an_unknown_assessment(db, tmp_path):
         call_command("render_report", 999999, output=tmp_path / "r.pdf")
     with pytest.raises(CommandError):
         call_command("render_poster", 999999, output=tmp_path / "p.pdf")
+
+
+def test_a_long_vision_gets_smaller_type_and_is_shortened_only_when_very_long():
+    short = sidebar_text("Korte visie.", ["Een uitgangspunt."], 6)
+    long = sidebar_text("Een lange visie met veel woorden. " * 33, ["Uitgangspunt."] * 8, 6)
+    huge = sidebar_text("Woord " * 1000, ["Uitgangspunt."] * 20, 6)
+    assert short["vision_pt"] > long["vision_pt"]
+    assert long["vision"] == "Een lange visie met veel woorden. " * 33
+    assert len(huge["vision"]) <= 1200 and huge["vision"].endswith("…")
+    assert len(huge["principles"]) == 10
