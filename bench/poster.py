@@ -64,8 +64,8 @@ def main():
         document.write_pdf()
 
     poster()  # warm up: fonts, templates, the kept results
-    floor_seconds = best_of(floor, runs=3)
-    poster_seconds = best_of(poster, runs=3)
+    floor_seconds = best_of(floor, runs=9)
+    poster_seconds = best_of(poster, runs=5)
     report("poster_floor_seconds", floor_seconds, "s")
     report("poster_80_seconds", poster_seconds, "s")
     report("poster_vs_floor_ratio", poster_seconds / floor_seconds, "ratio")
