@@ -29,7 +29,7 @@ from assessments.models import (
 )
 from assessments.results import results_forget
 from roadmap import pdf
-from roadmap.documents import poster_density, sidebar_text
+from roadmap.documents import poster_data, poster_density, report_data, sidebar_text
 from roadmap.models import PlannedActivity, RenderedPdf
 from roadmap.services import roadmap_for, roadmap_generate
 from tests.conftest import MODEL_CODE, People
@@ -507,3 +507,18 @@ def test_a_long_vision_gets_smaller_type_and_is_shortened_only_when_very_long():
     assert long["vision"] == "Een lange visie met veel woorden. " * 33
     assert len(huge["vision"]) <= 1200 and huge["vision"].endswith("…")
     assert len(huge["principles"]) == 10
+
+
+def test_below_k_respondents_the_documents_carry_counts_but_no_scores(people):
+    answer(people.assessment, "beleid", [(3, 4)] * 3, prefix="few")
+    close(people.assessment)
+    roadmap_generate(roadmap=roadmap_for(people.assessment))
+    with translation.override("nl"):
+        report = report_data(people.assessment)
+        poster = poster_data(people.assessment)
+    assert report["respondents"] == 3 and not report["scores_shown"]
+    assert report["overall"] is None and report["tracks"] == [] and report["factors"] == []
+    assert report["layer_table"] == [] and report["radar_svg"] == ""
+    assert all("current" not in page for page in report["track_pages"])
+    assert poster["figures"]["overall"] is None and poster["radar_svg"] == ""
+    assert poster["layers"] == [] and poster["hidden_layers"][0]["code"] == "beleid"
