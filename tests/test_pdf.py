@@ -27,8 +27,8 @@ from assessments.models import (
     Organisation,
     Response,
 )
-from assessments.results import results_forget
-from roadmap import pdf
+from assessments.results import assessment_results, labels, results_forget, rounded
+from roadmap import charts, pdf
 from roadmap.documents import poster_data, poster_density, report_data, sidebar_text
 from roadmap.models import PlannedActivity, RenderedPdf
 from roadmap.services import roadmap_for, roadmap_generate
@@ -522,3 +522,20 @@ def test_below_k_respondents_the_documents_carry_counts_but_no_scores(people):
     assert all("current" not in page for page in report["track_pages"])
     assert poster["figures"]["overall"] is None and poster["radar_svg"] == ""
     assert poster["layers"] == [] and poster["hidden_layers"][0]["code"] == "beleid"
+
+
+def test_the_radar_draws_the_displayed_scores_and_the_targets(people):
+    privacy_case(people.assessment)
+    results = assessment_results(people.assessment)
+    rows = charts.radar_data(results, labels(people.assessment), {"LC1": 3})
+    assert [row["code"] for row in rows] == list(results.factors)
+    lc1 = rows[0]
+    assert lc1["current"] == float(rounded(results.factors["LC1"].current))
+    assert lc1["desired"] == float(rounded(results.factors["LC1"].desired))
+    assert lc1["target"] == 3 and rows[1]["target"] is None
+    svg = charts.radar_svg(
+        rows, series_names={"current": "Nu", "desired": "Wens", "target": "Doel"}
+    )
+    assert svg.startswith("<svg") and svg.count("<title>") == 3
+    assert "Visie &amp; strategie" in svg
+    assert charts.radar_svg(charts.radar_data(results, {}, None)).count("<title>") == 2
