@@ -7,11 +7,18 @@ poster_vs_floor_ratio  rendering the poster (data gathered, laid out, written; n
 
 from common import best_of, make_assessment, report, setup_django
 
+# The poster's four faces of Lato (regular, italic, bold, black), each used by a
+# quarter of the titles, so the floor loads, lays out and embeds the same font files.
 FLOOR_HTML = """<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><style>
-@font-face {{ font-family: "DG Lato"; src: url("fonts/lato/Lato-Regular.ttf"); }}
+@font-face {{ font-family: "DG Lato"; src: url("fonts/lato/Lato-Regular.ttf"); font-weight: 400; }}
+@font-face {{ font-family: "DG Lato"; src: url("fonts/lato/Lato-Italic.ttf"); font-weight: 400;
+  font-style: italic; }}
+@font-face {{ font-family: "DG Lato"; src: url("fonts/lato/Lato-Bold.ttf"); font-weight: 700; }}
+@font-face {{ font-family: "DG Lato"; src: url("fonts/lato/Lato-Black.ttf"); font-weight: 900; }}
 @page {{ size: 1189mm 841mm; margin: 20mm; }}
 body {{ font-family: "DG Lato", sans-serif; font-size: 16pt; }}
 p {{ margin: 0; }}
+.f1 {{ font-style: italic; }} .f2 {{ font-weight: 700; }} .f3 {{ font-weight: 900; }}
 </style></head><body>{paragraphs}</body></html>"""
 
 
@@ -47,7 +54,9 @@ def main():
         for n in range(80)
     )
     activity_titles = list(roadmap.activities.values_list("title", flat=True))
-    floor_html = FLOOR_HTML.format(paragraphs="".join(f"<p>{t}</p>" for t in activity_titles))
+    floor_html = FLOOR_HTML.format(
+        paragraphs="".join(f'<p class="f{n % 4}">{t}</p>' for n, t in enumerate(activity_titles))
+    )
 
     def floor():
         fonts = FontConfiguration()
