@@ -285,9 +285,9 @@ def page_save(*, response, answers, comments, questions, next_page):
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.is_submitted:
             raise SubmittedError
-        Answer.objects.filter(response=locked, question_id__in=question_ids).exclude(
-            question_id__in=list(answers)
-        ).delete()
+        unanswered = [pk for pk in question_ids if pk not in answers]
+        if unanswered:
+            Answer.objects.filter(response=locked, question_id__in=unanswered).delete()
         Answer.objects.bulk_create(
             [
                 Answer(response=locked, question_id=pk, current=current, desired=desired)

@@ -305,7 +305,8 @@ def survey_page(request, number):
     action = request.POST.get("action", "next")
     form = SurveyPageForm(
         request.POST if request.method == "POST" else None,
-        initial=_initial(survey.response, questions),
+        # A posted page shows what was posted; only a fresh page needs the saved answers.
+        initial=_initial(survey.response, questions) if request.method == "GET" else {},
         questions=questions,
         require_all=action == "next",
     )
