@@ -131,6 +131,13 @@ def test_next_needs_every_answer_but_previous_saves_what_is_complete(client, sur
     back = client.post("/vragenlijst/deel/2/", {**data, "action": "previous"})
     assert back["Location"] == "/vragenlijst/deel/1/"
     assert Answer.objects.count() == len(questions) - 1
+    # "Vorige" on the first page leads to the welcome page, and on again.
+    first = page_data(questions_of(assessment, 1), action="previous")
+    welcome = client.post("/vragenlijst/deel/1/", first)
+    assert welcome["Location"] == "/vragenlijst/?welkom=1"
+    page = client.get(welcome["Location"]).content.decode()
+    assert "Verder met de vragenlijst" in page and "Beleid &amp; advies" in page
+    assert client.post("/vragenlijst/", {})["Location"] == "/vragenlijst/deel/1/"
 
 
 @pytest.mark.parametrize(

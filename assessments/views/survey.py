@@ -150,7 +150,7 @@ def _guard(request):
 
 def _page_url(number, pages):
     if number < 1:
-        return reverse("survey")
+        return reverse("survey") + "?welkom=1"
     if number > pages:
         return reverse("survey_review")
     return reverse("survey_page", args=[number])
@@ -203,6 +203,7 @@ def survey_home(request):
             "form": form,
             "pages": len(tracks),
             "started": survey.response is not None,
+            "layer": survey.response.layer if survey.response else survey.invitation.layer,
             "ask": "layer" in form.fields or "department" in form.fields,
         },
     )
