@@ -346,3 +346,22 @@ def test_the_token_is_stored_only_as_its_hash(survey):
 
 def test_the_survey_urls_need_no_login_but_never_list_ids(survey):
     assert reverse("survey_page", args=[1]) == "/vragenlijst/deel/1/"
+
+
+def test_the_review_page_costs_the_same_queries_at_any_size(
+    client, survey, django_assert_max_num_queries
+):
+    assessment, _invitation, token = survey
+    start(client, token)
+    fill_all(client, assessment)
+    layer = assessment.layers.get(code="beleid")
+    counts = []
+    for offset, count in ((0, 10), (10, 4990)):
+        Response.objects.bulk_create(
+            Response(assessment=assessment, respondent=f"y-{offset + n}", layer=layer)
+            for n in range(count)
+        )
+        with django_assert_max_num_queries(14) as review:
+            assert client.get("/vragenlijst/controleren/").status_code == 200
+        counts.append(len(review.captured_queries))
+    assert counts[0] == counts[1]
