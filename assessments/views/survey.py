@@ -101,9 +101,13 @@ class Survey:
         if not state:
             raise NoSurvey
         self.state = state
+        # A personal invitation brings its response along (reverse one-to-one).
         self.invitation = (
             Invitation.objects.select_related(
-                "assessment__organisation", "assessment__model_version", "layer"
+                "assessment__organisation",
+                "assessment__model_version",
+                "layer",
+                "response__layer",
             )
             .filter(pk=state["invitation"])
             .first()
@@ -113,11 +117,13 @@ class Survey:
         self.assessment = self.invitation.assessment
         responses = Response.objects.select_related("layer")
         if self.invitation.kind == Invitation.Kind.PERSONAL:
-            self.response = responses.filter(invitation=self.invitation).first()
+            self.response = getattr(self.invitation, "response", None)
         else:
             self.response = responses.filter(
                 open_link=self.invitation, respondent=state["respondent"]
             ).first()
+        if self.response is not None:
+            self.response.assessment = self.assessment
 
     @property
     def personal(self):
