@@ -19,12 +19,23 @@ from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Answer, FactorComment, Invitation, Question, Response, Track
+from .models import (
+    Answer,
+    FactorComment,
+    Invitation,
+    KeyFactor,
+    ModelVersion,
+    Question,
+    Response,
+    Track,
+)
 from .results import results_forget
 
 TOKEN_BYTES = 32
@@ -218,29 +229,55 @@ def assessment_set_status(*, assessment, action):
 
 # --- The survey's structure ------------------------------------------------------------
 
+# Tracks and questions of a model version, kept per process: a version that an
+# assessment uses is frozen (spec/domain.md), so they do not change while a survey
+# runs. Saving a track, factor or question anyway (admin, tests) empties the cache.
+_structures = {}
+
+
+def _structure(version_id):
+    found = _structures.get(version_id)
+    if found is None:
+        tracks = list(Track.objects.filter(version_id=version_id).order_by("order"))
+        questions = list(
+            Question.objects.filter(version_id=version_id)
+            .select_related("factor__track")
+            .order_by("factor__track__order", "factor__order", "order")
+        )
+        if len(_structures) > 32:
+            _structures.clear()
+        found = _structures[version_id] = (tracks, questions)
+    return found
+
+
+@receiver([post_save, post_delete], sender=Track)
+@receiver([post_save, post_delete], sender=KeyFactor)
+@receiver([post_save, post_delete], sender=Question)
+@receiver([post_save, post_delete], sender=ModelVersion)
+def _model_changed(sender, **kwargs):
+    _structures.clear()
+
 
 def survey_tracks(assessment):
     """The tracks of the assessment's model, in order: one page each."""
-    return list(Track.objects.filter(version_id=assessment.model_version_id).order_by("order"))
+    return _structure(assessment.model_version_id)[0]
 
 
 def page_questions(*, assessment, track, layer_code):
     """The track's questions asked of this layer, with their factors, in order."""
-    questions = (
-        Question.objects.filter(version_id=assessment.model_version_id, factor__track=track)
-        .select_related("factor")
-        .order_by("factor__order", "order")
-    )
-    return [question for question in questions if question.is_asked_of(layer_code)]
+    return [
+        question
+        for question in _structure(assessment.model_version_id)[1]
+        if question.factor.track_id == track.pk and question.is_asked_of(layer_code)
+    ]
 
 
 def asked_questions(*, assessment, layer_code):
-    questions = (
-        Question.objects.filter(version_id=assessment.model_version_id)
-        .select_related("factor__track")
-        .order_by("factor__track__order", "factor__order", "order")
-    )
-    return [question for question in questions if question.is_asked_of(layer_code)]
+    return [
+        question
+        for question in _structure(assessment.model_version_id)[1]
+        if question.is_asked_of(layer_code)
+    ]
 
 
 # --- Writing ---------------------------------------------------------------------------
@@ -282,15 +319,19 @@ def page_save(*, response, answers, comments, questions, next_page):
     answer. `comments` maps factor id to text ('' removes it)."""
     question_ids = [question.pk for question in questions]
     with transaction.atomic():
-        locked = Response.objects.select_for_update().get(pk=response.pk)
-        if locked.is_submitted:
+        # The conditional UPDATE locks the row (a second save or a submit of the same
+        # response waits for this one) and refuses a submitted response.
+        updated = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(
+            current_page=next_page, updated_at=timezone.now()
+        )
+        if not updated:
             raise SubmittedError
-        Answer.objects.filter(response=locked, question_id__in=question_ids).exclude(
-            question_id__in=list(answers)
-        ).delete()
+        unanswered = [pk for pk in question_ids if pk not in answers]
+        if unanswered:
+            Answer.objects.filter(response_id=response.pk, question_id__in=unanswered).delete()
         Answer.objects.bulk_create(
             [
-                Answer(response=locked, question_id=pk, current=current, desired=desired)
+                Answer(response_id=response.pk, question_id=pk, current=current, desired=desired)
                 for pk, (current, desired) in answers.items()
             ],
             update_conflicts=True,
@@ -298,10 +339,11 @@ def page_save(*, response, answers, comments, questions, next_page):
             update_fields=["current", "desired"],
         )
         empty = [factor_id for factor_id, text in comments.items() if not text]
-        FactorComment.objects.filter(response=locked, factor_id__in=empty).delete()
+        if empty:
+            FactorComment.objects.filter(response_id=response.pk, factor_id__in=empty).delete()
         FactorComment.objects.bulk_create(
             [
-                FactorComment(response=locked, factor_id=factor_id, text=text)
+                FactorComment(response_id=response.pk, factor_id=factor_id, text=text)
                 for factor_id, text in comments.items()
                 if text
             ],
@@ -309,8 +351,6 @@ def page_save(*, response, answers, comments, questions, next_page):
             unique_fields=["response", "factor"],
             update_fields=["text"],
         )
-        locked.current_page = next_page
-        locked.save(update_fields=["current_page", "updated_at"])
     response.current_page = next_page
     return response
 

@@ -32,6 +32,7 @@ def setup_django(*, fresh=True):
 
     call_command("migrate", verbosity=0)
     call_command("load_model", stdout=open(os.devnull, "w"))
+    return url
 
 
 def _recreate(url):

@@ -32,18 +32,19 @@ from .services import roadmap_activities, share_done
 # --- Poster geometry (mm), shared with static/css/print-poster.css ---------------------
 PAGE_WIDTH, PAGE_HEIGHT = 1189, 841
 MARGIN = 20  # left and right
-BOTTOM = 12  # below the footer
+BOTTOM = 10  # below the footer
 SIDEBAR = 340
 GAP = 14
 HEADER = 110  # the title band, full width at the top
-FOOTER = 34  # legend and colophon
+FOOTER = 30  # legend and colophon
 YEAR_HEAD = 20
 TRACK_HEAD = 62  # width of the track name column
-CELL_GAP = 4
-CELL_PAD = 2.5  # left and right within a year cell
-CARD_GAP = 3
-ROW_PAD = 4  # top and bottom within a track row
-SAFETY = 4  # mm kept free for rounding
+CELL_GAP = 4  # border-spacing of the plan table
+CELL_PAD = 1  # top and bottom within a year cell
+CARD_GAP = 3  # border-spacing of the cards table in a cell
+CARD_PAD = 2  # within a card; plus a 3 mm stripe on its left
+PLAN_ROWS_EXTRA = 1  # the spacing below the plan's last row (the one above is in the margin)
+SAFETY = 2  # mm kept free for rounding
 PT = 0.3528  # mm per point
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts" / "lato"
 
@@ -165,15 +166,20 @@ def _font(bold):
     return ImageFont.truetype(str(FONTS / name), 100)
 
 
+@functools.lru_cache(maxsize=4096)
+def _width(word, bold):
+    """A word's width at 100 px (one em = 100)."""
+    return _font(bold).getlength(word)
+
+
 def _lines(text, width_mm, size_pt, *, bold):
     """Lines `text` takes in a box `width_mm` wide at `size_pt`, wrapped at spaces as
     the renderer does (without hyphenation, so never fewer than it really takes)."""
-    font = _font(bold)
     scale = size_pt * PT / 100
-    space = font.getlength(" ") * scale
+    space = _width(" ", bold) * scale
     lines, used = 1, 0.0
     for word in text.split():
-        width = font.getlength(word) * scale
+        width = _width(word, bold) * scale
         if used and used + space + width > width_mm:
             lines += 1
             used = 0.0
@@ -186,49 +192,50 @@ def _lines(text, width_mm, size_pt, *, bold):
 
 
 def _card_height(card, width, title_pt, meta_pt):
-    inner = width - 2 * 2.5 - 3  # padding and the kind stripe
+    inner = width - 2 * CARD_PAD - 1 - 3  # padding, the stripe and the border
     title = _lines(card["title"], inner, title_pt, bold=True) * title_pt * PT * 1.18
     meta = _lines("MM PEB2 · K4 · MM Vervallen", inner, meta_pt, bold=False)  # MM: the marks
-    return 2 * 2.5 + title + 1.5 + meta * meta_pt * PT * 1.25 + 0.8
+    return 2 * CARD_PAD + title + 1.5 + meta * meta_pt * PT * 1.25 + 1
 
 
 def _stack_height(cards, columns, width, title_pt, meta_pt):
-    """Height of cards laid out in a grid of `columns` (rows as high as their tallest)."""
+    """Height of a year cell: its cards in a table of `columns` (a row as high as its
+    tallest card), with the table's spacing and the cell's padding."""
     if not cards:
-        return meta_pt * PT * 1.4
-    card_width = (width - (columns - 1) * CARD_GAP) / columns
+        return meta_pt * PT * 1.4 + 2 * CELL_PAD
+    card_width = (width - (columns + 1) * CARD_GAP) / columns
     heights = [_card_height(card, card_width, title_pt, meta_pt) for card in cards]
     rows = [heights[i : i + columns] for i in range(0, len(heights), columns)]
-    return sum(max(row) for row in rows) + CARD_GAP * (len(rows) - 1)
+    return sum(max(row) for row in rows) + CARD_GAP * (len(rows) + 1) + 2 * CELL_PAD
 
 
 def poster_density(cells_per_track, later, horizon):
     """The largest card size (and columns per year cell) at which every track row and
-    the "na de horizon" row fit in the height of the poster's grid, and the height of
-    each row (mm), the space left over shared evenly so the grid fills the poster.
+    the "na de horizon" row fit in the height of the poster's plan, and the height of
+    each row (mm), the space left over shared evenly so the plan fills the poster.
 
-    `cells_per_track`: for each track, a list per year of its cards.
+    `cells_per_track`: for each track, a list per year of its cards. The plan is a
+    table with fixed column widths (fast to lay out, unlike a grid that measures every
+    card's content first).
     """
     grid_width = PAGE_WIDTH - 2 * MARGIN - SIDEBAR - GAP
-    cell_width = (grid_width - TRACK_HEAD - horizon * CELL_GAP) / horizon - 2 * CELL_PAD
-    available = PAGE_HEIGHT - HEADER - GAP - YEAR_HEAD - GAP - FOOTER - BOTTOM - SAFETY
-    max_columns = max(1, int((cell_width + CARD_GAP) // (MIN_CARD_WIDTH + CARD_GAP)))
-    later_width = grid_width - TRACK_HEAD - CELL_GAP - 2 * CELL_PAD
-    later_columns = max(1, int((later_width + CARD_GAP) // (MIN_CARD_WIDTH + 20 + CARD_GAP)))
+    cell_width = (grid_width - TRACK_HEAD - (horizon + 2) * CELL_GAP) / horizon
+    later_width = grid_width - TRACK_HEAD - 3 * CELL_GAP
+    spacing = (len(cells_per_track) + (1 if later else 0) + PLAN_ROWS_EXTRA) * CELL_GAP
+    available = PAGE_HEIGHT - HEADER - GAP - YEAR_HEAD - spacing - GAP - FOOTER - BOTTOM - SAFETY
+    max_columns = max(1, int((cell_width - CARD_GAP) // (MIN_CARD_WIDTH + CARD_GAP)))
+    later_columns = max(1, int((later_width - CARD_GAP) // (MIN_CARD_WIDTH + 20 + CARD_GAP)))
     choice = None
     for name, title_pt, meta_pt in DENSITIES:
         for columns in range(1, max_columns + 1):
             rows = [
                 max(_stack_height(cards, columns, cell_width, title_pt, meta_pt) for cards in row)
-                + 2 * ROW_PAD
                 for row in cells_per_track
             ]
             later_row = (
-                _stack_height(later, later_columns, later_width, title_pt, meta_pt) + 2 * ROW_PAD
-                if later
-                else 0
+                _stack_height(later, later_columns, later_width, title_pt, meta_pt) if later else 0
             )
-            height = sum(rows) + later_row + CELL_GAP * (len(rows) + (1 if later else 0))
+            height = sum(rows) + later_row
             choice = {
                 "name": name,
                 "title_pt": title_pt,
@@ -249,6 +256,58 @@ def poster_density(cells_per_track, later, horizon):
     choice["later_row"] = round(choice["later_row"], 1)
     choice["slack"] = round(choice["slack"], 1)
     return choice
+
+
+# Sidebar type sizes (pt) for the vision and the principles: the largest that fits.
+SIDE_SIZES = ((26, 21), (23, 19), (20, 17), (17, 15), (15, 13))
+SIDE_TEXT = SIDEBAR - 6  # the sidebar's text width (mm)
+SIDE_HEADING = 18  # a sidebar heading with its rule and margins (mm)
+SIDE_SECTION = 9  # space below a section (mm)
+RADAR = 238.6 + 16  # the chart, its legend and its scale line (mm)
+LAYER_LINE = 11  # one line of "Wie deden mee" (mm)
+VISION_LIMIT = 1200  # characters; a longer vision is shortened on the poster
+PRINCIPLES_LIMIT = 10
+
+
+def _shorten(text, limit):
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def sidebar_text(vision, principles, layer_lines):
+    """The vision and principles as the sidebar prints them, and their type sizes:
+    the largest at which the whole sidebar fits between the title band and the footer
+    (a very long vision is shortened, never cut off by the page)."""
+    vision = _shorten(vision, VISION_LIMIT)
+    principles = [_shorten(p, 300) for p in principles[:PRINCIPLES_LIMIT]]
+    available = PAGE_HEIGHT - HEADER - 2 * GAP - FOOTER - BOTTOM - SAFETY
+    fixed = SIDE_HEADING + RADAR + SIDE_SECTION + SIDE_HEADING + layer_lines * LAYER_LINE
+    for vision_pt, principle_pt in SIDE_SIZES:
+        height = fixed
+        if vision:
+            lines = _lines(vision, SIDE_TEXT, vision_pt, bold=False)
+            height += SIDE_HEADING + lines * vision_pt * PT * 1.35 + SIDE_SECTION
+        if principles:
+            height += SIDE_HEADING + SIDE_SECTION
+            height += sum(
+                _lines(p, SIDE_TEXT - 14, principle_pt, bold=False) * principle_pt * PT * 1.3 + 2.5
+                for p in principles
+            )
+        if height <= available:
+            break
+    return {
+        "vision": vision,
+        "principles": principles,
+        "vision_pt": vision_pt,
+        "principle_pt": principle_pt,
+    }
+
+
+def _card_rows(cards, columns):
+    """Cards in rows of `columns`, the last row padded with None."""
+    rows = [cards[i : i + columns] for i in range(0, len(cards), columns)]
+    if rows:
+        rows[-1] = rows[-1] + [None] * (columns - len(rows[-1]))
+    return rows
 
 
 def poster_data(assessment, roadmap=None):
@@ -294,9 +353,7 @@ def poster_data(assessment, roadmap=None):
         "end_year": roadmap.end_year,
         "horizon": roadmap.horizon,
         "years": [{"year": year, "calendar": calendar} for year, calendar in years],
-        "vision": roadmap.vision,
-        "principles": list(roadmap.principles),
-        "long_text": len(roadmap.vision) + sum(len(p) for p in roadmap.principles) > 900,
+        "side": sidebar_text(roadmap.vision, list(roadmap.principles), len(shown) + len(hidden)),
         "scores_shown": results.scores_shown,
         "min_group_size": assessment.min_group_size,
         "figures": {
@@ -324,13 +381,18 @@ def poster_data(assessment, roadmap=None):
                 "count": sum(len(cell) for cell in row),
                 "height": height,
                 "cells": [
-                    {"year": year, "calendar": calendar, "cards": cell}
+                    {
+                        "year": year,
+                        "calendar": calendar,
+                        "rows": _card_rows(cell, density["columns"]),
+                    }
                     for (year, calendar), cell in zip(years, row, strict=True)
                 ],
             }
             for track, row, height in zip(tracks, cells, density["rows"], strict=True)
         ],
         "later": later,
+        "later_rows": _card_rows(later, density["later_columns"]),
         "density": density,
         "radar_svg": svg,
         "radar_legend": legend,

@@ -27,9 +27,9 @@ from assessments.models import (
     Organisation,
     Response,
 )
-from assessments.results import results_forget
-from roadmap import pdf
-from roadmap.documents import poster_density
+from assessments.results import assessment_results, labels, results_forget, rounded
+from roadmap import charts, pdf
+from roadmap.documents import poster_data, poster_density, report_data, sidebar_text
 from roadmap.models import PlannedActivity, RenderedPdf
 from roadmap.services import roadmap_for, roadmap_generate
 from tests.conftest import MODEL_CODE, People
@@ -92,10 +92,10 @@ def many_activities(assessment, count=80):
     answer(assessment, "beleid", [(1, 4)] * 5, prefix="m")
     close(assessment)
     roadmap = roadmap_for(assessment)
-    roadmap.vision = "Wij gebruiken data om inwoners sneller en beter te helpen. " * 6
+    roadmap.vision = "Wij gebruiken data om inwoners sneller en beter te helpen. " * 18
     roadmap.principles = [
         f"Uitgangspunt {n}: de maatschappelijke opgave staat voorop, niet de techniek."
-        for n in range(1, 7)
+        for n in range(1, 9)
     ]
     roadmap.save()
     factors = list(assessment.model_version.factors.order_by("track__order", "order"))
@@ -161,12 +161,12 @@ def overflows(document):
     problems = []
     for page in document.pages:
         for cell in _boxes(page._page_box):
-            if "cell" not in _classes(cell) or cell.element_tag != "div":
+            if "cell" not in _classes(cell) or cell.element_tag != "td":
                 continue
             cell_bottom = cell.position_y + cell.margin_height() + 0.01
             cell_right = cell.position_x + cell.margin_width() + 0.01
             for card in _boxes(cell):
-                if "card" not in _classes(card) or card.element_tag != "div":
+                if "card" not in _classes(card) or card.element_tag != "td":
                     continue
                 top, left = card.position_y, card.position_x
                 bottom = top + card.margin_height() + 0.01
@@ -497,3 +497,45 @@ def test_render_commands_reject_an_unknown_assessment(db, tmp_path):
         call_command("render_report", 999999, output=tmp_path / "r.pdf")
     with pytest.raises(CommandError):
         call_command("render_poster", 999999, output=tmp_path / "p.pdf")
+
+
+def test_a_long_vision_gets_smaller_type_and_is_shortened_only_when_very_long():
+    short = sidebar_text("Korte visie.", ["Een uitgangspunt."], 6)
+    long = sidebar_text("Een lange visie met veel woorden. " * 33, ["Uitgangspunt."] * 8, 6)
+    huge = sidebar_text("Woord " * 1000, ["Uitgangspunt."] * 20, 6)
+    assert short["vision_pt"] > long["vision_pt"]
+    assert long["vision"] == "Een lange visie met veel woorden. " * 33
+    assert len(huge["vision"]) <= 1200 and huge["vision"].endswith("…")
+    assert len(huge["principles"]) == 10
+
+
+def test_below_k_respondents_the_documents_carry_counts_but_no_scores(people):
+    answer(people.assessment, "beleid", [(3, 4)] * 3, prefix="few")
+    close(people.assessment)
+    roadmap_generate(roadmap=roadmap_for(people.assessment))
+    with translation.override("nl"):
+        report = report_data(people.assessment)
+        poster = poster_data(people.assessment)
+    assert report["respondents"] == 3 and not report["scores_shown"]
+    assert report["overall"] is None and report["tracks"] == [] and report["factors"] == []
+    assert report["layer_table"] == [] and report["radar_svg"] == ""
+    assert all("current" not in page for page in report["track_pages"])
+    assert poster["figures"]["overall"] is None and poster["radar_svg"] == ""
+    assert poster["layers"] == [] and poster["hidden_layers"][0]["code"] == "beleid"
+
+
+def test_the_radar_draws_the_displayed_scores_and_the_targets(people):
+    privacy_case(people.assessment)
+    results = assessment_results(people.assessment)
+    rows = charts.radar_data(results, labels(people.assessment), {"LC1": 3})
+    assert [row["code"] for row in rows] == list(results.factors)
+    lc1 = rows[0]
+    assert lc1["current"] == float(rounded(results.factors["LC1"].current))
+    assert lc1["desired"] == float(rounded(results.factors["LC1"].desired))
+    assert lc1["target"] == 3 and rows[1]["target"] is None
+    svg = charts.radar_svg(
+        rows, series_names={"current": "Nu", "desired": "Wens", "target": "Doel"}
+    )
+    assert svg.startswith("<svg") and svg.count("<title>") == 3
+    assert "Visie &amp; strategie" in svg
+    assert charts.radar_svg(charts.radar_data(results, {}, None)).count("<title>") == 2

@@ -131,6 +131,13 @@ def test_next_needs_every_answer_but_previous_saves_what_is_complete(client, sur
     back = client.post("/vragenlijst/deel/2/", {**data, "action": "previous"})
     assert back["Location"] == "/vragenlijst/deel/1/"
     assert Answer.objects.count() == len(questions) - 1
+    # "Vorige" on the first page leads to the welcome page, and on again.
+    first = page_data(questions_of(assessment, 1), action="previous")
+    welcome = client.post("/vragenlijst/deel/1/", first)
+    assert welcome["Location"] == "/vragenlijst/?welkom=1"
+    page = client.get(welcome["Location"]).content.decode()
+    assert "Verder met de vragenlijst" in page and "Beleid &amp; advies" in page
+    assert client.post("/vragenlijst/", {})["Location"] == "/vragenlijst/deel/1/"
 
 
 @pytest.mark.parametrize(
@@ -339,3 +346,22 @@ def test_the_token_is_stored_only_as_its_hash(survey):
 
 def test_the_survey_urls_need_no_login_but_never_list_ids(survey):
     assert reverse("survey_page", args=[1]) == "/vragenlijst/deel/1/"
+
+
+def test_the_review_page_costs_the_same_queries_at_any_size(
+    client, survey, django_assert_max_num_queries
+):
+    assessment, _invitation, token = survey
+    start(client, token)
+    fill_all(client, assessment)
+    layer = assessment.layers.get(code="beleid")
+    counts = []
+    for offset, count in ((0, 10), (10, 4990)):
+        Response.objects.bulk_create(
+            Response(assessment=assessment, respondent=f"y-{offset + n}", layer=layer)
+            for n in range(count)
+        )
+        with django_assert_max_num_queries(14) as review:
+            assert client.get("/vragenlijst/controleren/").status_code == 200
+        counts.append(len(review.captured_queries))
+    assert counts[0] == counts[1]

@@ -101,9 +101,13 @@ class Survey:
         if not state:
             raise NoSurvey
         self.state = state
+        # A personal invitation brings its response along (reverse one-to-one).
         self.invitation = (
             Invitation.objects.select_related(
-                "assessment__organisation", "assessment__model_version", "layer"
+                "assessment__organisation",
+                "assessment__model_version",
+                "layer",
+                "response__layer",
             )
             .filter(pk=state["invitation"])
             .first()
@@ -113,11 +117,13 @@ class Survey:
         self.assessment = self.invitation.assessment
         responses = Response.objects.select_related("layer")
         if self.invitation.kind == Invitation.Kind.PERSONAL:
-            self.response = responses.filter(invitation=self.invitation).first()
+            self.response = getattr(self.invitation, "response", None)
         else:
             self.response = responses.filter(
                 open_link=self.invitation, respondent=state["respondent"]
             ).first()
+        if self.response is not None:
+            self.response.assessment = self.assessment
 
     @property
     def personal(self):
@@ -150,7 +156,7 @@ def _guard(request):
 
 def _page_url(number, pages):
     if number < 1:
-        return reverse("survey")
+        return reverse("survey") + "?welkom=1"
     if number > pages:
         return reverse("survey_review")
     return reverse("survey_page", args=[number])
@@ -203,6 +209,7 @@ def survey_home(request):
             "form": form,
             "pages": len(tracks),
             "started": survey.response is not None,
+            "layer": survey.response.layer if survey.response else survey.invitation.layer,
             "ask": "layer" in form.fields or "department" in form.fields,
         },
     )
@@ -305,7 +312,8 @@ def survey_page(request, number):
     action = request.POST.get("action", "next")
     form = SurveyPageForm(
         request.POST if request.method == "POST" else None,
-        initial=_initial(survey.response, questions),
+        # A posted page shows what was posted; only a fresh page needs the saved answers.
+        initial=_initial(survey.response, questions) if request.method == "GET" else {},
         questions=questions,
         require_all=action == "next",
     )

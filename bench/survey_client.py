@@ -1,0 +1,166 @@
+"""A respondent over HTTP, as a browser without JavaScript does it: the invitation
+link, the welcome page, every track page ("volgende"), the review and submit.
+
+Used by the load and fault scripts. Every answer the respondent sends is recorded, so
+the script can compare them with what the database holds.
+"""
+
+import asyncio
+import random
+import re
+
+import httpx
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+QUESTION = re.compile(r'name="q(\d+)-current"')
+PAGE = re.compile(r"/vragenlijst/deel/(\d+)/$")
+
+
+def personal_invitations(assessment, count):
+    """`count` personal invitations spread over the layers; returns their tokens."""
+    from assessments.collection import token_hash, token_new
+    from assessments.models import Invitation
+
+    layers = list(assessment.layers.order_by("order"))
+    tokens = [token_new() for _ in range(count)]
+    Invitation.objects.bulk_create(
+        Invitation(
+            assessment=assessment,
+            kind=Invitation.Kind.PERSONAL,
+            email=f"respondent{number}@voorbeeld.nl",
+            layer=layers[number % len(layers)],
+            department=f"Afdeling {number % 5}",
+            token_hash=token_hash(token),
+        )
+        for number, token in enumerate(tokens)
+    )
+    return tokens
+
+
+class Outage(Exception):
+    """The server answered 503 (database unavailable): try the same step again."""
+
+
+class Respondent:
+    def __init__(self, token, *, seed, retry_unavailable=False):
+        self.token = token
+        self.rng = random.Random(seed)
+        self.retry_unavailable = retry_unavailable
+        self.sent = {}  # question id → (current, desired) as last sent and acknowledged
+        self.status = []  # every HTTP status seen
+        self.posts = 0
+
+    async def _request(self, client, method, url, **kwargs):
+        while True:
+            try:
+                response = await client.request(method, url, **kwargs)
+            except httpx.TransportError:
+                if not self.retry_unavailable:
+                    raise
+                self.status.append(0)
+                await asyncio.sleep(0.5)
+                continue
+            self.status.append(response.status_code)
+            if response.status_code == 503 and self.retry_unavailable:
+                await asyncio.sleep(0.5)
+                continue
+            return response
+
+    async def start(self, client):
+        """The link and the welcome page: the respondent arrives at page 1."""
+        response = await self._request(client, "GET", f"/v/{self.token}/")
+        assert response.status_code == 302, response.status_code
+        page = await self._request(client, "GET", "/vragenlijst/")
+        response = await self._request(
+            client, "POST", "/vragenlijst/", data={"csrfmiddlewaretoken": self._csrf(page)}
+        )
+        assert response.status_code == 302, response.status_code
+        return response.headers["location"]
+
+    async def read_pages(self, client, count):
+        """GET every track page once: (url, csrf token, question ids) per page."""
+        pages = []
+        for number in range(1, count + 1):
+            url = f"/vragenlijst/deel/{number}/"
+            page = await self._request(client, "GET", url)
+            assert page.status_code == 200, (url, page.status_code)
+            pages.append((url, self._csrf(page), [int(q) for q in QUESTION.findall(page.text)]))
+        return pages
+
+    def answers_for(self, questions):
+        data = {}
+        for question in questions:
+            current = self.rng.choice(["0", "1", "2", "3", "4", "5", "x"])
+            desired = self.rng.choice(["2", "3", "4", "5", "x"])
+            data[f"q{question}-current"] = current
+            data[f"q{question}-desired"] = desired
+        return data
+
+    async def save_page(self, client, url, csrf, questions):
+        data = {"csrfmiddlewaretoken": csrf, "action": "next", **self.answers_for(questions)}
+        response = await self._request(client, "POST", url, data=data)
+        self.posts += 1
+        if response.status_code != 302:
+            return response.status_code
+        for question in questions:
+            current = data[f"q{question}-current"]
+            desired = data[f"q{question}-desired"]
+            self.sent[question] = (
+                None if current == "x" else int(current),
+                None if desired == "x" else int(desired),
+            )
+        return response.status_code
+
+    async def submit(self, client, csrf):
+        response = await self._request(
+            client, "POST", "/vragenlijst/controleren/", data={"csrfmiddlewaretoken": csrf}
+        )
+        self.posts += 1
+        return response.status_code
+
+    async def review_csrf(self, client):
+        page = await self._request(client, "GET", "/vragenlijst/controleren/")
+        return self._csrf(page)
+
+    @staticmethod
+    def _csrf(page):
+        match = CSRF.search(page.text)
+        assert match, f"no CSRF token on {page.url} ({page.status_code})"
+        return match.group(1)
+
+
+def client_for(base_url):
+    return httpx.AsyncClient(
+        base_url=base_url,
+        follow_redirects=False,
+        timeout=httpx.Timeout(120),
+        limits=httpx.Limits(max_connections=1),
+    )
+
+
+def stored_answers(assessment):
+    """{token hash: {question id: (current, desired)}} of the assessment's responses."""
+    from assessments.models import Answer
+
+    stored = {}
+    rows = Answer.objects.filter(response__assessment=assessment).values_list(
+        "response__invitation__token_hash", "question_id", "current", "desired"
+    )
+    for token_hash, question, current, desired in rows:
+        stored.setdefault(token_hash, {})[question] = (current, desired)
+    return stored
+
+
+def answers_lost(respondents, assessment):
+    """Answers sent and not stored exactly, plus answers stored and never sent."""
+    from assessments.collection import token_hash
+
+    stored = stored_answers(assessment)
+    lost = 0
+    for respondent in respondents:
+        held = stored.pop(token_hash(respondent.token), {})
+        sent = respondent.sent
+        lost += sum(1 for q, value in sent.items() if held.get(q) != value)
+        lost += sum(1 for q in held if q not in sent)
+    lost += sum(len(held) for held in stored.values())
+    return lost
