@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from django.db import connection
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import Count, F, FilteredRelation, Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import formats
@@ -371,6 +371,35 @@ def assessment_results(assessment, *, department=None):
     )
 
 
+def department_names(assessment):
+    """The departments that the assessment's submitted respondents named (one query)."""
+    return set(
+        Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
+        .exclude(department="")
+        .values_list("department", flat=True)
+        .distinct()
+    )
+
+
+def _shown_layers(assessment):
+    """The organisation's shown layers, from the layer sizes alone (two small queries)."""
+    sizes = dict(
+        Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
+        .values_list("layer__code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {
+        code: sizes.get(code, 0)
+        for code in AssessmentLayer.objects.filter(assessment=assessment)
+        .order_by("order", "pk")
+        .values_list("code", flat=True)
+    }
+    if sum(counts.values()) < assessment.min_group_size:
+        return []
+    return scoring.shown_groups(counts, min_group_size=assessment.min_group_size)
+
+
 def results_forget(assessment):
     """Drop the kept results of an assessment (after writing answers in bulk)."""
     ResultSnapshot.objects.filter(assessment=assessment).delete()
@@ -402,10 +431,9 @@ def visible_comments(results):
         response__status=Response.Status.SUBMITTED,
     )
     if results.department:
-        organisation = assessment_results(results.assessment)
         comments = comments.filter(
             response__department=results.department,
-            response__layer__code__in=organisation.shown_layers,
+            response__layer__code__in=_shown_layers(results.assessment),
         )
     else:
         comments = comments.filter(response__layer__code__in=results.shown_layers)

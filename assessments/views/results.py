@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _lazy
 from .. import scoring
 from ..access import can_edit, get_assessment_for_user
 from ..models import Track
-from ..results import assessment_results, display, labels, risk_reason, rounded, visible_comments
+from ..results import (
+    assessment_results,
+    department_names,
+    display,
+    labels,
+    risk_reason,
+    rounded,
+    visible_comments,
+)
 from ..results_export import FORMATS, results_file
 from ..scoring import SAFEGUARDS_TRACK
 from ..stages import stage_name
@@ -44,15 +52,13 @@ def _results_for_user(request, pk):
     if not consultant and not assessment.is_closed:
         # A viewer sees results only once the assessment is closed.
         raise NotYetClosed(assessment)
-    results = assessment_results(assessment)
     department = request.GET.get(DEPARTMENT_PARAMETER, "").strip()
     if department:
         # Only a department that respondents named; anything else is not a page (and
         # would otherwise keep a result row for every made-up name).
-        if department not in {group.code for group in results.departments}:
+        if department not in department_names(assessment):
             raise Http404
-        results = assessment_results(assessment, department=department)
-    return assessment, consultant, results
+    return assessment, consultant, assessment_results(assessment, department=department)
 
 
 def _chart_value(value):

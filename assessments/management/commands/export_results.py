@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Assessment
-from assessments.results import assessment_results
+from assessments.results import assessment_results, department_names
 from assessments.results_export import FORMATS, results_file
 
 
@@ -27,11 +27,9 @@ class Command(BaseCommand):
         )
         if assessment is None:
             raise CommandError(f"assessment {assessment_id} not found")
-        results = assessment_results(assessment)
-        if department:
-            if department not in {group.code for group in results.departments}:
-                raise CommandError(f"no respondent named the department {department!r}")
-            results = assessment_results(assessment, department=department)
+        if department and department not in department_names(assessment):
+            raise CommandError(f"no respondent named the department {department!r}")
+        results = assessment_results(assessment, department=department)
         _name, _mimetype, content = results_file(results, format)
         if output:
             Path(output).write_bytes(content)
