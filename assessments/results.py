@@ -15,6 +15,7 @@ import io
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 from django.db import connection
 from django.db.models import Count, F, FilteredRelation, Q
@@ -137,12 +138,19 @@ def load_answers(assessment):
     silent = people[~people["respondent"].isin(answers["respondent"])]
     if len(silent):
         answers = pd.concat([answers, silent[["respondent"]]], ignore_index=True)
-    by_respondent = people.set_index("respondent")
-    answers["layer"] = answers["respondent"].map(by_respondent["layer"].astype("category"))
-    answers["department"] = answers["respondent"].map(by_respondent["department"])
-    # Categories straight from the 33 question ids: no factorising of 330,000 strings.
-    factors = pd.Series(factor_of, dtype="category")
-    answers["factor"] = answers["question"].map(factors)
+    # Each answer's respondent and question by position (one hash pass each), then
+    # layer, department and factor as categoricals: no per-row lookups of strings.
+    person = pd.Index(people["respondent"]).get_indexer(answers["respondent"])
+    for column in ("layer", "department"):
+        values = pd.Categorical(people[column])
+        answers[column] = pd.Categorical.from_codes(
+            values.codes[person], categories=values.categories
+        )
+    questions = pd.Index(list(factor_of)).get_indexer(answers["question"])
+    factors = pd.Categorical(list(factor_of.values()))
+    # -1 (no question: a respondent without answers) stays -1, which is NaN.
+    codes = np.where(questions >= 0, factors.codes[questions], -1)
+    answers["factor"] = pd.Categorical.from_codes(codes, categories=factors.categories)
     return answers
 
 
