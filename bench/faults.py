@@ -128,6 +128,7 @@ def main():
         "fault_restart_other_5xx", sum(1 for s in stormy_statuses if s >= 500 and s != 503), "count"
     )
     report("fault_restart_connection_errors", sum(1 for s in stormy_statuses if s == 0), "count")
+    report("fault_restart_4xx", sum(1 for s in stormy_statuses if 400 <= s < 500), "count")
     report("fault_restart_answers_lost", answers_lost(stormy_respondents, stormy), "count")
     report("fault_recovered", int(is_recovered), "count")
 

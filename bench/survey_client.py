@@ -67,15 +67,23 @@ class Respondent:
             return response
 
     async def start(self, client):
-        """The link and the welcome page: the respondent arrives at page 1."""
-        response = await self._request(client, "GET", f"/v/{self.token}/")
-        assert response.status_code == 302, response.status_code
-        page = await self._request(client, "GET", "/vragenlijst/")
-        response = await self._request(
-            client, "POST", "/vragenlijst/", data={"csrfmiddlewaretoken": self._csrf(page)}
-        )
-        assert response.status_code == 302, response.status_code
-        return response.headers["location"]
+        """The link and the welcome page: the respondent arrives at page 1. In fault mode
+        a step that fails is taken again from the link, as a person would."""
+        while True:
+            response = await self._request(client, "GET", f"/v/{self.token}/")
+            if response.status_code == 302:
+                page = await self._request(client, "GET", "/vragenlijst/")
+                if page.status_code == 200:
+                    response = await self._request(
+                        client,
+                        "POST",
+                        "/vragenlijst/",
+                        data={"csrfmiddlewaretoken": self._csrf(page)},
+                    )
+                    if response.status_code == 302:
+                        return response.headers["location"]
+            assert self.retry_unavailable, f"start failed: {response.status_code}"
+            await asyncio.sleep(0.5)
 
     async def read_pages(self, client, count):
         """GET every track page once: (url, csrf token, question ids) per page."""
@@ -98,8 +106,17 @@ class Respondent:
 
     async def save_page(self, client, url, csrf, questions):
         data = {"csrfmiddlewaretoken": csrf, "action": "next", **self.answers_for(questions)}
-        response = await self._request(client, "POST", url, data=data)
-        self.posts += 1
+        while True:
+            response = await self._request(client, "POST", url, data=data)
+            self.posts += 1
+            if response.status_code == 302 or not self.retry_unavailable:
+                break
+            # Fault mode: the page failed (say a lost session write); read it again for a
+            # fresh form and send the same answers once more.
+            await asyncio.sleep(0.5)
+            page = await self._request(client, "GET", url)
+            if page.status_code == 200:
+                data["csrfmiddlewaretoken"] = self._csrf(page)
         if response.status_code != 302:
             return response.status_code
         for question in questions:
@@ -112,11 +129,17 @@ class Respondent:
         return response.status_code
 
     async def submit(self, client, csrf):
-        response = await self._request(
-            client, "POST", "/vragenlijst/controleren/", data={"csrfmiddlewaretoken": csrf}
-        )
-        self.posts += 1
-        return response.status_code
+        while True:
+            response = await self._request(
+                client, "POST", "/vragenlijst/controleren/", data={"csrfmiddlewaretoken": csrf}
+            )
+            self.posts += 1
+            if response.status_code == 302 or not self.retry_unavailable:
+                return response.status_code
+            await asyncio.sleep(0.5)
+            page = await self._request(client, "GET", "/vragenlijst/controleren/")
+            if page.status_code in (200, 400):
+                csrf = self._csrf(page)
 
     async def review_csrf(self, client):
         page = await self._request(client, "GET", "/vragenlijst/controleren/")
