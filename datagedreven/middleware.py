@@ -31,3 +31,20 @@ class DatabaseUnavailableMiddleware:
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class DutchFirstMiddleware:
+    """Dutch unless the visitor chose another language with the language switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a
+    respondent with an English browser at a Dutch municipality would get the survey in
+    English unasked. The product speaks Dutch by default; English is a choice (kept in
+    the language cookie). Placed just before LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -41,3 +41,11 @@ def test_an_unknown_page_says_so_in_dutch(client):
     response = client.get("/bestaat-niet/")
     assert response.status_code == 404
     assert "Pagina niet gevonden" in response.content.decode()
+
+
+def test_the_app_speaks_dutch_to_an_english_browser_until_english_is_chosen(client):
+    page = client.get("/inloggen/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="nl">' in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/inloggen/"})
+    page = client.get("/inloggen/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="en">' in page.content.decode()
