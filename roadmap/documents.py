@@ -111,7 +111,10 @@ def layer_figures(results, names):
         if layer.shown:
             shown.append({"code": layer.code, "label": label, "respondents": layer.respondents})
         elif layer.respondents:
-            hidden.append({"code": layer.code, "label": label})
+            # A layer of k or more is only hidden so a smaller one cannot be worked out
+            # (complementary suppression): say so, rather than "too few respondents".
+            protective = layer.respondents >= results.scoring.min_group_size
+            hidden.append({"code": layer.code, "label": label, "protective": protective})
     return shown, hidden
 
 

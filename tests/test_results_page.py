@@ -176,7 +176,7 @@ def test_no_hidden_score_or_comment_on_the_page(client, hidden_case, people):
         assert secret not in content
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
     assert "<script>alert(1)" not in content
-    assert "te weinig respondenten (&lt; 5)" in content
+    assert "te weinig respondenten: minder dan 5" in content
     # The divided picture quotes only shown layers: uitvoering 3,0 against directie 1,0.
     assert "Verdeeld beeld" in content
     assert "Uitvoering geeft 3,0, Directie geeft 1,0 (verschil 2,0" in content
@@ -366,3 +366,10 @@ def test_the_page_scripts_exist():
     assert finders.find("vendor/plotly/plotly.min.js")
     assert finders.find("js/results.js")
     assert finders.find("css/results.css")
+
+
+def test_a_layer_hidden_to_protect_a_smaller_one_is_named_as_such(client, people, hidden_case):
+    text = page(client, people.consultant, hidden_case).content.decode()
+    # bestuur (3) has too few respondents; management (5) is hidden only to protect it.
+    assert "Bestuur (te weinig respondenten: minder dan 5)" in text
+    assert "Management (verborgen om een kleinere laag te beschermen)" in text

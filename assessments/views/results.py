@@ -155,7 +155,9 @@ def _dashboard(results, names, track_names):
         "factor_rows": factors,
         "track_rows": tracks,
         "shown_layers": _named_groups(shown, names),
-        "hidden_layers": _named_groups([g for g in results.layers if not g.shown], names),
+        "hidden_layers": _named_groups(
+            [g for g in results.layers if not g.shown], names, results.scoring.min_group_size
+        ),
         "heatmap_rows": heatmap,
         "strengths": named(highlights.strengths, "current"),
         "attention": named(highlights.attention, "current"),
@@ -165,8 +167,17 @@ def _dashboard(results, names, track_names):
     }
 
 
-def _named_groups(groups, names):
-    return [{"name": names.get(g.code, g.code), "respondents": g.respondents} for g in groups]
+def _named_groups(groups, names, min_group_size=None):
+    """Groups by display name; `protective` marks a group of k or more that is hidden
+    only so that a smaller one cannot be worked out (complementary suppression)."""
+    return [
+        {
+            "name": names.get(g.code, g.code),
+            "respondents": g.respondents,
+            "protective": min_group_size is not None and g.respondents >= min_group_size,
+        }
+        for g in groups
+    ]
 
 
 def _trend_chart(trend, track_names):
