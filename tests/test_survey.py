@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Answer, FactorComment, Invitation, Response
@@ -44,6 +45,22 @@ def test_it_moves_the_token_into_the_session_and_redirects_to_a_clean_url(client
     assert "minstens 5 mensen" in page
     # A personal invitation knows the layer: no choice asked.
     assert 'name="layer"' not in page
+
+
+def test_the_welcome_page_says_truthfully_how_to_continue_later(client, people):
+    open_assessment(people.assessment)
+    _invitation, token = invite(people.assessment)
+    client.get(f"/v/{token}/")
+    page = client.get("/vragenlijst/").content.decode()
+    assert "later verdergaan met dezelfde link" in page
+    _link, open_token = open_link(people.assessment)
+    other = Client()
+    other.get(f"/v/{open_token}/")
+    page = other.get("/vragenlijst/").content.decode()
+    # An open link remembers the respondent only in this browser's session.
+    assert "later verdergaan met dezelfde link" not in page
+    assert "in dezelfde browser op hetzelfde apparaat" in page
+    assert "nieuwe, lege vragenlijst" in page
 
 
 def test_an_unknown_or_tampered_token_gives_404(client, survey):

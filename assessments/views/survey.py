@@ -211,6 +211,7 @@ def survey_home(request):
             "started": survey.response is not None,
             "layer": survey.response.layer if survey.response else survey.invitation.layer,
             "ask": "layer" in form.fields or "department" in form.fields,
+            "personal": survey.personal,
         },
     )
 
