@@ -157,6 +157,53 @@ def test_next_needs_every_answer_but_previous_saves_what_is_complete(client, sur
     assert client.post("/vragenlijst/", {})["Location"] == "/vragenlijst/deel/1/"
 
 
+def test_a_refused_page_lists_links_to_every_unanswered_question_at_the_top(client, survey):
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    assessment, _invitation, token = survey
+    start(client, token)
+    questions = questions_of(assessment, 2)
+    assert len(questions) >= 3
+    data = page_data(questions)
+    del data[f"q{questions[0].pk}-desired"]
+    del data[f"q{questions[2].pk}-current"]
+    del data[f"q{questions[2].pk}-desired"]
+    page = client.post("/vragenlijst/deel/2/", data).content.decode()
+    summary = re.search(r'<div [^>]*id="error-summary".*?</div>', page, re.S).group(0)
+    assert 'role="alert"' in summary
+    assert 'tabindex="-1"' in summary
+    links = re.findall(r'href="#([^"]+)"', summary)
+    # One link per question with a missing answer, in page order; nothing else.
+    assert links == [f"vraag-{questions[0].pk}", f"vraag-{questions[2].pk}"]
+    for anchor in links:
+        assert re.search(rf'<fieldset [^>]*id="{anchor}"', page)
+    # The summary comes before the first question, and a same-origin script moves focus.
+    assert page.index('id="error-summary"') < page.index(f'id="vraag-{questions[0].pk}"')
+    assert re.search(r'<script src="[^"]*/js/survey\.js"></script>', page)
+    assert "<script>" not in page
+    script = (Path(settings.BASE_DIR) / "static" / "js" / "survey.js").read_text()
+    assert "error-summary" in script and ".focus(" in script
+
+
+def test_a_too_long_comment_is_linked_from_the_error_summary(client, survey):
+    assessment, _invitation, token = survey
+    start(client, token)
+    questions = questions_of(assessment, 1)
+    factor = questions[0].factor_id
+    data = page_data(questions, **{f"c{factor}": "x" * 2001})
+    page = client.post("/vragenlijst/deel/1/", data).content.decode()
+    assert f'href="#id_c{factor}"' in page
+
+
+def test_a_fresh_page_has_no_error_summary(client, survey):
+    _assessment, _invitation, token = survey
+    start(client, token)
+    assert 'id="error-summary"' not in client.get("/vragenlijst/deel/1/").content.decode()
+
+
 @pytest.mark.parametrize(
     "bad",
     [

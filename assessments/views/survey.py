@@ -289,9 +289,32 @@ def _page_blocks(form, questions, descriptors):
                 }
             )
         blocks[-1]["questions"].append(
-            {"question": question, "text": question.localised("text"), "parts": parts}
+            {
+                "question": question,
+                "text": question.localised("text"),
+                "parts": parts,
+                "anchor": f"vraag-{question.pk}",
+                "invalid": any(part["errors"] for part in parts),
+            }
         )
     return blocks
+
+
+def _error_summary(blocks):
+    """Links to every question and comment with an error, in page order."""
+    items = []
+    for block in blocks:
+        for item in block["questions"]:
+            if item["invalid"]:
+                items.append({"anchor": item["anchor"], "text": item["text"]})
+        if block["comment"].errors:
+            items.append(
+                {
+                    "anchor": f"id_c{block['factor'].pk}",
+                    "text": _("Toelichting bij %(factor)s") % {"factor": block["factor"].label},
+                }
+            )
+    return items
 
 
 @never_cache
@@ -332,6 +355,7 @@ def survey_page(request, number):
             return redirect("survey")
         return redirect(_page_url(target, len(tracks)))
     descriptors = _descriptors(questions)
+    blocks = _page_blocks(form, questions, descriptors)
     return render(
         request,
         "survey/page.html",
@@ -342,7 +366,8 @@ def survey_page(request, number):
             "pages": len(tracks),
             "percent": round(100 * (number - 1) / len(tracks)),
             "form": form,
-            "blocks": _page_blocks(form, questions, descriptors),
+            "blocks": blocks,
+            "error_links": _error_summary(blocks) if form.errors else [],
         },
         status=400 if request.method == "POST" else 200,
     )
