@@ -403,23 +403,32 @@ def response_monitor(assessment):
     rows = (
         Response.objects.filter(assessment=assessment)
         .values("layer_id", "department", "status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), personal=Count("invitation"))
         .order_by()
     )
     for row in rows:
         key = (row["layer_id"], row["status"])
         counts[key] = counts.get(key, 0) + row["n"]
-        department = by_department.setdefault(row["department"], {"draft": 0, "submitted": 0})
+        department = by_department.setdefault(
+            row["department"], {"draft": 0, "submitted": 0, "personal": 0}
+        )
         department[row["status"]] += row["n"]
+        if row["status"] == Response.Status.SUBMITTED:
+            counts[(row["layer_id"], "personal")] = (
+                counts.get((row["layer_id"], "personal"), 0) + row["personal"]
+            )
+            department["personal"] += row["personal"]
 
-    def line(label, invited_count, started, submitted):
-        base = max(invited_count, started + submitted)
+    def line(label, invited_count, started, submitted, personal_submitted):
+        # Response rate = submitted personal invitations / personal invitations. Open-link
+        # respondents have no "invited" number, so they only count, never make a rate.
         return {
             "label": label,
             "invited": invited_count,
             "started": started,
             "submitted": submitted,
-            "percent": round(100 * submitted / base) if base else 0,
+            "personal_submitted": personal_submitted,
+            "percent": round(100 * personal_submitted / invited_count) if invited_count else None,
         }
 
     layer_rows = [
@@ -428,6 +437,7 @@ def response_monitor(assessment):
             invited.get(layer.pk, 0),
             counts.get((layer.pk, "draft"), 0),
             counts.get((layer.pk, "submitted"), 0),
+            counts.get((layer.pk, "personal"), 0),
         )
         for layer in layers
     ]
@@ -438,6 +448,7 @@ def response_monitor(assessment):
             invited_by_department.get(name, 0),
             by_department.get(name, {}).get("draft", 0),
             by_department.get(name, {}).get("submitted", 0),
+            by_department.get(name, {}).get("personal", 0),
         )
         for name in names
     ]
@@ -446,5 +457,6 @@ def response_monitor(assessment):
         sum(row["invited"] for row in layer_rows),
         sum(row["started"] for row in layer_rows),
         sum(row["submitted"] for row in layer_rows),
+        sum(row["personal_submitted"] for row in layer_rows),
     )
     return {"layers": layer_rows, "departments": department_rows, "total": total}

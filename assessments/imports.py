@@ -34,6 +34,14 @@ from .results import results_forget
 
 ANSWER_COLUMNS = ["respondent", "layer", "department", "question", "current", "desired", "comment"]
 RESPONDENT_COLUMNS = ["email", "layer", "department"]
+# Header names people write in a Dutch spreadsheet (compared lowercase and trimmed).
+RESPONDENT_ALIASES = {
+    "e-mail": "email",
+    "e-mailadres": "email",
+    "emailadres": "email",
+    "laag": "layer",
+    "afdeling": "department",
+}
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 LEVELS = {str(level): level for level in range(6)}
 BATCH = 5000
@@ -64,9 +72,11 @@ class Outcome:
 # --- Reading ---------------------------------------------------------------------------
 
 
-def read_table(data, name, *, columns, optional=()):
+def read_table(data, name, *, columns, optional=(), aliases=None):
     """A file's rows as a DataFrame of stripped strings with exactly `columns`
-    (`optional` ones may be missing and are then empty). Raises FileRejected."""
+    (`optional` ones may be missing and are then empty; header names are compared
+    lowercase and trimmed, and `aliases` maps other names onto them). A CSV may be
+    separated by commas or by semicolons (what Dutch Excel writes). Raises FileRejected."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise FileRejected([(None, _("Het bestand is te groot (meer dan 50 MB)."))])
     if not data.strip():
@@ -75,7 +85,10 @@ def read_table(data, name, *, columns, optional=()):
         frame = _read_xlsx(data)
     else:
         frame = _read_csv(data)
-    frame.columns = [str(column).strip().lower() for column in frame.columns]
+    found = [str(column).strip() for column in frame.columns]
+    frame.columns = [column.lower() for column in found]
+    if aliases:
+        frame.columns = [aliases.get(column, column) for column in frame.columns]
     required = [column for column in columns if column not in optional]
     missing = [column for column in required if column not in frame.columns]
     extra = [column for column in frame.columns if column not in columns]
@@ -85,7 +98,7 @@ def read_table(data, name, *, columns, optional=()):
                 (
                     1,
                     _("de kolommen moeten %(expected)s zijn, het bestand heeft %(found)s.")
-                    % {"expected": ",".join(columns), "found": ",".join(frame.columns)},
+                    % {"expected": ",".join(columns), "found": ",".join(found)},
                 )
             ]
         )
@@ -110,12 +123,23 @@ def _read_csv(data):
         ) from None
     try:
         return pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True
+            io.StringIO(text),
+            sep=_delimiter(text),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
         raise FileRejected(
             [(None, _("Het bestand is geen geldige CSV: %(error)s") % {"error": error})]
         ) from None
+
+
+def _delimiter(text):
+    """';' when the header line has more semicolons than commas (Dutch Excel's "CSV"),
+    else ','. Only the header decides: values (comments) may hold either."""
+    header = text.lstrip().split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
 
 
 def _read_xlsx(data):
@@ -140,8 +164,14 @@ def import_respondents(*, assessment, data, name):
     invited already are left as they are (counted as skipped)."""
     if assessment.is_closed:
         raise FileRejected([(None, _("Deze meting is gesloten; er kan niemand meer bij."))])
-    frame = read_table(data, name, columns=RESPONDENT_COLUMNS, optional=("department",))
-    layers = {layer.code: layer for layer in assessment.layers.all()}
+    frame = read_table(
+        data,
+        name,
+        columns=RESPONDENT_COLUMNS,
+        optional=("department",),
+        aliases=RESPONDENT_ALIASES,
+    )
+    layers, allowed = _layer_lookup(assessment)
     errors = []
     frame["email"] = frame["email"].str.lower()
     for line, row in frame.iterrows():
@@ -151,11 +181,14 @@ def import_respondents(*, assessment, data, name):
             errors.append(
                 (line, _("'%(value)s' is geen geldig e-mailadres.") % {"value": row["email"][:80]})
             )
-    errors += _errors_of(
-        frame,
-        ~frame["layer"].isin(list(layers)),
-        _("onbekende laag; gebruik een van: %(codes)s.") % {"codes": ", ".join(layers)},
-    )
+        if row["layer"].lower() not in layers:
+            errors.append(
+                (
+                    line,
+                    _("onbekende laag '%(value)s'; gebruik een van: %(allowed)s.")
+                    % {"value": row["layer"][:80], "allowed": allowed},
+                )
+            )
     errors += _errors_of(
         frame, frame["department"].str.len() > 200, _("de afdeling is te lang (max. 200 tekens).")
     )
@@ -179,7 +212,7 @@ def import_respondents(*, assessment, data, name):
                     assessment=assessment,
                     kind=Invitation.Kind.PERSONAL,
                     email=row.email,
-                    layer=layers[row.layer],
+                    layer=layers[row.layer.lower()],
                     department=row.department,
                     token_hash=unusable_token_hash(),
                 )
@@ -188,6 +221,19 @@ def import_respondents(*, assessment, data, name):
             batch_size=BATCH,
         )
     return Outcome(created=len(new), skipped=len(frame) - len(new))
+
+
+def _layer_lookup(assessment):
+    """({lowercase code or name: layer}, the allowed values in layer order for a
+    message). A list may name a layer by its code or by the name shown in the app."""
+    lookup = {}
+    allowed = []
+    for layer in assessment.layers.order_by("order", "pk"):
+        names = [layer.name, layer.name_en] if layer.name_en else [layer.name]
+        for value in [layer.code, *names]:
+            lookup.setdefault(value.strip().lower(), layer)
+        allowed.append(f"{layer.code} ({layer.label})")
+    return lookup, ", ".join(allowed)
 
 
 # --- Raw answers -----------------------------------------------------------------------

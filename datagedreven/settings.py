@@ -115,6 +115,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# Survey token links (/v/<token>/), per client address and window: a whole town hall
+# behind one NAT address must fit. Unknown tokens only slow down further unknown
+# tokens; a valid link is only refused above SURVEY_LINK_LIMIT.
+SURVEY_LINK_WINDOW = int(os.environ.get("SURVEY_LINK_WINDOW", "600"))
+SURVEY_LINK_LIMIT = int(os.environ.get("SURVEY_LINK_LIMIT", "3000"))
+SURVEY_BAD_LINK_LIMIT = int(os.environ.get("SURVEY_BAD_LINK_LIMIT", "300"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -290,6 +290,41 @@ def test_a_bad_list_invites_nobody(people, content, name, reason):
     assert Invitation.objects.count() == 0
 
 
+def test_a_dutch_excel_list_with_semicolons_dutch_headers_and_layer_names(people):
+    content = (
+        " E-mail ;Laag;Afdeling\r\n"
+        "piet@aadorp.nl;Beleid & advies;Ruimte\r\n"
+        "anna@aadorp.nl;DIRECTIE;\r\n"
+        "kees@aadorp.nl; specialist ;Sociaal\r\n"
+    ).encode("utf-8-sig")
+    outcome = imports.import_respondents(assessment=people.assessment, data=content, name="l.csv")
+    assert outcome.created == 3
+    got = {
+        invitation.email: (invitation.layer.code, invitation.department)
+        for invitation in Invitation.objects.select_related("layer")
+    }
+    assert got == {
+        "piet@aadorp.nl": ("beleid", "Ruimte"),
+        "anna@aadorp.nl": ("directie", ""),
+        "kees@aadorp.nl": ("specialist", "Sociaal"),
+    }
+
+
+def test_a_bad_layer_is_repeated_and_the_allowed_layers_are_listed_in_order(people):
+    content = b"email;laag\na@b.nl;Beleid en advies\nc@d.nl;beleid\n"
+    with pytest.raises(imports.FileRejected) as rejected:
+        imports.import_respondents(assessment=people.assessment, data=content, name="l.csv")
+    assert len(rejected.value.errors) == 1
+    line, reason = rejected.value.errors[0]
+    assert line == 2
+    assert "'Beleid en advies'" in reason
+    codes = [layer.code for layer in people.assessment.layers.order_by("order")]
+    positions = [reason.index(f"{code} (") for code in codes]
+    assert positions == sorted(positions)
+    assert "beleid (Beleid & advies)" in reason
+    assert Invitation.objects.count() == 0
+
+
 def test_import_respondents_exits_1_on_a_bad_list(tmp_path, people):
     path = tmp_path / "l.csv"
     path.write_text("email,layer\nx,beleid\n", encoding="utf-8")
@@ -336,6 +371,24 @@ def test_the_upload_form_refuses_a_huge_file(client, people, monkeypatch):
     response = client.post(f"/metingen/{people.assessment.pk}/antwoorden/import/", {"file": big})
     assert "te groot" in response.content.decode()
     assert Response.objects.count() == 0
+
+
+def test_an_answers_csv_from_dutch_excel_with_semicolons(people):
+    content = (
+        HEADER.replace(",", ";")
+        + "a;beleid;Ruimte;LC1.1;2;3;te weinig tijd, en geen geld\n"
+        + "a;beleid;Ruimte;LC1.2;1;4;\n"
+    ).encode("utf-8-sig")
+    outcome = imports.import_answers(assessment=people.assessment, data=content, name="a.csv")
+    assert outcome.created == 1
+    assert Answer.objects.count() == 2
+    assert FactorComment.objects.get().text == "te weinig tijd, en geen geld"
+
+
+def test_a_comma_file_keeps_semicolons_in_its_comments(people):
+    content = (HEADER + 'a,beleid,,LC1.1,2,3,"eerst dit; dan dat"\n').encode()
+    imports.import_answers(assessment=people.assessment, data=content, name="a.csv")
+    assert FactorComment.objects.get().text == "eerst dit; dan dat"
 
 
 def test_an_answers_xlsx_and_a_garbage_xlsx(people):

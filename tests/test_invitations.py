@@ -7,13 +7,15 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from assessments.collection import invitation_for_token, invitations_send, reminders_send
 from assessments.models import Invitation, Response
-from tests.survey_data import fill_all, invite, open_assessment
+from tests.survey_data import fill_all, invite, open_assessment, open_link
 
 pytestmark = pytest.mark.django_db
 
+NOW = timezone.now()
 LINK = re.compile(r"http://testserver(/v/[A-Za-z0-9_-]+/)")
 
 
@@ -160,6 +162,56 @@ def test_the_monitor_counts_per_layer_and_department_and_shows_no_answers(client
     assert "50%" in page  # 1 of 2 invited submitted
     assert "Adept" not in page  # no answers, ever
     assert "Respons bekijken" in consultant.get(url(people)).content.decode()
+
+
+def test_the_response_rate_is_submitted_of_personally_invited_only(client, people):
+    assessment = open_assessment(people.assessment)
+    layer = assessment.layers.get(code="beleid")
+    first, _token = invite(assessment)
+    invite(assessment, email="b@aadorp.nl")
+    Response.objects.create(
+        assessment=assessment,
+        respondent="p1",
+        layer=layer,
+        invitation=first,
+        status="submitted",
+        submitted_at=NOW,
+    )
+    link, _token = open_link(assessment, layer="beleid")
+    for number in range(3):
+        Response.objects.create(
+            assessment=assessment,
+            respondent=f"o{number}",
+            layer=layer,
+            open_link=link,
+            status="submitted",
+            submitted_at=NOW,
+        )
+    client.force_login(people.consultant)
+    page = client.get(url(people, "respons/")).content.decode()
+    # 1 of 2 invited people submitted: 50%, whatever the open link brought in.
+    assert "50%" in page
+    assert "100%" not in page
+    assert "persoonlijk uitgenodigde mensen" in page
+
+
+def test_with_only_open_links_the_monitor_shows_counts_only(client, people):
+    assessment = open_assessment(people.assessment)
+    layer = assessment.layers.get(code="beleid")
+    link, _token = open_link(assessment, layer="beleid")
+    Response.objects.create(
+        assessment=assessment,
+        respondent="o1",
+        layer=layer,
+        open_link=link,
+        status="submitted",
+        submitted_at=NOW,
+    )
+    Response.objects.create(assessment=assessment, respondent="o2", layer=layer, open_link=link)
+    client.force_login(people.consultant)
+    page = client.get(url(people, "respons/")).content.decode()
+    assert "%" not in page.split("<main", 1)[-1]
+    assert "alleen aantallen" in page
 
 
 def test_the_collection_views_check_access(client, people):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Answer, FactorComment, Invitation, Response
@@ -44,6 +45,22 @@ def test_it_moves_the_token_into_the_session_and_redirects_to_a_clean_url(client
     assert "minstens 5 mensen" in page
     # A personal invitation knows the layer: no choice asked.
     assert 'name="layer"' not in page
+
+
+def test_the_welcome_page_says_truthfully_how_to_continue_later(client, people):
+    open_assessment(people.assessment)
+    _invitation, token = invite(people.assessment)
+    client.get(f"/v/{token}/")
+    page = client.get("/vragenlijst/").content.decode()
+    assert "later verdergaan met dezelfde link" in page
+    _link, open_token = open_link(people.assessment)
+    other = Client()
+    other.get(f"/v/{open_token}/")
+    page = other.get("/vragenlijst/").content.decode()
+    # An open link remembers the respondent only in this browser's session.
+    assert "later verdergaan met dezelfde link" not in page
+    assert "in dezelfde browser op hetzelfde apparaat" in page
+    assert "nieuwe, lege vragenlijst" in page
 
 
 def test_an_unknown_or_tampered_token_gives_404(client, survey):
@@ -138,6 +155,53 @@ def test_next_needs_every_answer_but_previous_saves_what_is_complete(client, sur
     page = client.get(welcome["Location"]).content.decode()
     assert "Verder met de vragenlijst" in page and "Beleid &amp; advies" in page
     assert client.post("/vragenlijst/", {})["Location"] == "/vragenlijst/deel/1/"
+
+
+def test_a_refused_page_lists_links_to_every_unanswered_question_at_the_top(client, survey):
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    assessment, _invitation, token = survey
+    start(client, token)
+    questions = questions_of(assessment, 2)
+    assert len(questions) >= 3
+    data = page_data(questions)
+    del data[f"q{questions[0].pk}-desired"]
+    del data[f"q{questions[2].pk}-current"]
+    del data[f"q{questions[2].pk}-desired"]
+    page = client.post("/vragenlijst/deel/2/", data).content.decode()
+    summary = re.search(r'<div [^>]*id="error-summary".*?</div>', page, re.S).group(0)
+    assert 'role="alert"' in summary
+    assert 'tabindex="-1"' in summary
+    links = re.findall(r'href="#([^"]+)"', summary)
+    # One link per question with a missing answer, in page order; nothing else.
+    assert links == [f"vraag-{questions[0].pk}", f"vraag-{questions[2].pk}"]
+    for anchor in links:
+        assert re.search(rf'<fieldset [^>]*id="{anchor}"', page)
+    # The summary comes before the first question, and a same-origin script moves focus.
+    assert page.index('id="error-summary"') < page.index(f'id="vraag-{questions[0].pk}"')
+    assert re.search(r'<script src="[^"]*/js/survey\.js"></script>', page)
+    assert "<script>" not in page
+    script = (Path(settings.BASE_DIR) / "static" / "js" / "survey.js").read_text()
+    assert "error-summary" in script and ".focus(" in script
+
+
+def test_a_too_long_comment_is_linked_from_the_error_summary(client, survey):
+    assessment, _invitation, token = survey
+    start(client, token)
+    questions = questions_of(assessment, 1)
+    factor = questions[0].factor_id
+    data = page_data(questions, **{f"c{factor}": "x" * 2001})
+    page = client.post("/vragenlijst/deel/1/", data).content.decode()
+    assert f'href="#id_c{factor}"' in page
+
+
+def test_a_fresh_page_has_no_error_summary(client, survey):
+    _assessment, _invitation, token = survey
+    start(client, token)
+    assert 'id="error-summary"' not in client.get("/vragenlijst/deel/1/").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -286,7 +350,7 @@ def test_closing_while_filling_in_stops_saving(client, survey):
     assert Answer.objects.count() == 0
 
 
-def test_token_links_are_rate_limited(client, survey, settings):
+def test_unknown_tokens_are_rate_limited_but_a_valid_link_still_works(client, survey, settings):
     settings.SURVEY_BAD_LINK_LIMIT = 3
     _assessment, _invitation, token = survey
     for _ in range(3):
@@ -294,10 +358,32 @@ def test_token_links_are_rate_limited(client, survey, settings):
     blocked = client.get("/v/" + "B" * 43 + "/")
     assert blocked.status_code == 429
     assert "Even geduld" in blocked.content.decode()
-    # Even a good token waits: guessing must not pay off.
-    assert client.get(f"/v/{token}/").status_code == 429
-    # Another address is not blocked.
-    assert client.get(f"/v/{token}/", REMOTE_ADDR="10.0.0.9").status_code == 302
+    # A town hall behind one address: colleagues' old links must not lock out a valid one.
+    assert client.get(f"/v/{token}/").status_code == 302
+    # Further unknown tokens from that address stay slowed down.
+    assert client.get("/v/" + "C" * 43 + "/").status_code == 429
+    # Another address is not slowed down.
+    assert client.get("/v/" + "B" * 43 + "/", REMOTE_ADDR="10.0.0.9").status_code == 404
+
+
+def test_the_default_limits_fit_a_big_municipality_behind_one_address():
+    from django.conf import settings
+
+    assert settings.SURVEY_LINK_LIMIT >= 3000
+    assert settings.SURVEY_BAD_LINK_LIMIT >= 300
+    assert settings.SURVEY_LINK_WINDOW == 600
+
+
+def test_an_old_personal_link_says_a_newer_mail_may_have_replaced_it(client, survey):
+    from assessments import collection
+
+    _assessment, invitation, token = survey
+    collection.invitation_rotate(invitation=invitation)
+    response = client.get(f"/v/{token}/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "nieuwere e-mail" in page
+    assert "nieuwste e-mail" in page
 
 
 def test_all_link_requests_are_limited_too(client, survey, settings):

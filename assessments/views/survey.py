@@ -48,10 +48,8 @@ def _count(name, ip, window):
         return 1
 
 
-def _over(name, ip, window, limit, *, add=True):
-    if not add:
-        key = f"survey-rl:{name}:{ip}:{int(time.time() // window)}"
-        return (cache.get(key) or 0) >= limit
+def _over(name, ip, window, limit):
+    """Count one request of this kind; True once the window holds more than limit."""
     return _count(name, ip, window) > limit
 
 
@@ -71,13 +69,15 @@ def _too_many(request):
 def survey_link(request, token):
     ip = client_ip(request)
     window = getattr(settings, "SURVEY_LINK_WINDOW", 600)
-    if _over("link", ip, window, getattr(settings, "SURVEY_LINK_LIMIT", 300)) or _over(
-        "bad", ip, window, getattr(settings, "SURVEY_BAD_LINK_LIMIT", 20), add=False
-    ):
+    if _over("link", ip, window, getattr(settings, "SURVEY_LINK_LIMIT", 3000)):
         return _too_many(request)
     invitation = collection.invitation_for_token(token)
     if invitation is None:
-        _count("bad", ip, window)
+        # Only unknown tokens are slowed down: many people behind one address (a town
+        # hall's NAT) with an old link must not lock out colleagues with a valid one.
+        # Guessing a 256-bit token is hopeless anyway; this only caps the load.
+        if _over("bad", ip, window, getattr(settings, "SURVEY_BAD_LINK_LIMIT", 300)):
+            return _too_many(request)
         return _unknown(request)
     previous = request.session.get(SESSION_KEY) or {}
     request.session.cycle_key()
@@ -211,6 +211,7 @@ def survey_home(request):
             "started": survey.response is not None,
             "layer": survey.response.layer if survey.response else survey.invitation.layer,
             "ask": "layer" in form.fields or "department" in form.fields,
+            "personal": survey.personal,
         },
     )
 
@@ -288,9 +289,32 @@ def _page_blocks(form, questions, descriptors):
                 }
             )
         blocks[-1]["questions"].append(
-            {"question": question, "text": question.localised("text"), "parts": parts}
+            {
+                "question": question,
+                "text": question.localised("text"),
+                "parts": parts,
+                "anchor": f"vraag-{question.pk}",
+                "invalid": any(part["errors"] for part in parts),
+            }
         )
     return blocks
+
+
+def _error_summary(blocks):
+    """Links to every question and comment with an error, in page order."""
+    items = []
+    for block in blocks:
+        for item in block["questions"]:
+            if item["invalid"]:
+                items.append({"anchor": item["anchor"], "text": item["text"]})
+        if block["comment"].errors:
+            items.append(
+                {
+                    "anchor": f"id_c{block['factor'].pk}",
+                    "text": _("Toelichting bij %(factor)s") % {"factor": block["factor"].label},
+                }
+            )
+    return items
 
 
 @never_cache
@@ -331,6 +355,7 @@ def survey_page(request, number):
             return redirect("survey")
         return redirect(_page_url(target, len(tracks)))
     descriptors = _descriptors(questions)
+    blocks = _page_blocks(form, questions, descriptors)
     return render(
         request,
         "survey/page.html",
@@ -341,7 +366,8 @@ def survey_page(request, number):
             "pages": len(tracks),
             "percent": round(100 * (number - 1) / len(tracks)),
             "form": form,
-            "blocks": _page_blocks(form, questions, descriptors),
+            "blocks": blocks,
+            "error_links": _error_summary(blocks) if form.errors else [],
         },
         status=400 if request.method == "POST" else 200,
     )

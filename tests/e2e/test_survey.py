@@ -124,3 +124,26 @@ def test_a_survey_page_works_by_keyboard_alone(browser, live_server, survey):
     assert Answer.objects.filter(response=response).count() == len(questions_of(assessment, 1))
     assert response.comments.get().text == "Met het toetsenbord ingevuld"
     context.close()
+
+
+def test_a_refused_page_puts_focus_on_an_error_summary_with_links(browser, live_server, survey):
+    assessment, _invitation, token = survey
+    context, page = new_page(browser, live_server, width=375)
+    page.goto(f"/v/{token}/")
+    page.get_by_role("button", name="Begin met de vragenlijst").click()
+    page.get_by_text("Deel 1 van 5").wait_for()
+    questions = questions_of(assessment, 1)
+    for question in questions[1:]:
+        page.locator(f"#q{question.pk}-current-2").check()
+        page.locator(f"#q{question.pk}-desired-3").check()
+    page.get_by_role("button", name="Volgende").click()
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    # static/js/survey.js moved focus to the summary.
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert_accessible(page)
+    page.screenshot(path="/tmp/survey-error-summary-375.png", full_page=False)
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == f"vraag-{questions[0].pk}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()

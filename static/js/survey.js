@@ -1,0 +1,27 @@
+// Survey page: when the page comes back with errors, move the keyboard and screen
+// reader focus to the error summary at the top. Its links (plain anchors) also work
+// without this script.
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+  }
+  // Following a link in the summary focuses the question itself, so the next Tab
+  // lands on its first answer.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("#error-summary a[href^='#']") : null;
+    if (!link) {
+      return;
+    }
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (target) {
+      event.preventDefault();
+      target.scrollIntoView();
+      target.focus({ preventScroll: true });
+      if (history.replaceState) {
+        history.replaceState(null, "", link.getAttribute("href"));
+      }
+    }
+  });
+})();
