@@ -1,0 +1,38 @@
+"""What `render_poster` and `render_report` share: find the assessment, write the PDF."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.models import Assessment
+
+
+class PdfCommand(BaseCommand):
+    """Subclasses set `document` (the word printed before the file name) and `render`."""
+
+    document = ""
+
+    def render(self, assessment):
+        raise NotImplementedError
+
+    def refuse(self, assessment):
+        """A reason not to render this assessment's document, or None."""
+        return None
+
+    def add_arguments(self, parser):
+        parser.add_argument("assessment_id", type=int)
+        parser.add_argument("--output", required=True, help="the PDF file to write")
+
+    def handle(self, *args, assessment_id, output, **options):
+        assessment = (
+            Assessment.objects.select_related("organisation", "model_version")
+            .filter(pk=assessment_id)
+            .first()
+        )
+        if assessment is None:
+            raise CommandError(f"assessment {assessment_id} not found")
+        reason = self.refuse(assessment)
+        if reason:
+            raise CommandError(reason)
+        Path(output).write_bytes(self.render(assessment))
+        self.stdout.write(f"{self.document}={output}")
