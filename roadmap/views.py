@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.access import can_edit, get_assessment_for_user, get_organisation_for_user
 from assessments.models import Track
@@ -200,10 +200,22 @@ def activity_edit(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def activity_remove(request, pk):
+    """GET asks to confirm (a removed activity cannot be brought back); POST removes."""
     activity = _activity_for_user(request.user, pk, write=True)
     assessment_pk = activity.roadmap.assessment_id
+    if request.method == "GET":
+        assessment = activity.roadmap.assessment
+        return render(
+            request,
+            "roadmap/activity_remove.html",
+            {
+                "assessment": assessment,
+                "organisation": assessment.organisation,
+                "activity": activity,
+            },
+        )
     services.activity_remove(activity=activity)
     messages.success(request, _("Activiteit verwijderd."))
     return redirect(_roadmap_url(assessment_pk))

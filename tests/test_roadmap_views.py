@@ -344,6 +344,17 @@ def test_it_removes_an_activity_for_good(client, people, planned):
     assert planned.activities.filter(code=activity.code).exists()
 
 
+def test_removing_asks_first_and_removes_nothing_until_confirmed(client, people, planned):
+    client.force_login(people.consultant)
+    activity = planned.activities.first()
+    page = client.get(reverse("activity_remove", args=[activity.pk]))
+    assert page.status_code == 200
+    assert "Activiteit verwijderen?" in page.content.decode()
+    assert PlannedActivity.objects.filter(pk=activity.pk).exists()
+    client.force_login(people.viewer)
+    assert client.get(reverse("activity_remove", args=[activity.pk])).status_code == 403
+
+
 def test_it_adds_a_custom_activity(client, people, planned):
     client.force_login(people.consultant)
     factor = people.assessment.model_version.factors.get(code="OG2")
