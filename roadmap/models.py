@@ -225,6 +225,7 @@ class PlannedActivity(Bilingual, models.Model):
     title = models.CharField(_("titel"), max_length=200)
     title_en = models.CharField(_("titel (Engels)"), max_length=200, blank=True)
     description = models.TextField(_("omschrijving"), blank=True)
+    description_en = models.TextField(_("omschrijving (Engels)"), blank=True)
     factor = models.ForeignKey(
         KeyFactor, models.PROTECT, related_name="+", verbose_name=_("sleutelfactor")
     )
@@ -284,6 +285,19 @@ class PlannedActivity(Bilingual, models.Model):
     @property
     def label(self):
         return self.localised("title")
+
+    @property
+    def description_label(self):
+        return self.localised("description")
+
+    @property
+    def reason_label(self):
+        """The reason in the active language: the planner stores "voorwaarde voor X"
+        (see roadmap/planner.py) or a transition "LC1 1→2", which needs no words."""
+        prefix = "voorwaarde voor "
+        if self.reason.startswith(prefix):
+            return _("voorwaarde voor %(code)s") % {"code": self.reason.removeprefix(prefix)}
+        return self.reason
 
     @property
     def is_data_project(self):

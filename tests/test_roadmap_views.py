@@ -424,3 +424,14 @@ def test_the_admin_shows_the_roadmap_models(client, people, planned, model):
     assert listing.status_code == 200
     obj = listing.context["cl"].result_list[0]
     assert client.get(reverse(f"admin:roadmap_{model}_change", args=[obj.pk])).status_code == 200
+
+
+def test_the_roadmap_speaks_english_when_chosen(client, people, planned):
+    client.force_login(people.consultant)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(reverse("roadmap", args=[people.assessment.pk])).content.decode()
+    activity = planned.activities.exclude(description_en="").first()
+    assert activity is not None
+    assert activity.description_en in page
+    if planned.activities.filter(reason__startswith="voorwaarde voor ").exists():
+        assert "prerequisite for" in page
