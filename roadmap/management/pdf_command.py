@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import Assessment
+from assessments.management.common import assessment_or_error
 
 
 class PdfCommand(BaseCommand):
@@ -24,13 +24,7 @@ class PdfCommand(BaseCommand):
         parser.add_argument("--output", required=True, help="the PDF file to write")
 
     def handle(self, *args, assessment_id, output, **options):
-        assessment = (
-            Assessment.objects.select_related("organisation", "model_version")
-            .filter(pk=assessment_id)
-            .first()
-        )
-        if assessment is None:
-            raise CommandError(f"assessment {assessment_id} not found")
+        assessment = assessment_or_error(assessment_id)
         reason = self.refuse(assessment)
         if reason:
             raise CommandError(reason)

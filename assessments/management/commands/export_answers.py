@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from assessments.imports import export_answers
-from assessments.models import Assessment
+from assessments.management.common import assessment_or_error
 
 
 class Command(BaseCommand):
@@ -14,9 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--output")
 
     def handle(self, *args, **options):
-        assessment = Assessment.objects.filter(pk=options["assessment_id"]).first()
-        if assessment is None:
-            raise CommandError(f"no assessment with id {options['assessment_id']}")
+        assessment = assessment_or_error(options["assessment_id"])
         text = export_answers(assessment)
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8", newline="")

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import Assessment
+from assessments.management.common import assessment_or_error
 from assessments.results import assessment_results, department_names
 from assessments.results_export import FORMATS, results_file
 
@@ -20,13 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--department", help="only this department's results")
 
     def handle(self, *args, assessment_id, format, output=None, department=None, **options):
-        assessment = (
-            Assessment.objects.select_related("organisation", "model_version")
-            .filter(pk=assessment_id)
-            .first()
-        )
-        if assessment is None:
-            raise CommandError(f"assessment {assessment_id} not found")
+        assessment = assessment_or_error(assessment_id)
         if department and department not in department_names(assessment):
             raise CommandError(f"no respondent named the department {department!r}")
         results = assessment_results(assessment, department=department)

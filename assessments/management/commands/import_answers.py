@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.imports import FileRejected, describe, import_answers_file
+from assessments.imports import FileRejected, import_answers_file
+from assessments.management.common import file_rejected
 
 
 class Command(BaseCommand):
@@ -36,11 +37,7 @@ class Command(BaseCommand):
                 close=options["close"],
             )
         except FileRejected as rejected:
-            for line, reason in rejected.errors:
-                self.stderr.write(describe(line, reason))
-            raise CommandError(
-                f"nothing imported: {len(rejected.errors)} error(s) in {path.name}", returncode=1
-            ) from None
+            raise file_rejected(self, rejected, path.name) from None
         self.stdout.write(
             f"imported {outcome.created} respondents, {outcome.details['answers']} answers"
         )

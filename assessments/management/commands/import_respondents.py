@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.imports import FileRejected, describe, import_respondents
-from assessments.models import Assessment
+from assessments.imports import FileRejected, import_respondents
+from assessments.management.common import assessment_or_error, file_rejected
 
 
 class Command(BaseCommand):
@@ -14,9 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, **options):
-        assessment = Assessment.objects.filter(pk=options["assessment_id"]).first()
-        if assessment is None:
-            raise CommandError(f"no assessment with id {options['assessment_id']}")
+        assessment = assessment_or_error(options["assessment_id"])
         path = Path(options["file"])
         try:
             data = path.read_bytes()
@@ -25,11 +23,7 @@ class Command(BaseCommand):
         try:
             outcome = import_respondents(assessment=assessment, data=data, name=path.name)
         except FileRejected as rejected:
-            for line, reason in rejected.errors:
-                self.stderr.write(describe(line, reason))
-            raise CommandError(
-                f"nothing imported: {len(rejected.errors)} error(s) in {path.name}", returncode=1
-            ) from None
+            raise file_rejected(self, rejected, path.name) from None
         self.stdout.write(
             f"invited {outcome.created}, already invited {outcome.skipped} "
             f"(assessment={assessment.pk})"

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import Assessment
+from assessments.management.common import assessment_or_error
 from roadmap.services import roadmap_for, roadmap_generate, roadmap_json
 
 
@@ -19,9 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, assessment_id, reset=False, **options):
-        assessment = Assessment.objects.filter(pk=assessment_id).first()
-        if assessment is None:
-            raise CommandError(f"assessment {assessment_id} not found")
+        assessment = assessment_or_error(assessment_id)
         if not assessment.is_closed:
             raise CommandError(f"assessment {assessment_id} is not closed; close it first")
         roadmap = roadmap_for(assessment)
