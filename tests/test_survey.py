@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from assessments import collection
 from assessments.models import Answer, FactorComment, Invitation, Response
 from tests.survey_data import fill_all, invite, open_assessment, open_link, page_data, questions_of
 
@@ -280,6 +281,18 @@ def test_submit_needs_every_question(client, survey):
     assert refused.status_code == 400
     assert "zonder antwoord" in refused.content.decode()
     assert not Response.objects.get(invitation=invitation).is_submitted
+
+
+def test_the_review_page_links_each_unanswered_question(client, survey):
+    assessment, invitation, token = survey
+    start(client, token)
+    fill_all(client, assessment, pages=4)
+    page = client.get("/vragenlijst/controleren/").content.decode()
+    missing = collection.missing_questions(response=Response.objects.get(invitation=invitation))
+    assert missing
+    for question in missing:
+        assert f"#vraag-{question.pk}" in page
+    assert page.count("Nu invullen") == len(missing)
 
 
 def test_an_open_link_asks_the_layer_and_department(client, people):
