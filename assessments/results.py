@@ -141,6 +141,10 @@ def load_answers(assessment):
     # Each answer's respondent and question by position (one hash pass each), then
     # layer, department and factor as categoricals: no per-row lookups of strings.
     person = pd.Index(people["respondent"]).get_indexer(answers["respondent"])
+    if (person < 0).any():
+        # Submitted between the two queries: not in `people`, so not in these results.
+        answers = answers[person >= 0].reset_index(drop=True)
+        person = person[person >= 0]
     for column in ("layer", "department"):
         values = pd.Categorical(people[column])
         answers[column] = pd.Categorical.from_codes(

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import pandas as pd
 import pytest
 
 from assessments.models import Response, ResultSnapshot
@@ -164,3 +165,25 @@ def test_it_displays_one_decimal_rounded_half_up():
     assert display(2.24) == "2,2"
     assert display(1.15) == "1,2"
     assert display(None) == "–"
+
+
+def test_a_response_submitted_while_the_answers_load_is_left_out(version, monkeypatch):
+    """The respondents and their answers are two queries: a response submitted in
+    between has answers but no layer in this computation, and must not borrow one."""
+    from assessments import results as results_module
+
+    assessment = data.assessment(data.organisation("Gemeente A"), version)
+    data.add_respondents(assessment, [("directie", "", data.same_answers(2))] * 5)
+    read = results_module._read_answers
+
+    def read_with_a_latecomer(rows):
+        answers = read(rows)
+        late = answers[answers["respondent"] == answers["respondent"].iloc[0]].copy()
+        late["respondent"] = 10**9
+        late["current"] = 5.0
+        return pd.concat([answers, late], ignore_index=True)
+
+    monkeypatch.setattr(results_module, "_read_answers", read_with_a_latecomer)
+    loaded = results_module.load_answers(assessment)
+    assert 10**9 not in set(loaded["respondent"])
+    assert assessment_results(assessment).overall.current == 2.0
