@@ -48,6 +48,23 @@ def response_monitor(request, pk):
     )
 
 
+def _import_upload(importer, *, assessment, form):
+    """Run an all-or-nothing import of the uploaded file: (outcome, []) or (None, errors)."""
+    file = form.cleaned_data["file"]
+    try:
+        return importer(assessment=assessment, data=file.read(), name=file.name), []
+    except imports.FileRejected as rejected:
+        return None, rejected.errors
+
+
+def _error_context(errors):
+    """The bad lines of a rejected file as shown: the first MAX_ERRORS_SHOWN, and a count."""
+    return {
+        "errors": [imports.describe(*error) for error in errors[:MAX_ERRORS_SHOWN]],
+        "more_errors": max(0, len(errors) - MAX_ERRORS_SHOWN),
+    }
+
+
 def _base_url(request):
     return request.build_absolute_uri("/")
 
@@ -64,14 +81,10 @@ def invitations(request, pk):
         if action == "upload":
             upload = UploadForm(request.POST, request.FILES)
             if upload.is_valid():
-                file = upload.cleaned_data["file"]
-                try:
-                    outcome = imports.import_respondents(
-                        assessment=assessment, data=file.read(), name=file.name
-                    )
-                except imports.FileRejected as rejected:
-                    errors = rejected.errors
-                else:
+                outcome, errors = _import_upload(
+                    imports.import_respondents, assessment=assessment, form=upload
+                )
+                if outcome is not None:
                     messages.success(
                         request,
                         _("%(created)s uitnodigingen toegevoegd, %(skipped)s stonden er al.")
@@ -116,8 +129,7 @@ def invitations(request, pk):
             "upload": upload,
             "link_form": link_form,
             "text_form": text_form,
-            "errors": [imports.describe(*error) for error in errors[:MAX_ERRORS_SHOWN]],
-            "more_errors": max(0, len(errors) - MAX_ERRORS_SHOWN),
+            **_error_context(errors),
             "personal": personal.count(),
             "unsent": personal.filter(sent_at__isnull=True).count(),
             "open_links": Invitation.objects.filter(
@@ -149,14 +161,8 @@ def answers_upload(request, pk):
     form = UploadForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
-        file = form.cleaned_data["file"]
-        try:
-            outcome = imports.import_answers(
-                assessment=assessment, data=file.read(), name=file.name
-            )
-        except imports.FileRejected as rejected:
-            errors = rejected.errors
-        else:
+        outcome, errors = _import_upload(imports.import_answers, assessment=assessment, form=form)
+        if outcome is not None:
             messages.success(
                 request,
                 _("%(n)s respondenten met %(answers)s antwoorden geïmporteerd.")
@@ -170,8 +176,7 @@ def answers_upload(request, pk):
             "assessment": assessment,
             "organisation": assessment.organisation,
             "form": form,
-            "errors": [imports.describe(*error) for error in errors[:MAX_ERRORS_SHOWN]],
-            "more_errors": max(0, len(errors) - MAX_ERRORS_SHOWN),
+            **_error_context(errors),
             "can_edit": can_edit(request.user, assessment.organisation),
         },
         status=400 if errors else 200,
