@@ -477,6 +477,13 @@ def display(value):
     return str(rounded(value)).replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
+def display_change(change):
+    """A change since the previous measurement as shown: signed, one decimal, half up."""
+    if change is None:
+        return None
+    return ("+" if change > 0 else "") + display(change)
+
+
 def labels(assessment):
     """Display names of the assessment's factors and layers, by code (two queries)."""
     names = {

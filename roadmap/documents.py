@@ -22,8 +22,14 @@ from django.utils.translation import gettext as _
 from PIL import ImageFont
 
 from assessments.models import Invitation, LevelDescriptor, Response, Track
-from assessments.results import assessment_results, display, labels, risk_reason
-from assessments.stages import stage_name
+from assessments.results import (
+    assessment_results,
+    display,
+    display_change,
+    labels,
+    risk_reason,
+)
+from assessments.stages import stage, stage_name
 
 from . import charts
 from .models import PlannedActivity, Roadmap
@@ -66,14 +72,10 @@ def _date(value):
     return formats.date_format(value, "j F Y") if value else ""
 
 
-def _score(value):
-    return display(value)
-
-
 def _stage(value):
     if value is None:
         return None
-    level = min(5, max(0, math.floor(value + 1e-9)))
+    level = stage(value)
     return {"level": level, "name": stage_name(level)}
 
 
@@ -144,7 +146,6 @@ def _card(activity, track_codes):
         "quarter": activity.quarter,
         "status": activity.status,
         "status_label": str(activity.get_status_display()),
-        "owner": activity.owner,
     }
 
 
@@ -365,8 +366,8 @@ def poster_data(assessment, roadmap=None):
             "overall": None
             if overall is None
             else {
-                "current": _score(overall.current),
-                "desired": _score(overall.desired),
+                "current": display(overall.current),
+                "desired": display(overall.desired),
                 "stage": _stage(overall.current),
                 "desired_stage": _stage(overall.desired),
             },
@@ -412,9 +413,9 @@ def _score_row(code, label, score):
     return {
         "code": code,
         "label": label,
-        "current": _score(score.current),
-        "desired": _score(score.desired),
-        "gap": _score(score.gap),
+        "current": display(score.current),
+        "desired": display(score.desired),
+        "gap": display(score.gap),
         "stage": _stage(score.current),
     }
 
@@ -448,10 +449,10 @@ def _benchmark_rows(rows, names):
         {
             "code": row.code,
             "label": names.get(row.code, row.code),
-            "score": _score(row.score),
-            "mean": _score(row.mean),
-            "min": _score(row.min),
-            "max": _score(row.max),
+            "score": display(row.score),
+            "mean": display(row.mean),
+            "min": display(row.min),
+            "max": display(row.max),
             "percentile": None if row.percentile is None else round(row.percentile),
             "peers": row.peers,
         }
@@ -466,10 +467,8 @@ def _trend_rows(points, key, codes, names):
             "label": names.get(code, code),
             "values": [
                 {
-                    "current": _score(getattr(point, key)[code].current),
-                    "change": None
-                    if getattr(point, key)[code].change is None
-                    else formats.number_format(round(getattr(point, key)[code].change, 1), 1),
+                    "current": display(getattr(point, key)[code].current),
+                    "change": display_change(getattr(point, key)[code].change),
                 }
                 for point in points
             ],
@@ -489,11 +488,10 @@ def report_data(assessment):
     activities, cards, targets = _roadmap_parts(roadmap, tracks) if roadmap else ([], [], {})
     shown, hidden = layer_figures(results, names)
     descriptors = {
-        (code, level): text
-        for code, level, text, text_en in LevelDescriptor.objects.filter(
+        (descriptor.factor.code, descriptor.level): descriptor.localised("text")
+        for descriptor in LevelDescriptor.objects.filter(
             factor__version_id=assessment.model_version_id
-        ).values_list("factor__code", "level", "text", "text_en")
-        for text in [text_en if (get_language() or "nl").startswith("en") and text_en else text]
+        ).select_related("factor")
     }
 
     factor_rows = []
@@ -501,8 +499,8 @@ def report_data(assessment):
         row = _score_row(code, names.get(code, code), factor)
         row.update(
             track=factor.track,
-            spread=_score(factor.spread),
-            layer_gap=_score(factor.layer_gap),
+            spread=display(factor.spread),
+            layer_gap=display(factor.layer_gap),
             respondents=factor.respondents,
             level_text=descriptors.get((code, row["stage"]["level"])) if row["stage"] else None,
             target=targets.get(code, {}).get("target"),
@@ -530,7 +528,7 @@ def report_data(assessment):
                     "code": code,
                     "label": names.get(code, code),
                     "values": [
-                        _score(by_code[layer["code"]].factors.get(code).current)
+                        display(by_code[layer["code"]].factors.get(code).current)
                         if by_code[layer["code"]].factors.get(code)
                         else "–"
                         for layer in shown
@@ -601,10 +599,8 @@ def report_data(assessment):
             "points": [{"name": p.name, "date": p.closed_at or ""} for p in trend],
             "overall": [
                 {
-                    "current": _score(p.overall.current),
-                    "change": None
-                    if p.overall.change is None
-                    else formats.number_format(round(p.overall.change, 1), 1),
+                    "current": display(p.overall.current),
+                    "change": display_change(p.overall.change),
                 }
                 for p in trend
             ],

@@ -195,12 +195,14 @@ def roadmap_generate(*, roadmap, reset=False):
             setattr(activity, name, value)
         _beyond_horizon(activity, roadmap.horizon)
         changed.append(activity)
+    stale = []
     for activity in existing.values():
         if activity.custom or _touched(activity):
             if _beyond_horizon(activity, roadmap.horizon):
                 changed.append(activity)
         else:
-            activity.delete()
+            stale.append(activity.pk)
+    PlannedActivity.objects.filter(pk__in=stale).delete()
     PlannedActivity.objects.bulk_create(new)
     PlannedActivity.objects.bulk_update(
         changed,

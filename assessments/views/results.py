@@ -19,6 +19,7 @@ from ..results import (
     assessment_results,
     department_names,
     display,
+    display_change,
     labels,
     risk_reason,
     rounded,
@@ -247,9 +248,7 @@ def _trend_rows(trend, names, track_names):
             cells.append(
                 {
                     "current": display(value.current),
-                    "change": None
-                    if change is None
-                    else ("+" if change > 0 else "") + display(change),
+                    "change": display_change(change),
                 }
             )
         rows.append({"name": label, "is_factor": section == "factors", "cells": cells})
