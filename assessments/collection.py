@@ -36,7 +36,6 @@ from .models import (
     Response,
     Track,
 )
-from .results import results_forget
 
 TOKEN_BYTES = 32
 COMMENT_MAX_LENGTH = 2000
@@ -155,14 +154,17 @@ def _send(*, assessment, invitations, text, subject, base_url, stamp_field):
     now = timezone.now()
     with transaction.atomic():
         for invitation in invitations:
-            token = invitation_rotate(invitation=invitation)
+            # A fresh token per mail (the earlier link stops working); written below
+            # with the stamp in one bulk update, not one UPDATE per invitation.
+            token = token_new()
+            invitation.token_hash = token_hash(token)
             link = base_url.rstrip("/") + link_path(token)
             body = mail_body(text, assessment=assessment, link=link)
             messages.append(
                 mail.EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
             )
             setattr(invitation, stamp_field, now)
-        Invitation.objects.bulk_update(invitations, [stamp_field])
+        Invitation.objects.bulk_update(invitations, ["token_hash", stamp_field])
     if messages:
         with mail.get_connection() as connection:
             connection.send_messages(messages)
@@ -375,8 +377,8 @@ def response_submit(*, response):
             return False
         locked.status = Response.Status.SUBMITTED
         locked.submitted_at = timezone.now()
+        # Saving a submitted response drops the kept results (results._response_saved).
         locked.save(update_fields=["status", "submitted_at", "updated_at"])
-    results_forget(response.assessment)
     return True
 
 

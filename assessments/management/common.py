@@ -18,6 +18,14 @@ def assessment_or_error(assessment_id):
     return assessment
 
 
+def read_file(path):
+    """The bytes of the file to import, or a CommandError that says why not."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"cannot read {path}: {error}") from error
+
+
 def file_rejected(command, rejected, name):
     """Print every bad line of a rejected import; the CommandError (exit code 1) to raise."""
     for line, reason in rejected.errors:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import collection, imports
-from ..access import can_edit, get_assessment_for_user
+from ..access import get_assessment_for_user
 from ..forms import MailTextForm, OpenLinkForm, UploadForm
 from ..models import Invitation
 
@@ -177,7 +177,6 @@ def answers_upload(request, pk):
             "organisation": assessment.organisation,
             "form": form,
             **_error_context(errors),
-            "can_edit": can_edit(request.user, assessment.organisation),
         },
         status=400 if errors else 200,
     )

@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from assessments.imports import FileRejected, import_answers_file
-from assessments.management.common import file_rejected
+from assessments.management.common import file_rejected, read_file
 
 
 class Command(BaseCommand):
@@ -22,10 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"cannot read {path}: {error}") from error
+        data = read_file(path)
         try:
             outcome = import_answers_file(
                 data=data,

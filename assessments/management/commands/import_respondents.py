@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from assessments.imports import FileRejected, import_respondents
-from assessments.management.common import assessment_or_error, file_rejected
+from assessments.management.common import assessment_or_error, file_rejected, read_file
 
 
 class Command(BaseCommand):
@@ -16,10 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         assessment = assessment_or_error(options["assessment_id"])
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"cannot read {path}: {error}") from error
+        data = read_file(path)
         try:
             outcome = import_respondents(assessment=assessment, data=data, name=path.name)
         except FileRejected as rejected:
