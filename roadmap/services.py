@@ -115,10 +115,18 @@ def strategy_save(
     roadmap.start_year = start_year
     roadmap.capacity = capacity
     roadmap.save()
-    for factor, chosen in targets.items():
-        FactorTarget.objects.update_or_create(
-            roadmap=roadmap, factor=factor, defaults={"chosen": chosen}
-        )
+    _targets_upsert(
+        roadmap,
+        [FactorTarget(roadmap=roadmap, factor=f, chosen=c) for f, c in targets.items()],
+        ["chosen"],
+    )
+
+
+def _targets_upsert(roadmap, targets, fields):
+    """Write the roadmap's targets in one statement (one row per factor)."""
+    FactorTarget.objects.bulk_create(
+        targets, update_conflicts=True, unique_fields=["roadmap", "factor"], update_fields=fields
+    )
 
 
 def _touched(activity):
@@ -156,12 +164,19 @@ def roadmap_generate(*, roadmap, reset=False):
         capacity=roadmap.capacity,
     )
 
-    for target in plan.targets:
-        FactorTarget.objects.update_or_create(
-            roadmap=roadmap,
-            factor=factors[target.factor],
-            defaults={"current_stage": target.current, "target_stage": target.target},
-        )
+    _targets_upsert(
+        roadmap,
+        [
+            FactorTarget(
+                roadmap=roadmap,
+                factor=factors[target.factor],
+                current_stage=target.current,
+                target_stage=target.target,
+            )
+            for target in plan.targets
+        ],
+        ["current_stage", "target_stage"],
+    )
     if reset:
         roadmap.activities.all().delete()
         roadmap.removed_codes = []
