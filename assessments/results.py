@@ -23,6 +23,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import scoring
 from .models import (
@@ -478,10 +479,20 @@ def display(value):
 
 
 def display_change(change):
-    """A change since the previous measurement as shown: signed, one decimal, half up."""
+    """A change since the previous measurement as shown: signed, one decimal, half up
+    (a change that rounds to 0,0 gets no sign)."""
     if change is None:
         return None
-    return ("+" if change > 0 else "") + display(change)
+    return ("+" if rounded(change) > 0 else "") + display(change)
+
+
+# The title of each risk rule (its reason comes from risk_reason).
+RISK_TITLES = {
+    scoring.DIVIDED_PICTURE: gettext_lazy("Verdeeld beeld"),
+    scoring.NO_AGREEMENT: gettext_lazy("Geen overeenstemming"),
+    scoring.SAFEGUARDS_LAG: gettext_lazy("Waarborgen blijven achter bij gebruik"),
+    scoring.AMBITION_WITHOUT_BASE: gettext_lazy("Ambitie zonder basis"),
+}
 
 
 def labels(assessment):

@@ -23,6 +23,7 @@ from PIL import ImageFont
 
 from assessments.models import Invitation, LevelDescriptor, Response, Track
 from assessments.results import (
+    RISK_TITLES,
     assessment_results,
     display,
     display_change,
@@ -435,15 +436,6 @@ def _highlight(codes, results, names):
     ]
 
 
-def _risk_label(rule):
-    return {
-        "divided_picture": _("Verdeeld beeld"),
-        "no_agreement": _("Geen overeenstemming"),
-        "safeguards_lag": _("Waarborgen blijven achter bij gebruik"),
-        "ambition_without_base": _("Ambitie zonder basis"),
-    }.get(rule, rule)
-
-
 def _benchmark_rows(rows, names):
     return [
         {
@@ -579,7 +571,7 @@ def report_data(assessment):
         "ambitions": _highlight(highlights.ambitions, results, names) if shown_scores else [],
         "risks": [
             {
-                "rule": _risk_label(risk.rule),
+                "rule": str(RISK_TITLES[risk.rule]),
                 "factor": names.get(risk.factor, risk.factor) if risk.factor else "",
                 "code": risk.factor or risk.track or "",
                 "reason": risk_reason(risk, names),

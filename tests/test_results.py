@@ -187,3 +187,15 @@ def test_a_response_submitted_while_the_answers_load_is_left_out(version, monkey
     loaded = results_module.load_answers(assessment)
     assert 10**9 not in set(loaded["respondent"])
     assert assessment_results(assessment).overall.current == 2.0
+
+
+def test_a_change_is_signed_as_it_is_shown():
+    from django.utils import translation
+
+    from assessments.results import display_change
+
+    with translation.override("nl"):
+        assert display_change(0.04) == "0,0"  # rounds to nothing: no sign
+        assert display_change(0.05) == "+0,1"
+        assert display_change(-0.26) == "-0,3"
+        assert display_change(None) is None

@@ -10,12 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
-from .. import scoring
 from ..access import can_edit, get_assessment_for_user
 from ..models import Track
 from ..results import (
+    RISK_TITLES,
     assessment_results,
     department_names,
     display,
@@ -30,12 +29,6 @@ from ..scoring import SAFEGUARDS_TRACK
 from ..stages import stage_name
 
 DEPARTMENT_PARAMETER = "afdeling"
-RISK_TITLES = {
-    scoring.DIVIDED_PICTURE: _lazy("Verdeeld beeld"),
-    scoring.NO_AGREEMENT: _lazy("Geen overeenstemming"),
-    scoring.SAFEGUARDS_LAG: _lazy("Waarborgen blijven achter bij gebruik"),
-    scoring.AMBITION_WITHOUT_BASE: _lazy("Ambitie zonder basis"),
-}
 
 
 class NotYetClosed(PermissionDenied):
@@ -255,7 +248,7 @@ def _trend_rows(trend, names, track_names):
     return {"points": trend, "rows": rows}
 
 
-def _summary(results, names, track_names):
+def _summary(results, names):
     """A few plain sentences a director reads first (the details follow on the page)."""
     lines = []
     highlights = results.highlights
@@ -293,7 +286,7 @@ def _summary(results, names, track_names):
                     "previous": previous.name,
                     "before": display(previous.overall.current),
                     "after": display(now.overall.current),
-                    "change": ("+" if rounded(change) > 0 else "") + display(change),
+                    "change": display_change(change),
                 }
             )
     return lines
@@ -330,7 +323,7 @@ def results_page(request, pk):
     if results.scores_shown:
         comments = visible_comments(results)
         context.update(_dashboard(results, names, track_names))
-        context["summary"] = _summary(results, names, track_names)
+        context["summary"] = _summary(results, names)
         for row in context["factor_rows"]:
             row["comments"] = comments.get(row["code"], [])
         context["has_comments"] = bool(comments)

@@ -98,7 +98,6 @@
     var patterns = ["/", ".", "x", "-", "+"];
     var greys = ["#adb5bd", "#6c757d", "#495057", "#343a40"];
     var count = data.trend.names.length;
-    var categories = data.trend.series.map(function (s) { return s.name; });
     var categories = data.trend.series.map(function (s) { return s.name; }).reverse();
     // Horizontal bars, like the tracks chart: long track names stay readable on a phone.
     var traces = data.trend.names.map(function (name, index) {
