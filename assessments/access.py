@@ -55,6 +55,24 @@ def get_organisation_for_user(user, pk, *, write=False):
     return organisation
 
 
+def get_assessment_with_role(user, pk):
+    """(assessment, whether the user is its consultant), with one membership lookup;
+    404 for a stranger. For read views that also show consultants' controls."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("organisation", "model_version"), pk=pk
+    )
+    role = _role(user, assessment.organisation_id) if user.is_authenticated else None
+    if role is None:
+        raise Http404
+    return assessment, role == Membership.Role.CONSULTANT
+
+
+def results_visible(assessment, *, consultant):
+    """Results (pages, exports, poster, report): consultants always, viewers only once
+    the assessment is closed, because an open assessment's scores are not final."""
+    return consultant or assessment.is_closed
+
+
 def get_assessment_for_user(user, pk, *, write=False):
     assessment = get_object_or_404(
         Assessment.objects.select_related("organisation", "model_version"), pk=pk

@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.access import can_edit, get_assessment_for_user, get_organisation_for_user
+from assessments.access import (
+    can_edit,
+    get_assessment_for_user,
+    get_assessment_with_role,
+    get_organisation_for_user,
+    results_visible,
+)
 from assessments.models import Track
 from assessments.results import display
 
@@ -100,8 +106,7 @@ def _grid(activities, tracks, years):
 
 @login_required
 def roadmap_detail(request, pk):
-    assessment = get_assessment_for_user(request.user, pk)
-    editable = can_edit(request.user, assessment.organisation)
+    assessment, editable = get_assessment_with_role(request.user, pk)
     roadmap = Roadmap.objects.filter(assessment=assessment).first()
     context = {
         "assessment": assessment,
@@ -325,10 +330,9 @@ def data_project_delete(request, pk):
 
 
 def _printable_assessment(user, pk):
-    """The assessment for a download: consultants always, viewers only once it is
-    closed (like the results: an open assessment's scores are not final)."""
-    assessment = get_assessment_for_user(user, pk)
-    if not assessment.is_closed and not can_edit(user, assessment.organisation):
+    """The assessment for a download, on the same terms as its results."""
+    assessment, consultant = get_assessment_with_role(user, pk)
+    if not results_visible(assessment, consultant=consultant):
         raise PermissionDenied
     return assessment
 

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from ..access import can_edit, get_assessment_for_user
+from ..access import get_assessment_with_role, results_visible
 from ..models import Track
 from ..results import (
     RISK_TITLES,
@@ -41,10 +41,8 @@ class NotYetClosed(PermissionDenied):
 
 def _results_for_user(request, pk):
     """The assessment and its results (or one department's), if the user may see them."""
-    assessment = get_assessment_for_user(request.user, pk)
-    consultant = can_edit(request.user, assessment.organisation)
-    if not consultant and not assessment.is_closed:
-        # A viewer sees results only once the assessment is closed.
+    assessment, consultant = get_assessment_with_role(request.user, pk)
+    if not results_visible(assessment, consultant=consultant):
         raise NotYetClosed(assessment)
     department = request.GET.get(DEPARTMENT_PARAMETER, "").strip()
     if department:
