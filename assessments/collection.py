@@ -36,6 +36,7 @@ from .models import (
     Response,
     Track,
 )
+from .results import keep_factor_sums
 
 TOKEN_BYTES = 32
 COMMENT_MAX_LENGTH = 2000
@@ -379,6 +380,7 @@ def response_submit(*, response):
         locked.submitted_at = timezone.now()
         # Saving a submitted response drops the kept results (results._response_saved).
         locked.save(update_fields=["status", "submitted_at", "updated_at"])
+        keep_factor_sums(Response.objects.filter(pk=locked.pk))
     return True
 
 

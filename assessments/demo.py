@@ -24,6 +24,7 @@ from .models import (
     Organisation,
     Response,
 )
+from .results import keep_factor_sums
 
 DEMO_MODEL_VERSION = "DGW-2026.1"
 DEMO_ORGANISATION = "Gemeente Voorbeeldstad"
@@ -180,6 +181,7 @@ def generate_answers(
                     )
                 )
             Answer.objects.bulk_create(answers)
+    keep_factor_sums(Response.objects.filter(assessment=assessment, factor_sums__isnull=True))
     return number
 
 

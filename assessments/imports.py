@@ -30,7 +30,7 @@ from .models import (
     Question,
     Response,
 )
-from .results import results_forget
+from .results import keep_factor_sums, results_forget
 
 ANSWER_COLUMNS = ["respondent", "layer", "department", "question", "current", "desired", "comment"]
 RESPONDENT_COLUMNS = ["email", "layer", "department"]
@@ -453,6 +453,7 @@ def import_answers(*, assessment, frame=None, data=None, name=""):
             ],
             batch_size=BATCH,
         )
+        keep_factor_sums(Response.objects.filter(assessment=assessment, factor_sums__isnull=True))
     results_forget(assessment)
     return Outcome(created=len(respondents), details={"answers": len(frame)})
 

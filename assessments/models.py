@@ -462,6 +462,35 @@ class Answer(models.Model):
         return f"{self.question_id}: {self.current}/{self.desired}"
 
 
+class FactorSum(models.Model):
+    """Step 1 of scoring kept for one submitted response and one factor.
+
+    The sums and counts of the response's non-empty current and desired answers on the
+    factor's questions, so r(f) = sum / count (scoring.md rule 1) without reading the
+    answers again. A submitted response never changes, so these are written once, in
+    the same transaction that submits or imports it (collection.keep_factor_sums), one
+    row for every factor of the model version (counts 0 where nothing was answered):
+    a submitted response without rows has not been kept and is scored from its answers.
+    """
+
+    response = models.ForeignKey(Response, models.CASCADE, related_name="factor_sums")
+    factor = models.ForeignKey(KeyFactor, models.PROTECT, related_name="+")
+    current_sum = models.PositiveIntegerField()
+    current_count = models.PositiveSmallIntegerField()
+    desired_sum = models.PositiveIntegerField()
+    desired_count = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("factorsom")
+        verbose_name_plural = _("factorsommen")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "factor"], name="unique_factor_sum")
+        ]
+
+    def __str__(self):
+        return f"{self.response_id} {self.factor_id}"
+
+
 class FactorComment(models.Model):
     response = models.ForeignKey(Response, models.CASCADE, related_name="comments")
     factor = models.ForeignKey(KeyFactor, models.PROTECT, related_name="comments")

@@ -31,6 +31,7 @@ from .models import (
     Assessment,
     AssessmentLayer,
     FactorComment,
+    FactorSum,
     KeyFactor,
     Question,
     Response,
@@ -111,59 +112,206 @@ def model_shape(assessment):
     )
 
 
-def load_answers(assessment):
-    """All answers of the assessment's submitted responses, as scoring.py takes them.
+COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+
+
+def keep_factor_sums(responses):
+    """Keep step 1 of scoring (models.FactorSum) for the submitted ones of `responses`.
+
+    One INSERT … SELECT, whatever the number of responses: per response and factor of
+    its model version the sums and counts of its non-empty answers (counts 0 where it
+    has none). Responses already kept are left as they are (a submitted response never
+    changes). Call it after a response's answers are all written and it is submitted,
+    in the same transaction: the survey's submit, the answers import and the demo data.
+    """
+    ids, params = responses.values("pk").order_by().query.sql_with_params()
+    submitted = Response.Status.SUBMITTED
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {FactorSum._meta.db_table}
+                (response_id, factor_id, current_sum, current_count, desired_sum, desired_count)
+            SELECT r.id, f.id, COALESCE(t.current_sum, 0), COALESCE(t.current_count, 0),
+                   COALESCE(t.desired_sum, 0), COALESCE(t.desired_count, 0)
+            FROM {Response._meta.db_table} r
+            JOIN {Assessment._meta.db_table} s ON s.id = r.assessment_id
+            JOIN {KeyFactor._meta.db_table} f ON f.version_id = s.model_version_id
+            LEFT JOIN (
+                SELECT a.response_id, q.factor_id,
+                       SUM(a.current) AS current_sum, COUNT(a.current) AS current_count,
+                       SUM(a.desired) AS desired_sum, COUNT(a.desired) AS desired_count
+                FROM {Answer._meta.db_table} a
+                JOIN {Question._meta.db_table} q ON q.id = a.question_id
+                WHERE a.response_id IN ({ids})
+                GROUP BY a.response_id, q.factor_id
+            ) t ON t.response_id = r.id AND t.factor_id = f.id
+            WHERE r.id IN ({ids}) AND r.status = %s
+            ON CONFLICT (response_id, factor_id) DO NOTHING
+            """,
+            [*params, *params, submitted],
+        )
+
+
+def load_respondents(assessment):
+    """The assessment's submitted respondents and their r(f), as scoring.py takes them.
 
     Three queries whatever the number of respondents: the submitted respondents (layer,
-    department), the factor of each question, and every answer in one query. On
-    PostgreSQL the answers come by COPY … TO STDOUT (CSV) into pandas' C parser, which
-    moves 330,000 answers in about a third of the time rows through the ORM take.
-    A submitted response without answers gives one row with no question, so it still
-    counts as a respondent of its layer. Drafts never count.
+    department), the factor codes, and the kept sums (FactorSum) of their factors, on
+    PostgreSQL by binary COPY straight into numpy arrays. r(f) = sum / count is
+    the mean of the respondent's non-empty answers on f (rule 1), the same float as
+    the mean of the answers. A submitted response whose sums were not kept (written
+    around keep_factor_sums) is scored from its answers, one more query. Drafts never
+    count; a response submitted after the first query is left out.
     """
     submitted = Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
     people = pd.DataFrame.from_records(
         list(submitted.values_list("pk", "layer__code", "department").order_by()),
         columns=["respondent", "layer", "department"],
     )
+    code_of = dict(
+        KeyFactor.objects.filter(version_id=assessment.model_version_id).values_list("pk", "code")
+    )
+    sums = _read_integers(
+        FactorSum.objects.filter(response__in=submitted)
+        .values_list(
+            "response_id",
+            "factor_id",
+            "current_sum",
+            "current_count",
+            "desired_sum",
+            "desired_count",
+        )
+        .order_by()
+    )
+    respondent, factor, current_sum, current_count, desired_sum, desired_count = sums
+    # Each row's respondent and factor by position (one hash pass each): layer and
+    # factor become categoricals without per-row lookups of strings.
+    person = pd.Index(people["respondent"]).get_indexer(respondent)
+    if (person < 0).any():
+        # Submitted between the two queries: not in `people`, so not in these results.
+        keep = person >= 0
+        respondent, factor, current_sum, current_count, desired_sum, desired_count = (
+            column[keep] for column in sums
+        )
+        person = person[keep]
+    layers = pd.Categorical(people["layer"])
+    factors = pd.Categorical(list(code_of.values()))
+    r = pd.DataFrame(
+        {
+            "current": _mean(current_sum, current_count),
+            "desired": _mean(desired_sum, desired_count),
+        },
+        index=pd.MultiIndex.from_arrays(
+            [
+                pd.Categorical.from_codes(layers.codes[person], categories=layers.categories),
+                respondent,
+                pd.Categorical.from_codes(
+                    factors.codes[pd.Index(list(code_of)).get_indexer(factor)],
+                    categories=factors.categories,
+                ),
+            ],
+            names=["layer", "respondent", "factor"],
+        ),
+    )
+    unkept = people[~people["respondent"].isin(respondent)]
+    if len(unkept):
+        kept = FactorSum.objects.filter(response__assessment=assessment).values("response_id")
+        answers = load_answers(assessment, people=people, unkept=submitted.exclude(pk__in=kept))
+        r = pd.concat([r, scoring.respondent_factor_scores(answers)])
+    return scoring.Respondents(people=people, r=r)
+
+
+def load_answers(assessment, *, people, unkept):
+    """The answers of the `unkept` responses (a query), in the columns that
+    scoring.respondent_factor_scores takes; `people` are all submitted respondents of
+    load_respondents (a respondent without answers counts through them, not here).
+
+    Two queries: the factor of each question, and the answers.
+    """
     factor_of = dict(
         Question.objects.filter(version_id=assessment.model_version_id).values_list(
             "pk", "factor__code"
         )
     )
-    rows = Answer.objects.filter(response__in=submitted).values_list(
+    rows = Answer.objects.filter(response__in=unkept).values_list(
         "response_id", "question_id", "current", "desired"
     )
     answers = _read_answers(rows.order_by())
-    # Respondents who gave no answer at all still count in their layer: one empty row each.
-    silent = people[~people["respondent"].isin(answers["respondent"])]
-    if len(silent):
-        answers = pd.concat([answers, silent[["respondent"]]], ignore_index=True)
-    # Each answer's respondent and question by position (one hash pass each), then
-    # layer, department and factor as categoricals: no per-row lookups of strings.
     person = pd.Index(people["respondent"]).get_indexer(answers["respondent"])
     if (person < 0).any():
-        # Submitted between the two queries: not in `people`, so not in these results.
         answers = answers[person >= 0].reset_index(drop=True)
         person = person[person >= 0]
-    for column in ("layer", "department"):
-        values = pd.Categorical(people[column])
-        answers[column] = pd.Categorical.from_codes(
-            values.codes[person], categories=values.categories
-        )
+    layers = pd.Categorical(people["layer"])
+    answers["layer"] = pd.Categorical.from_codes(layers.codes[person], categories=layers.categories)
     questions = pd.Index(list(factor_of)).get_indexer(answers["question"])
     factors = pd.Categorical(list(factor_of.values()))
-    # -1 (no question: a respondent without answers) stays -1, which is NaN.
-    codes = np.where(questions >= 0, factors.codes[questions], -1)
-    answers["factor"] = pd.Categorical.from_codes(codes, categories=factors.categories)
+    answers["factor"] = pd.Categorical.from_codes(
+        factors.codes[questions], categories=factors.categories
+    )
     return answers
+
+
+def _mean(total, count):
+    """total / count as floats, NaN where count is 0: the mean of `count` integers that
+    add up to `total`, the same float pandas gives for their mean (both are exact)."""
+    return np.divide(total, count, out=np.full(len(total), np.nan), where=count > 0, dtype=float)
+
+
+def _read_integers(rows):
+    """The columns of a values_list query of integers that are never NULL, as int64
+    arrays.
+
+    On PostgreSQL by COPY … TO STDOUT (FORMAT binary) with every column cast to int8:
+    then every row has the same bytes (a field count, and per field a length and 8
+    bytes, big-endian), so numpy reads the rows where they lie instead of parsing text.
+    """
+    count = len(rows.query.values_select)
+    if connection.vendor != "postgresql":
+        values = np.array(list(rows), dtype=np.int64).reshape(-1, count)
+        return [values[:, index] for index in range(count)]
+    sql, params = rows.query.sql_with_params()
+    names = [f"c{index}" for index in range(count)]
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        query = cursor.mogrify(sql, params).decode()
+        cursor.copy_expert(
+            f"COPY (SELECT {', '.join(f'{name}::int8' for name in names)} "
+            f"FROM ({query}) AS q({', '.join(names)})) TO STDOUT (FORMAT binary)",
+            buffer,
+        )
+    data = buffer.getbuffer()
+    # Header: signature (11 bytes), flags (4), header extension length (4) and extension.
+    if bytes(data[:11]) != COPY_SIGNATURE:
+        raise ValueError("not a binary COPY")
+    start = 19 + int.from_bytes(data[15:19], "big")
+    row = np.dtype(
+        [("fields", ">i2")]
+        + [field for name in names for field in ((f"{name}_length", ">i4"), (name, ">i8"))]
+    )
+    body = data[start:-2]  # the trailer is a field count of -1
+    if len(body) % row.itemsize:
+        raise ValueError("binary COPY rows of unexpected length")
+    records = np.frombuffer(body, dtype=row)
+    if (records["fields"] != count).any() or any(
+        (records[f"{name}_length"] != 8).any() for name in names
+    ):
+        raise ValueError("binary COPY rows of unexpected shape (a NULL?)")
+    return [records[name].astype(np.int64) for name in names]
 
 
 def _read_answers(rows):
     """(respondent, question, current, desired) of a values_list query, as a DataFrame
     with float scores (NaN for "weet ik niet")."""
-    columns = ["respondent", "question", "current", "desired"]
-    dtypes = {"respondent": "int64", "question": "int64", "current": float, "desired": float}
+    return _read_rows(
+        rows, {"respondent": "int64", "question": "int64", "current": float, "desired": float}
+    )
+
+
+def _read_rows(rows, dtypes):
+    """A values_list query as a DataFrame with these columns and dtypes; on PostgreSQL
+    by COPY … TO STDOUT (CSV) into pandas' C parser, about a third of the time rows
+    through the ORM take."""
+    columns = list(dtypes)
     if connection.vendor != "postgresql":
         return pd.DataFrame.from_records(list(rows), columns=columns).astype(dtypes)
     sql, params = rows.query.sql_with_params()
@@ -179,15 +327,15 @@ def _read_answers(rows):
 
 def _compute(assessment, department):
     shape = model_shape(assessment)
-    answers = load_answers(assessment)
+    respondents = load_respondents(assessment)
     k = assessment.min_group_size
-    departments = scoring.department_groups(answers, min_group_size=k)
+    departments = scoring.department_groups(respondents, min_group_size=k)
     if department:
         result = scoring.score_department(
-            answers, shape=shape, min_group_size=k, department=department
+            respondents, shape=shape, min_group_size=k, department=department
         )
     else:
-        result = scoring.score_answers(answers, shape=shape, min_group_size=k)
+        result = scoring.score_respondents(respondents, shape=shape, min_group_size=k)
     return result, departments
 
 

@@ -1,7 +1,9 @@
 """Scoring of an assessment: the rules of spec/scoring.md as pure functions over pandas.
 
-Input is one DataFrame of answers of SUBMITTED responses, one row per respondent per
-question, with the columns
+The input is `Respondents`: the submitted respondents (one row each: respondent,
+layer, department) and their r(f) (rule 1), indexed by (layer, respondent, factor).
+`Respondents.from_answers` computes r(f) from a DataFrame of answers, one row per
+respondent per question, with the columns
 
     respondent, layer, department, question, factor, track, current, desired
 
@@ -9,10 +11,12 @@ where current and desired are floats 0–5 or NaN ("weet ik niet" is empty). Onl
 respondent, layer, department, factor, current and desired are used: the factor's
 track comes from the model (`ModelShape`). A respondent without any answer may appear
 as one row with factor NaN: they count as a respondent of their layer and nothing else.
+`assessments/results.py` builds Respondents from the sums it keeps per response and
+factor (models.FactorSum), which give the same r(f).
 
 Nothing here touches the database, a request or a template; `assessments/results.py`
-loads the answers and turns these results into pages and exports. Every function names
-the rule of scoring.md it implements, so it reads line by line against the spec.
+loads the respondents and turns these results into pages and exports. Every function
+names the rule of scoring.md it implements, so it reads line by line against the spec.
 """
 
 from bisect import bisect_left, bisect_right
@@ -207,6 +211,29 @@ def respondent_groups(answers):
     return answers.drop_duplicates("respondent")[["respondent", "layer", "department"]]
 
 
+@dataclass(frozen=True)
+class Respondents:
+    """The submitted respondents of one set of results and their r(f).
+
+    `people`: one row per respondent (respondent, layer, department); `r`: rule 1's
+    r(f) as respondent_factor_scores gives it, indexed by (layer, respondent, factor),
+    NaN where a respondent has no non-empty answer on f.
+    """
+
+    people: pd.DataFrame
+    r: pd.DataFrame
+
+    @classmethod
+    def from_answers(cls, answers):
+        return cls(people=respondent_groups(answers), r=respondent_factor_scores(answers))
+
+    def of_department(self, department):
+        """Only the respondents of one department."""
+        people = self.people[self.people["department"] == department]
+        respondents = self.r.index.get_level_values("respondent")
+        return Respondents(people=people, r=self.r[respondents.isin(people["respondent"])])
+
+
 def respondent_factor_scores(answers):
     """Rule 1: r(f), the mean of a respondent's non-empty answers on factor f.
 
@@ -258,7 +285,14 @@ def layer_gaps(layer_scores, shown_layers):
     return gaps[grouped.count() >= 2]
 
 
-def score_answers(answers, *, shape, min_group_size, by_layer=True, group_shown=True):
+def score_answers(answers, *, shape, min_group_size):
+    """score_respondents of a DataFrame of answers (see the module's docstring)."""
+    return score_respondents(
+        Respondents.from_answers(answers), shape=shape, min_group_size=min_group_size
+    )
+
+
+def score_respondents(respondents, *, shape, min_group_size, by_layer=True, group_shown=True):
     """All scores of one set of respondents (an assessment, or one department of it).
 
     Hidden groups' respondents still count in the organisation's scores. With fewer
@@ -267,17 +301,17 @@ def score_answers(answers, *, shape, min_group_size, by_layer=True, group_shown=
     breakdown by layer × department is never shown); `group_shown=False` gives only
     counts for a department that privacy hides.
     """
-    unknown = set(answers["layer"].unique()) - set(shape.layers)
+    people = respondents.people
+    unknown = set(people["layer"].unique()) - set(shape.layers)
     if unknown:
         raise ValueError(f"answers of layers outside the assessment: {sorted(map(str, unknown))}")
-    people = respondent_groups(answers)
     layer_counts = people["layer"].value_counts()
     counts = {code: int(layer_counts.get(code, 0)) for code in shape.layers}
     total = len(people)
     scores_shown = group_shown and total >= min_group_size
     shown_layers = shown_groups(counts, min_group_size=min_group_size) if scores_shown else []
 
-    r = respondent_factor_scores(answers)
+    r = respondents.r
     per_factor_respondents = r["current"].groupby(level="factor", observed=True).count()
     factors = {
         code: FactorScore(
@@ -295,14 +329,16 @@ def score_answers(answers, *, shape, min_group_size, by_layer=True, group_shown=
         overall = Score(**{column: _value(overall_score(t[column])) for column in t.columns})
         spread = spreads(r)
         gaps = layer_gaps(layer_scores, shown_layers) if by_layer else pd.Series(dtype=float)
+        s, t = s.to_dict("index"), t.to_dict("index")
+        spread, gaps = spread.to_dict(), gaps.to_dict()
         for code, factor in factors.items():
-            factor.current = _value(s.at[code, "current"])
-            factor.desired = _value(s.at[code, "desired"])
+            factor.current = _value(s[code]["current"])
+            factor.desired = _value(s[code]["desired"])
             factor.spread = _value(spread.get(code))
             factor.layer_gap = _value(gaps.get(code))
         for code, track in tracks.items():
-            track.current = _value(t.at[code, "current"])
-            track.desired = _value(t.at[code, "desired"])
+            track.current = _value(t[code]["current"])
+            track.desired = _value(t[code]["desired"])
         if by_layer:
             layers = _layer_groups(layer_scores, counts, shown_layers, shape)
     elif by_layer:
@@ -323,30 +359,30 @@ def score_answers(answers, *, shape, min_group_size, by_layer=True, group_shown=
 
 
 def _layer_groups(layer_scores, counts, shown_layers, shape):
+    # One dict of the (factor, layer) scores: a pandas lookup per cell costs ~50 µs.
+    scored = layer_scores.to_dict("index")
     groups = []
     for code, n in counts.items():
         group = Group(code=code, respondents=n, shown=code in shown_layers)
         if group.shown:
             for factor in shape.factor_codes:
-                key = (factor, code)
-                present = key in layer_scores.index
+                score = scored.get((factor, code), {})
                 group.factors[factor] = Score(
-                    current=_value(layer_scores.at[key, "current"]) if present else None,
-                    desired=_value(layer_scores.at[key, "desired"]) if present else None,
+                    current=_value(score.get("current")), desired=_value(score.get("desired"))
                 )
         groups.append(group)
     return groups
 
 
-def score_department(answers, *, shape, min_group_size, department):
+def score_department(respondents, *, shape, min_group_size, department):
     """Breakdown by department: steps 1–5 with the department's respondents only.
 
     The department's scores are given only when the department may be shown (at least
     k respondents, and not hidden by complementary suppression among the departments).
     """
-    groups = department_groups(answers, min_group_size=min_group_size)
-    return score_answers(
-        answers[answers["department"] == department],
+    groups = department_groups(respondents, min_group_size=min_group_size)
+    return score_respondents(
+        respondents.of_department(department),
         shape=shape,
         min_group_size=min_group_size,
         by_layer=False,
@@ -354,17 +390,17 @@ def score_department(answers, *, shape, min_group_size, department):
     )
 
 
-def department_groups(answers, *, min_group_size):
+def department_groups(respondents, *, min_group_size):
     """The departments (by name) with their sizes and whether each may be shown.
 
     Respondents without a department belong to no department group. The organisation
     must itself have at least k respondents before any group is shown.
     """
-    people = respondent_groups(answers)
+    people = respondents.people
+    total = len(people)
     people = people[people["department"].fillna("") != ""]
     sizes = people["department"].value_counts()
     counts = {name: int(sizes[name]) for name in sorted(sizes.index)}
-    total = answers["respondent"].nunique()
     shown = shown_groups(counts, min_group_size=min_group_size) if total >= min_group_size else []
     return [Group(code=name, respondents=n, shown=name in shown) for name, n in counts.items()]
 

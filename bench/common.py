@@ -78,7 +78,8 @@ def make_assessment(name, *, respondents, organisation_type="gemeente", status="
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from assessments.models import Assessment, ModelVersion, Organisation
+    from assessments.models import Assessment, ModelVersion, Organisation, Response
+    from assessments.results import keep_factor_sums
 
     version = ModelVersion.objects.get(code="DGW-2026.1")
     organisation, _ = Organisation.objects.get_or_create(
@@ -123,6 +124,12 @@ def make_assessment(name, *, respondents, organisation_type="gemeente", status="
                 """,
                 [assessment.pk, version.pk],
             )
-            # What autovacuum does after a bulk load; without it the planner guesses 1 row.
             cursor.execute("ANALYZE assessments_response, assessments_answer")
+        # What the answers import does after writing the answers.
+        keep_factor_sums(Response.objects.filter(assessment=assessment))
+        with connection.cursor() as cursor:
+            # What autovacuum does after a bulk load; without it the planner guesses 1 row.
+            cursor.execute(
+                "ANALYZE assessments_response, assessments_answer, assessments_factorsum"
+            )
     return assessment

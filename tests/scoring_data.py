@@ -22,6 +22,7 @@ from assessments.models import (
     Response,
     Track,
 )
+from assessments.results import keep_factor_sums
 
 SMALL_MODEL = {
     "LC": ["LC1", "LC2"],
@@ -87,9 +88,10 @@ def assessment(organisation, version, *, name="Nulmeting", closed_at=None, k=5):
     return created
 
 
-def add_respondents(assessment, respondents, *, status=Response.Status.SUBMITTED):
+def add_respondents(assessment, respondents, *, status=Response.Status.SUBMITTED, keep=True):
     """Respondents as (layer, department, {question: (current, desired)}) or with a
-    fourth item {factor code: comment}; None is "weet ik niet". Bulk-created."""
+    fourth item {factor code: comment}; None is "weet ik niet". Bulk-created, and their
+    factor sums kept as the import keeps them (keep=False: not, as before FactorSum)."""
     layers = {layer.code: layer for layer in assessment.layers.all()}
     questions = {q.code: q for q in assessment.model_version.questions.all()}
     factors = {f.code: f for f in assessment.model_version.factors.all()}
@@ -118,6 +120,8 @@ def add_respondents(assessment, respondents, *, status=Response.Status.SUBMITTED
             comments.append(FactorComment(response=response, factor=factors[code], text=text))
     Answer.objects.bulk_create(answers)
     FactorComment.objects.bulk_create(comments)
+    if keep:
+        keep_factor_sums(Response.objects.filter(pk__in=[response.pk for response in responses]))
     return responses
 
 

@@ -9,7 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from assessments import imports
-from assessments.models import Answer, Assessment, FactorComment, Invitation, Response
+from assessments.models import (
+    Answer,
+    Assessment,
+    FactorComment,
+    FactorSum,
+    Invitation,
+    Response,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +78,9 @@ def test_import_then_export_reproduces_the_file_with_pseudonymous_ids(tmp_path, 
     assessment = Assessment.objects.get(pk=assessment_id)
     assert assessment.is_closed and assessment.organisation.type == "gemeente"
     assert Response.objects.filter(assessment=assessment, status="submitted").count() == 3
+    # Step 1 of scoring is kept for every imported response and factor of the model.
+    factors = model_version.factors.count()
+    assert FactorSum.objects.filter(response__assessment=assessment).count() == 3 * factors
     target = tmp_path / "export.csv"
     call_command("export_answers", str(assessment_id), "--output", str(target))
     exported = target.read_text(encoding="utf-8")
@@ -146,6 +156,7 @@ def test_a_bad_row_imports_nothing_and_is_reported_with_its_line(
     assert [line for line, _reason in errors] == [3]
     assert reason in errors[0][1]
     assert Response.objects.count() == 0 and Answer.objects.count() == 0
+    assert not FactorSum.objects.exists()
 
 
 def test_every_bad_row_is_reported(tmp_path, model_version, capsys):

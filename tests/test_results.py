@@ -1,12 +1,20 @@
 """The results selector: one query for the answers, kept results, JSON shape."""
 
+import random
 from datetime import datetime
 
 import pandas as pd
 import pytest
 
-from assessments.models import Response, ResultSnapshot
-from assessments.results import assessment_results, display, results_forget, results_json
+from assessments.models import Assessment, FactorSum, Response, ResultSnapshot
+from assessments.results import (
+    assessment_results,
+    display,
+    keep_factor_sums,
+    load_respondents,
+    results_forget,
+    results_json,
+)
 
 from . import scoring_data as data
 
@@ -39,11 +47,16 @@ def test_it_loads_all_answers_in_one_query(version, django_assert_num_queries):
     large = data.assessment(data.organisation("Gemeente B"), version)
     everyone = [(layer, "", data.same_answers(2)) for layer in data.SMALL_LAYERS]
     data.add_respondents(large, everyone * 30)
-    # shape (3), respondents (1), question → factor (1), answers (1), peers (1), trend (1)
+    # shape (3), respondents (1), factor codes (1), kept sums (1), peers (1), trend (1)
     with django_assert_num_queries(8):
         assessment_results(small)
     with django_assert_num_queries(8):
         assessment_results(large)
+    # Responses whose sums were not kept are scored from their answers: two queries more.
+    unkept = data.assessment(data.organisation("Gemeente C"), version)
+    data.add_respondents(unkept, everyone * 30, keep=False)
+    with django_assert_num_queries(10):
+        assessment_results(unkept)
 
 
 def test_it_counts_a_submitted_response_without_answers(version):
@@ -167,26 +180,132 @@ def test_it_displays_one_decimal_rounded_half_up():
     assert display(None) == "–"
 
 
-def test_a_response_submitted_while_the_answers_load_is_left_out(version, monkeypatch):
-    """The respondents and their answers are two queries: a response submitted in
-    between has answers but no layer in this computation, and must not borrow one."""
+@pytest.mark.parametrize("kept", [True, False], ids=["kept sums", "answers"])
+def test_a_response_submitted_while_the_answers_load_is_left_out(version, monkeypatch, kept):
+    """The respondents and their sums (or answers) are two queries: a response submitted
+    in between has sums but no layer in this computation, and must not borrow one."""
     from assessments import results as results_module
 
     assessment = data.assessment(data.organisation("Gemeente A"), version)
-    data.add_respondents(assessment, [("directie", "", data.same_answers(2))] * 5)
-    read = results_module._read_answers
+    data.add_respondents(assessment, [("directie", "", data.same_answers(2))] * 5, keep=kept)
+    reader = "_read_rows" if kept else "_read_answers"
+    read = getattr(results_module, reader)
 
-    def read_with_a_latecomer(rows):
-        answers = read(rows)
-        late = answers[answers["respondent"] == answers["respondent"].iloc[0]].copy()
+    def read_with_a_latecomer(*args):
+        rows = read(*args)
+        late = rows[rows["respondent"] == rows["respondent"].iloc[0]].copy()
         late["respondent"] = 10**9
-        late["current"] = 5.0
-        return pd.concat([answers, late], ignore_index=True)
+        if kept:
+            late["current_sum"] = 5.0 * late["current_count"]
+        else:
+            late["current"] = 5.0
+        return pd.concat([rows, late], ignore_index=True)
 
-    monkeypatch.setattr(results_module, "_read_answers", read_with_a_latecomer)
-    loaded = results_module.load_answers(assessment)
-    assert 10**9 not in set(loaded["respondent"])
+    monkeypatch.setattr(results_module, reader, read_with_a_latecomer)
+    loaded = results_module.load_respondents(assessment)
+    assert 10**9 not in set(loaded.r.index.get_level_values("respondent"))
+    assert 10**9 not in set(loaded.people["respondent"])
     assert assessment_results(assessment).overall.current == 2.0
+
+
+def _random_respondents(seed, count):
+    """Respondents with random answers, "weet ik niet" and unanswered questions among
+    them, over every layer and three departments (one empty)."""
+    rng = random.Random(seed)
+    questions = [q for codes in data.SMALL_QUESTIONS.values() for q in codes]
+    levels = [None, 0, 1, 2, 3, 4, 5]
+    respondents = []
+    for _ in range(count):
+        answers = {
+            question: (rng.choice(levels), rng.choice(levels))
+            for question in questions
+            if rng.random() < 0.85
+        }
+        respondents.append(
+            (rng.choice(data.SMALL_LAYERS), rng.choice(["", "Ruimte", "Sociaal"]), answers)
+        )
+    return respondents
+
+
+def _same(a, b):
+    """Equal, floats to 12 significant digits, through dicts, lists and tuples."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float):
+        return a == pytest.approx(b, rel=1e-12, abs=1e-12)
+    return a == b
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_kept_sums_score_exactly_as_the_answers(version, seed):
+    """r(f) from the kept sums is the same float as the mean of the answers, so every
+    figure of the results is too: all kept, none kept (the answers) and half kept."""
+    respondents = _random_respondents(seed, 40)
+    outcomes = []
+    for name, kept in (
+        ("kept", [True, True]),
+        ("answers", [False, False]),
+        ("mixed", [True, False]),
+    ):
+        assessment = data.assessment(data.organisation(f"Gemeente {name}"), version, k=3)
+        data.add_respondents(assessment, respondents[:20], keep=kept[0])
+        data.add_respondents(assessment, respondents[20:], keep=kept[1])
+        results = assessment_results(assessment)
+        department = assessment_results(assessment, department="Sociaal")
+        outcomes.append(
+            (
+                results.scoring.to_dict(),
+                [group.__dict__ for group in results.departments],
+                department.scoring.to_dict(),
+            )
+        )
+    # Means of means may differ in the last bit with the order they are summed in
+    # (rows come in no set order): far below the 9 decimals anything is compared at.
+    assert _same(outcomes[1], outcomes[0])
+    assert _same(outcomes[2], outcomes[0])
+    assert outcomes[0][0]["scores_shown"]
+    # Rule 1 itself, r(f), is the same float either way.
+    r = {}
+    for name in ("kept", "answers"):
+        assessment = Assessment.objects.get(organisation__name=f"Gemeente {name}")
+        loaded = load_respondents(assessment).r.dropna(how="all")
+        r[name] = loaded.reset_index().astype({"layer": str, "factor": str})
+        r[name] = (
+            r[name]
+            .drop(columns="respondent")
+            .sort_values(["layer", "factor", "current", "desired"])
+        )
+    pd.testing.assert_frame_equal(
+        r["kept"].reset_index(drop=True), r["answers"].reset_index(drop=True), check_exact=True
+    )
+
+
+def test_the_sums_kept_are_those_of_the_answers(version):
+    assessment = data.assessment(data.organisation("Gemeente A"), version, k=1)
+    (response,) = data.add_respondents(
+        assessment,
+        [("directie", "", {"LC1.1": (1, None), "LC1.2": (4, None), "LC2.1": (None, None)})],
+    )
+    sums = {
+        row.factor.code: (row.current_sum, row.current_count, row.desired_sum, row.desired_count)
+        for row in FactorSum.objects.filter(response=response).select_related("factor")
+    }
+    # One row per factor of the model, also where nothing was answered.
+    assert sums == {
+        "LC1": (5, 2, 0, 0),
+        "LC2": (0, 0, 0, 0),
+        "IT3": (0, 0, 0, 0),
+        "PEB1": (0, 0, 0, 0),
+    }
+    # Keeping again changes nothing; drafts are never kept.
+    keep_factor_sums(Response.objects.filter(assessment=assessment))
+    assert FactorSum.objects.filter(response=response).count() == 4
+    (draft,) = data.add_respondents(
+        assessment, [("directie", "", data.same_answers(3))], status=Response.Status.DRAFT
+    )
+    assert not FactorSum.objects.filter(response=draft).exists()
 
 
 def test_a_change_is_signed_as_it_is_shown():

@@ -297,11 +297,13 @@ def test_below_k_respondents_in_all_only_counts_are_given():
 
 
 def test_departments_follow_the_same_rule():
-    answers = frame(
-        [("directie", everything(1), "Ruimte")] * 3
-        + [("directie", everything(2), "Sociaal")] * 6
-        + [("management", everything(4), "Zorg")] * 7
-        + [("management", everything(4), "")] * 2
+    answers = scoring.Respondents.from_answers(
+        frame(
+            [("directie", everything(1), "Ruimte")] * 3
+            + [("directie", everything(2), "Sociaal")] * 6
+            + [("management", everything(4), "Zorg")] * 7
+            + [("management", everything(4), "")] * 2
+        )
     )
     groups = scoring.department_groups(answers, min_group_size=5)
     # Ruimte (3) hidden; hidden hold 3 < 5, so Sociaal (6, smaller than Zorg) too.

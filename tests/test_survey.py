@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments import collection
-from assessments.models import Answer, FactorComment, Invitation, Response
+from assessments.models import Answer, FactorComment, FactorSum, Invitation, Response
 from tests.survey_data import fill_all, invite, open_assessment, open_link, page_data, questions_of
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +114,18 @@ def test_a_respondent_fills_in_resumes_and_submits(client, survey):
     assert done["Location"] == "/vragenlijst/bedankt/"
     response.refresh_from_db()
     assert response.is_submitted and response.submitted_at
+    # Submitting keeps step 1 of scoring: per factor the sums of the answers given.
+    kept = {
+        row.factor_id: (row.current_sum, row.current_count, row.desired_sum, row.desired_count)
+        for row in FactorSum.objects.filter(response=response)
+    }
+    assert len(kept) == assessment.model_version.factors.count()
+    for factor_id, (current_sum, current_count, desired_sum, desired_count) in kept.items():
+        answers = Answer.objects.filter(response=response, question__factor_id=factor_id)
+        current = [a.current for a in answers if a.current is not None]
+        desired = [a.desired for a in answers if a.desired is not None]
+        assert (current_sum, current_count) == (sum(current), len(current))
+        assert (desired_sum, desired_count) == (sum(desired), len(desired))
     assert "Bedankt" in client.get("/vragenlijst/bedankt/").content.decode()
     # Afterwards the link says it is done, and nothing can change.
     client.get(f"/v/{token}/")
