@@ -18,7 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import CharField, Count, F, FilteredRelation, Q
+from django.db.models.functions import Cast
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import formats
@@ -415,16 +416,24 @@ def _closed_scores(assessments, own):
     return kept
 
 
-def _factor_codes_by_version(version_ids):
+def _same_factor_codes(version_ids, own):
+    """The model versions among `version_ids` with the same factor codes as version `own`.
+
+    The same version has the same codes: only other versions are looked up (one query).
+    """
+    others = set(version_ids) - {own}
+    if not others:
+        return {own} & set(version_ids)
     codes = {}
-    for version_id, code in KeyFactor.objects.filter(version_id__in=version_ids).values_list(
+    for version_id, code in KeyFactor.objects.filter(version_id__in=others | {own}).values_list(
         "version_id", "code"
     ):
         codes.setdefault(version_id, set()).add(code)
-    return {version_id: frozenset(found) for version_id, found in codes.items()}
+    return {version_id for version_id in version_ids if codes.get(version_id) == codes.get(own)}
 
 
-# current_scores() of kept results, by (snapshot id, its creation time). A snapshot is
+# current_scores() of kept results, by (snapshot id, its creation time as text: cheaper
+# to read than a datetime, and an id alone may come again on SQLite). A snapshot is
 # never changed, only deleted (and another made), so what this process once read stays
 # true; a benchmark among hundreds of peers then moves no JSON at all.
 _KEPT_SCORES = {}
@@ -435,9 +444,10 @@ def _peer_scores(assessment):
     """current_scores() of each other organisation of the same type: of its most recent
     closed assessment, if that uses a model version with the same factor codes.
 
-    One query finds the candidates with the id of their kept results, one finds factor
-    codes; the kept scores are read only when this process has not read them before,
-    and computed (and kept) for a peer that has none yet.
+    One query finds the candidates with the id of their kept results, one more finds
+    factor codes if peers use other model versions; the kept scores are read only when
+    this process has not read them before, and computed (and kept) for a peer that has
+    none yet.
     """
     candidates = (
         Assessment.objects.filter(
@@ -448,19 +458,19 @@ def _peer_scores(assessment):
             kept=FilteredRelation("result_snapshots", condition=Q(result_snapshots__department=""))
         )
         .order_by("organisation_id", F("closed_at").desc(nulls_last=True), "-pk")
-        .values_list("pk", "organisation_id", "model_version_id", "kept__pk", "kept__created_at")
+        .annotate(kept_at=Cast("kept__created_at", output_field=CharField()))
+        .values_list("pk", "organisation_id", "model_version_id", "kept__pk", "kept_at")
     )
     latest = {}
     for pk, organisation_id, version_id, snapshot, created_at in candidates:
         key = None if snapshot is None else (snapshot, created_at)
         latest.setdefault(organisation_id, (pk, version_id, key))
     if len(latest) < scoring.MIN_BENCHMARK_PEERS:
-        return []
-    codes = _factor_codes_by_version(
-        {version_id for _pk, version_id, _key in latest.values()} | {assessment.model_version_id}
+        return [], None
+    same = _same_factor_codes(
+        {version_id for _pk, version_id, _key in latest.values()}, assessment.model_version_id
     )
-    own = codes.get(assessment.model_version_id)
-    peers = [(pk, key) for pk, version_id, key in latest.values() if codes.get(version_id) == own]
+    peers = [(pk, key) for pk, version_id, key in latest.values() if version_id in same]
     unread = {key[0]: key for _pk, key in peers if key is not None and key not in _KEPT_SCORES}
     if unread:
         if len(_KEPT_SCORES) > _KEPT_SCORES_LIMIT:
@@ -474,17 +484,33 @@ def _peer_scores(assessment):
     for peer in Assessment.objects.filter(pk__in=missing):
         result, _departments = _scoring_result(peer, None)
         computed[peer.pk] = scoring.current_scores(result)
-    return [computed[pk] if pk in computed else _KEPT_SCORES[key] for pk, key in peers]
+    scores = [computed[pk] if pk in computed else _KEPT_SCORES[key] for pk, key in peers]
+    # The same kept results give the same peer group; results just computed are kept
+    # under a key read only on the next call.
+    return scores, None if computed else tuple(sorted(key for _pk, key in peers))
+
+
+# scoring.PeerGroup by the keys of the peers' kept results (see _KEPT_SCORES): the
+# sorted scores of hundreds of peers are made once, not on every page.
+_PEER_GROUPS = {}
+_PEER_GROUPS_LIMIT = 1_000
 
 
 def _benchmark(assessment, result):
     if not result.scores_shown:
         return None
-    peers = _peer_scores(assessment)
+    peers, key = _peer_scores(assessment)
     if len(peers) < scoring.MIN_BENCHMARK_PEERS:
         return None
+    group = _PEER_GROUPS.get(key) if key is not None else None
+    if group is None:
+        group = scoring.peer_group(peers)
+        if key is not None:
+            if len(_PEER_GROUPS) >= _PEER_GROUPS_LIMIT:
+                _PEER_GROUPS.clear()
+            _PEER_GROUPS[key] = group
     # scoring.benchmark looks peers' scores up by code and keeps the order of `own`.
-    return scoring.benchmark(scoring.current_scores(result), peers)
+    return scoring.benchmark(scoring.current_scores(result), group)
 
 
 def _trend(assessment, result):
@@ -498,11 +524,8 @@ def _trend(assessment, result):
     closed = [a for a in closed if a.pk != assessment.pk]
     if not closed:
         return []
-    codes = _factor_codes_by_version(
-        {a.model_version_id for a in closed} | {assessment.model_version_id}
-    )
-    own = codes[assessment.model_version_id]
-    same = [a for a in closed if codes.get(a.model_version_id) == own]
+    versions = _same_factor_codes({a.model_version_id for a in closed}, assessment.model_version_id)
+    same = [a for a in closed if a.model_version_id in versions]
     if not same:
         return []
     kept = _closed_scores(same, result)

@@ -547,8 +547,36 @@ def percentile_rank(score, peer_scores):
     return (lower + equal / 2) / len(ordered) * 100
 
 
-def _benchmark_row(code, score, peer_scores):
-    defined = sorted(value for value in peer_scores if value is not None)
+@dataclass(frozen=True, kw_only=True)
+class PeerGroup:
+    """What a benchmark compares against: the number of peers that count, and per track
+    and factor code their defined current scores, sorted. The same for every assessment
+    compared against the same peers, so it can be kept."""
+
+    peers: int
+    tracks: dict[str, list[float]]
+    factors: dict[str, list[float]]
+
+
+def peer_group(peers):
+    """The PeerGroup of peers' current_scores(); a peer whose assessment shows no scores
+    (fewer than k respondents) does not count."""
+    peers = [peer for peer in peers if peer["shown"]]
+
+    def sorted_by_code(kind):
+        codes = dict.fromkeys(code for peer in peers for code in peer[kind])
+        return {
+            code: sorted(value for peer in peers if (value := peer[kind].get(code)) is not None)
+            for code in codes
+        }
+
+    return PeerGroup(
+        peers=len(peers), tracks=sorted_by_code("tracks"), factors=sorted_by_code("factors")
+    )
+
+
+def _benchmark_row(code, score, defined):
+    """`defined`: the peers' defined scores, sorted."""
     return BenchmarkRow(
         code=code,
         score=score,
@@ -563,23 +591,23 @@ def _benchmark_row(code, score, peer_scores):
 def benchmark(own, peers):
     """Benchmark of one assessment's current scores against its peers'; None below 3 peers.
 
-    `own` and `peers` are current_scores(); the peers are those of the other
-    organisations of the same type whose most recent closed assessment uses the same
-    factor codes. A peer whose assessment shows no scores (fewer than k respondents)
-    does not count. Per factor and track: the peers' mean, minimum and maximum, and
-    this organisation's percentile rank among them.
+    `own` is current_scores(), `peers` the peers' current_scores() or their PeerGroup;
+    the peers are those of the other organisations of the same type whose most recent
+    closed assessment uses the same factor codes. A peer whose assessment shows no
+    scores (fewer than k respondents) does not count. Per factor and track: the peers'
+    mean, minimum and maximum, and this organisation's percentile rank among them.
     """
-    peers = [peer for peer in peers if peer["shown"]]
-    if len(peers) < MIN_BENCHMARK_PEERS or not own["shown"]:
+    group = peers if isinstance(peers, PeerGroup) else peer_group(peers)
+    if group.peers < MIN_BENCHMARK_PEERS or not own["shown"]:
         return None
     return Benchmark(
-        peers=len(peers),
+        peers=group.peers,
         tracks=[
-            _benchmark_row(code, score, [peer["tracks"].get(code) for peer in peers])
+            _benchmark_row(code, score, group.tracks.get(code, []))
             for code, score in own["tracks"].items()
         ],
         factors=[
-            _benchmark_row(code, score, [peer["factors"].get(code) for peer in peers])
+            _benchmark_row(code, score, group.factors.get(code, []))
             for code, score in own["factors"].items()
         ],
     )

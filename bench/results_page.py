@@ -14,6 +14,7 @@ from common import best_of, make_assessment, report, setup_django
 
 PEERS = int(os.environ.get("BENCH_PEERS", "300"))
 RESPONDENTS = int(os.environ.get("BENCH_PEER_RESPONDENTS", "500"))
+RUNS = 25
 
 
 def main():
@@ -45,13 +46,14 @@ def main():
     with connection.cursor() as cursor:
         # The kept results were all written just now; a live database has statistics
         # on them long before anyone looks at a benchmark.
-        cursor.execute("ANALYZE assessments_resultsnapshot")
-    with_benchmark = best_of(page)
+        cursor.execute("ANALYZE")
+    # Pages of 10–20 ms: the best of more runs, so one scheduler hiccup does not count.
+    with_benchmark = best_of(page, runs=RUNS)
     assert b"Vergeleken met" in client.get(url).content
     # The same page without a benchmark: the organisation has no peers of its type.
     Organisation.objects.filter(pk=own.organisation_id).update(type="overig")
     page()
-    without_benchmark = best_of(page)
+    without_benchmark = best_of(page, runs=RUNS)
     assert b"Vergeleken met" not in client.get(url).content
     report("benchmark_peers", PEERS, "count")
     report("benchmark_page_seconds", with_benchmark, "s")

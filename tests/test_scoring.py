@@ -492,6 +492,17 @@ def test_the_benchmark_counts_a_peer_only_with_its_latest_closed_assessment(vers
     assert assessment_results(own).benchmark is None
 
 
+def test_a_peer_on_another_model_version_with_the_same_factor_codes_counts(version):
+    own = closed_with(data.organisation("Gemeente Eigen"), version, 2)
+    for name in ["A", "B"]:
+        closed_with(data.organisation(f"Gemeente {name}"), version, 3)
+    assert assessment_results(own).benchmark is None
+    closed_with(data.organisation("Gemeente C"), data.small_model(code="TEST-3"), 5)
+    benchmark = assessment_results(own).benchmark
+    assert benchmark.peers == 3
+    assert benchmark.factors[0].max == 5.0
+
+
 # --- Trend -----------------------------------------------------------------------------
 
 
@@ -593,3 +604,6 @@ def test_the_benchmark_follows_a_peer_whose_results_change(version):
     results_forget(peers[0])
     # Peer A: layers directie 1 and management 4 → 2.5; mean (2.5 + 1 + 1) / 3.
     assert assessment_results(own).benchmark.factors[0].mean == pytest.approx(1.5)
+    # Again from kept scores only: a new peer group, not the one kept before.
+    assert assessment_results(own).benchmark.factors[0].mean == pytest.approx(1.5)
+    assert assessment_results(own).benchmark.factors[0].max == 2.5
