@@ -1,14 +1,17 @@
-"""The results of an assessment: loads the answers, calls the scoring core, keeps them.
+"""The results of an assessment: loads the respondents, calls the scoring core, keeps them.
 
 `assessment_results(assessment)` is the one selector every page, export, poster and
-report uses. It loads all answers of the assessment's submitted responses in ONE
-query into a DataFrame and hands them to `assessments/scoring.py`.
+report uses. It loads the assessment's submitted respondents and their per-factor
+answer sums (rule 1 of scoring.md, kept per response in `FactorSum` when the response
+is submitted or imported: `keep_factor_sums`) in a fixed number of queries, and hands
+them to `assessments/scoring.py`.
 
 A closed assessment's results do not change: they are kept in `ResultSnapshot` (one
 row per assessment and department), written on the first computation after closing
 and cleared when the assessment or one of its responses is saved. Code that writes
-responses or answers in bulk (bulk_create sends no signals) calls `results_forget`.
-Benchmark and trend read only the small `scores` of other assessments' snapshots.
+responses or answers in bulk (bulk_create sends no signals) calls `keep_factor_sums`
+and `results_forget`. Benchmark and trend read only the small `scores` of other
+assessments' snapshots.
 """
 
 import io
