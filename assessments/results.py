@@ -122,37 +122,46 @@ COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 def keep_factor_sums(responses):
     """Keep step 1 of scoring (models.FactorSum) for the submitted ones of `responses`.
 
-    One INSERT … SELECT, whatever the number of responses: per response and factor of
-    its model version the sums and counts of its non-empty answers (counts 0 where it
-    has none). Responses already kept are left as they are (a submitted response never
-    changes). Call it after a response's answers are all written and it is submitted,
-    in the same transaction: the survey's submit, the answers import and the demo data.
+    Two INSERT … SELECT, whatever the number of responses: per response and factor the
+    sums and counts of its non-empty answers, then a row of zeros for each factor of
+    its model version it has no answers on. Responses already kept are left as they
+    are (a submitted response never changes). Call it after a response's answers are
+    all written and it is submitted, in the same transaction: the survey's submit, the
+    answers import and the demo data.
+
+    Two plain statements rather than one outer join with the aggregate: inside the
+    import's transaction the planner has no statistics on the rows just written, and
+    took that join for one row against one row (a nested loop: quadratic).
     """
-    ids, params = responses.values("pk").order_by().query.sql_with_params()
-    submitted = Response.Status.SUBMITTED
+    chosen = responses.filter(status=Response.Status.SUBMITTED).values("pk").order_by()
+    ids, params = chosen.query.sql_with_params()
+    columns = "response_id, factor_id, current_sum, current_count, desired_sum, desired_count"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {FactorSum._meta.db_table}
-                (response_id, factor_id, current_sum, current_count, desired_sum, desired_count)
-            SELECT r.id, f.id, COALESCE(t.current_sum, 0), COALESCE(t.current_count, 0),
-                   COALESCE(t.desired_sum, 0), COALESCE(t.desired_count, 0)
+            INSERT INTO {FactorSum._meta.db_table} ({columns})
+            SELECT a.response_id, q.factor_id,
+                   COALESCE(SUM(a.current), 0), COUNT(a.current),
+                   COALESCE(SUM(a.desired), 0), COUNT(a.desired)
+            FROM {Answer._meta.db_table} a
+            JOIN {Question._meta.db_table} q ON q.id = a.question_id
+            WHERE a.response_id IN ({ids})
+            GROUP BY a.response_id, q.factor_id
+            ON CONFLICT (response_id, factor_id) DO NOTHING
+            """,
+            params,
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {FactorSum._meta.db_table} ({columns})
+            SELECT r.id, f.id, 0, 0, 0, 0
             FROM {Response._meta.db_table} r
             JOIN {Assessment._meta.db_table} s ON s.id = r.assessment_id
             JOIN {KeyFactor._meta.db_table} f ON f.version_id = s.model_version_id
-            LEFT JOIN (
-                SELECT a.response_id, q.factor_id,
-                       SUM(a.current) AS current_sum, COUNT(a.current) AS current_count,
-                       SUM(a.desired) AS desired_sum, COUNT(a.desired) AS desired_count
-                FROM {Answer._meta.db_table} a
-                JOIN {Question._meta.db_table} q ON q.id = a.question_id
-                WHERE a.response_id IN ({ids})
-                GROUP BY a.response_id, q.factor_id
-            ) t ON t.response_id = r.id AND t.factor_id = f.id
-            WHERE r.id IN ({ids}) AND r.status = %s
+            WHERE r.id IN ({ids})
             ON CONFLICT (response_id, factor_id) DO NOTHING
             """,
-            [*params, *params, submitted],
+            params,
         )
 
 

@@ -1,5 +1,6 @@
 """The results selector: one query for the answers, kept results, JSON shape."""
 
+import importlib
 import random
 from datetime import datetime
 
@@ -280,6 +281,37 @@ def test_kept_sums_score_exactly_as_the_answers(version, seed):
     pd.testing.assert_frame_equal(
         r["kept"].reset_index(drop=True), r["answers"].reset_index(drop=True), check_exact=True
     )
+
+
+def test_the_migration_keeps_what_keep_factor_sums_keeps(version):
+    """Responses submitted before FactorSum came get their sums from the migration."""
+    from django.db import connection
+
+    migration = importlib.import_module("assessments.migrations.0003_factor_sums")
+    respondents = _random_respondents(3, 12) + [("directie", "", {})]
+    before = data.assessment(data.organisation("Gemeente Voor"), version)
+    data.add_respondents(before, respondents, keep=False)
+    data.add_respondents(before, respondents[:2], status=Response.Status.DRAFT, keep=False)
+    with connection.cursor() as cursor:
+        for statement in migration.KEEP_SUBMITTED:
+            cursor.execute(statement)
+    after = data.assessment(data.organisation("Gemeente Na"), version)
+    data.add_respondents(after, respondents)
+
+    def kept(assessment):
+        return sorted(
+            FactorSum.objects.filter(response__assessment=assessment).values_list(
+                "response__respondent",
+                "factor__code",
+                "current_sum",
+                "current_count",
+                "desired_sum",
+                "desired_count",
+            )
+        )
+
+    assert len(kept(before)) == 13 * len(data.SMALL_QUESTIONS)  # drafts not kept
+    assert kept(before) == kept(after)
 
 
 def test_the_sums_kept_are_those_of_the_answers(version):

@@ -5,25 +5,35 @@ from django.db import migrations, models
 
 
 # The sums of the responses submitted before this migration (results.keep_factor_sums,
-# frozen here as it was when the table came).
-KEEP_SUBMITTED = """
-INSERT INTO assessments_factorsum
-    (response_id, factor_id, current_sum, current_count, desired_sum, desired_count)
-SELECT r.id, f.id, COALESCE(t.current_sum, 0), COALESCE(t.current_count, 0),
-       COALESCE(t.desired_sum, 0), COALESCE(t.desired_count, 0)
-FROM assessments_response r
-JOIN assessments_assessment s ON s.id = r.assessment_id
-JOIN assessments_keyfactor f ON f.version_id = s.model_version_id
-LEFT JOIN (
+# frozen here as it was when the table came): the answers' sums, then zeros for the
+# factors without answers.
+KEEP_SUBMITTED = [
+    """
+    INSERT INTO assessments_factorsum
+        (response_id, factor_id, current_sum, current_count, desired_sum, desired_count)
     SELECT a.response_id, q.factor_id,
-           SUM(a.current) AS current_sum, COUNT(a.current) AS current_count,
-           SUM(a.desired) AS desired_sum, COUNT(a.desired) AS desired_count
+           COALESCE(SUM(a.current), 0), COUNT(a.current),
+           COALESCE(SUM(a.desired), 0), COUNT(a.desired)
     FROM assessments_answer a
     JOIN assessments_question q ON q.id = a.question_id
+    JOIN assessments_response r ON r.id = a.response_id
+    WHERE r.status = 'submitted'
     GROUP BY a.response_id, q.factor_id
-) t ON t.response_id = r.id AND t.factor_id = f.id
-WHERE r.status = 'submitted'
-"""
+    """,
+    """
+    INSERT INTO assessments_factorsum
+        (response_id, factor_id, current_sum, current_count, desired_sum, desired_count)
+    SELECT r.id, f.id, 0, 0, 0, 0
+    FROM assessments_response r
+    JOIN assessments_assessment s ON s.id = r.assessment_id
+    JOIN assessments_keyfactor f ON f.version_id = s.model_version_id
+    WHERE r.status = 'submitted'
+      AND NOT EXISTS (
+          SELECT 1 FROM assessments_factorsum k
+          WHERE k.response_id = r.id AND k.factor_id = f.id
+      )
+    """,
+]
 
 
 class Migration(migrations.Migration):
