@@ -181,7 +181,8 @@ def generate_answers(
                     )
                 )
             Answer.objects.bulk_create(answers)
-    keep_factor_sums(Response.objects.filter(assessment=assessment, factor_sums__isnull=True))
+    # All the assessment's responses: those kept before are left as they are.
+    keep_factor_sums(Response.objects.filter(assessment=assessment))
     return number
 
 

@@ -453,7 +453,8 @@ def import_answers(*, assessment, frame=None, data=None, name=""):
             ],
             batch_size=BATCH,
         )
-        keep_factor_sums(Response.objects.filter(assessment=assessment, factor_sums__isnull=True))
+        # All the assessment's responses: those kept before are left as they are.
+        keep_factor_sums(Response.objects.filter(assessment=assessment))
     results_forget(assessment)
     return Outcome(created=len(respondents), details={"answers": len(frame)})
 

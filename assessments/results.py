@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, Count, F, FilteredRelation, Q
 from django.db.models.functions import Cast
@@ -131,10 +132,15 @@ def keep_factor_sums(responses):
 
     Two plain statements rather than one outer join with the aggregate: inside the
     import's transaction the planner has no statistics on the rows just written, and
-    took that join for one row against one row (a nested loop: quadratic).
+    took that join for one row against one row (a nested loop: quadratic). The
+    selection is read by each statement, so it must not depend on FactorSum itself
+    (select by assessment or by id, never by "not kept yet").
     """
     chosen = responses.filter(status=Response.Status.SUBMITTED).values("pk").order_by()
-    ids, params = chosen.query.sql_with_params()
+    try:
+        ids, params = chosen.query.sql_with_params()
+    except EmptyResultSet:  # e.g. pk__in=[]: nothing to keep
+        return
     columns = "response_id, factor_id, current_sum, current_count, desired_sum, desired_count"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -197,16 +203,20 @@ def load_respondents(assessment):
         .order_by()
     )
     respondent, factor, current_sum, current_count, desired_sum, desired_count = sums
+    unkept = people[~people["respondent"].isin(respondent)]
     # Each row's respondent and factor by position (one hash pass each): layer and
     # factor become categoricals without per-row lookups of strings.
     person = pd.Index(people["respondent"]).get_indexer(respondent)
-    if (person < 0).any():
-        # Submitted between the two queries: not in `people`, so not in these results.
-        keep = person >= 0
-        respondent, factor, current_sum, current_count, desired_sum, desired_count = (
-            column[keep] for column in sums
+    position = pd.Index(list(code_of)).get_indexer(factor)
+    # A respondent submitted between the two queries is not in `people`, so not in these
+    # results; a factor outside the assessment's model version (its version changed
+    # after answers came in) is not scored, as an answer to such a question is not.
+    keep = (person >= 0) & (position >= 0)
+    if not keep.all():
+        respondent, current_sum, current_count, desired_sum, desired_count = (
+            column[keep] for column in (respondent, *sums[2:])
         )
-        person = person[keep]
+        person, position = person[keep], position[keep]
     layers = pd.Categorical(people["layer"])
     factors = pd.Categorical(list(code_of.values()))
     r = pd.DataFrame(
@@ -218,15 +228,11 @@ def load_respondents(assessment):
             [
                 pd.Categorical.from_codes(layers.codes[person], categories=layers.categories),
                 respondent,
-                pd.Categorical.from_codes(
-                    factors.codes[pd.Index(list(code_of)).get_indexer(factor)],
-                    categories=factors.categories,
-                ),
+                pd.Categorical.from_codes(factors.codes[position], categories=factors.categories),
             ],
             names=["layer", "respondent", "factor"],
         ),
     )
-    unkept = people[~people["respondent"].isin(respondent)]
     if len(unkept):
         kept = FactorSum.objects.filter(response__assessment=assessment).values("response_id")
         answers = load_answers(assessment, people=people, unkept=submitted.exclude(pk__in=kept))
@@ -251,12 +257,14 @@ def load_answers(assessment, *, people, unkept):
     )
     answers = _read_answers(rows.order_by())
     person = pd.Index(people["respondent"]).get_indexer(answers["respondent"])
-    if (person < 0).any():
-        answers = answers[person >= 0].reset_index(drop=True)
-        person = person[person >= 0]
+    questions = pd.Index(list(factor_of)).get_indexer(answers["question"])
+    # As in load_respondents: no latecomers, no questions of another model version.
+    keep = (person >= 0) & (questions >= 0)
+    if not keep.all():
+        answers = answers[keep].reset_index(drop=True)
+        person, questions = person[keep], questions[keep]
     layers = pd.Categorical(people["layer"])
     answers["layer"] = pd.Categorical.from_codes(layers.codes[person], categories=layers.categories)
-    questions = pd.Index(list(factor_of)).get_indexer(answers["question"])
     factors = pd.Categorical(list(factor_of.values()))
     answers["factor"] = pd.Categorical.from_codes(
         factors.codes[questions], categories=factors.categories
@@ -293,9 +301,12 @@ def _read_integers(rows):
             buffer,
         )
     data = buffer.getbuffer()
-    # Header: signature (11 bytes), flags (4), header extension length (4) and extension.
-    if bytes(data[:11]) != COPY_SIGNATURE:
+    # Header: signature (11 bytes), flags (4), header extension length (4) and extension;
+    # trailer: a field count of -1. Flag bit 16 (OIDs) or an unknown bit: not readable.
+    if len(data) < 21 or bytes(data[:11]) != COPY_SIGNATURE or bytes(data[-2:]) != b"\xff\xff":
         raise ValueError("not a binary COPY")
+    if int.from_bytes(data[11:15], "big") & 0xFFFF0000:
+        raise ValueError("binary COPY with flags this reader does not know")
     start = 19 + int.from_bytes(data[15:19], "big")
     row = np.dtype(
         [("fields", ">i2")]

@@ -103,6 +103,34 @@ def test_import_then_export_reproduces_the_file_with_pseudonymous_ids(tmp_path, 
     assert FactorComment.objects.filter(text__contains="\n\nen een").exists()
 
 
+def test_import_keeps_a_row_for_every_factor_also_those_not_answered(tmp_path, model_version):
+    path = tmp_path / "answers.csv"
+    path.write_text(
+        HEADER + "ok,beleid,,LC1.1,2,3,\nok,beleid,,LC1.2,4,,\nleeg,beleid,,LC1.1,,,\n",
+        encoding="utf-8",
+    )
+    out, _err = run_import(path)
+    assessment_id = int(out.strip().splitlines()[-1].removeprefix("assessment="))
+    kept = {}
+    for response, code, *sums in FactorSum.objects.filter(
+        response__assessment_id=assessment_id
+    ).values_list(
+        "response_id",
+        "factor__code",
+        "current_sum",
+        "current_count",
+        "desired_sum",
+        "desired_count",
+    ):
+        kept.setdefault(response, {})[code] = tuple(sums)
+    codes = set(model_version.factors.values_list("code", flat=True))
+    assert len(kept) == 2 and all(set(factors) == codes for factors in kept.values())
+    answered, silent = sorted(kept.values(), key=lambda factors: factors["LC1"], reverse=True)
+    assert answered["LC1"] == (6, 2, 3, 1)
+    assert silent["LC1"] == (0, 0, 0, 0)  # one answer, "weet ik niet" twice
+    assert all(answered[code] == (0, 0, 0, 0) for code in codes - {"LC1"})
+
+
 def test_export_to_stdout_is_the_same(tmp_path, model_version):
     path = tmp_path / "answers.csv"
     path.write_text(canonical_file(model_version), encoding="utf-8")

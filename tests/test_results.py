@@ -4,6 +4,7 @@ import importlib
 import random
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -189,21 +190,28 @@ def test_a_response_submitted_while_the_answers_load_is_left_out(version, monkey
 
     assessment = data.assessment(data.organisation("Gemeente A"), version)
     data.add_respondents(assessment, [("directie", "", data.same_answers(2))] * 5, keep=kept)
-    reader = "_read_rows" if kept else "_read_answers"
+    reader = "_read_integers" if kept else "_read_answers"
     read = getattr(results_module, reader)
+
+    calls = []
 
     def read_with_a_latecomer(*args):
         rows = read(*args)
+        calls.append(args)
+        if kept:  # arrays: respondent, factor, current sum and count, desired sum and count
+            late = [np.array([10**9]), rows[1][:1], np.array([5]), np.array([1]), *rows[4:]]
+            return [
+                np.concatenate([column, extra[:1]])
+                for column, extra in zip(rows, late, strict=True)
+            ]
         late = rows[rows["respondent"] == rows["respondent"].iloc[0]].copy()
         late["respondent"] = 10**9
-        if kept:
-            late["current_sum"] = 5.0 * late["current_count"]
-        else:
-            late["current"] = 5.0
+        late["current"] = 5.0
         return pd.concat([rows, late], ignore_index=True)
 
     monkeypatch.setattr(results_module, reader, read_with_a_latecomer)
     loaded = results_module.load_respondents(assessment)
+    assert len(calls) == 1  # the path under test read through the patched reader
     assert 10**9 not in set(loaded.r.index.get_level_values("respondent"))
     assert 10**9 not in set(loaded.people["respondent"])
     assert assessment_results(assessment).overall.current == 2.0
@@ -312,6 +320,26 @@ def test_the_migration_keeps_what_keep_factor_sums_keeps(version):
 
     assert len(kept(before)) == 13 * len(data.SMALL_QUESTIONS)  # drafts not kept
     assert kept(before) == kept(after)
+
+
+def test_sums_of_another_model_versions_factor_are_not_scored(version):
+    """An assessment whose model version changed after answers came in (admin) keeps
+    sums of factors outside its version: they are not scored, not put on another factor."""
+    assessment = data.assessment(data.organisation("Gemeente A"), version)
+    (first, *_rest) = data.add_respondents(assessment, [("directie", "", data.same_answers(2))] * 5)
+    before = assessment_results(assessment).scoring.to_dict()
+    stranger = data.small_model(code="TEST-2").factors.get(code="PEB1")
+    FactorSum.objects.create(
+        response=first,
+        factor=stranger,
+        current_sum=5,
+        current_count=1,
+        desired_sum=5,
+        desired_count=1,
+    )
+    results_forget(assessment)
+    assert assessment_results(assessment).scoring.to_dict() == before
+    keep_factor_sums(Response.objects.filter(pk__in=[]))  # nothing to keep: no error
 
 
 def test_the_sums_kept_are_those_of_the_answers(version):
