@@ -117,9 +117,6 @@ def model_shape(assessment):
     )
 
 
-COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
-
-
 def keep_factor_sums(responses):
     """Keep step 1 of scoring (models.FactorSum) for the submitted ones of `responses`.
 
@@ -204,33 +201,14 @@ def load_respondents(assessment):
     )
     respondent, factor, current_sum, current_count, desired_sum, desired_count = sums
     unkept = people[~people["respondent"].isin(respondent)]
-    # Each row's respondent and factor by position (one hash pass each): layer and
-    # factor become categoricals without per-row lookups of strings.
-    person = pd.Index(people["respondent"]).get_indexer(respondent)
-    position = pd.Index(list(code_of)).get_indexer(factor)
-    # A respondent submitted between the two queries is not in `people`, so not in these
-    # results; a factor outside the assessment's model version (its version changed
-    # after answers came in) is not scored, as an answer to such a question is not.
-    keep = (person >= 0) & (position >= 0)
-    if not keep.all():
-        respondent, current_sum, current_count, desired_sum, desired_count = (
-            column[keep] for column in (respondent, *sums[2:])
-        )
-        person, position = person[keep], position[keep]
-    layers = pd.Categorical(people["layer"])
-    factors = pd.Categorical(list(code_of.values()))
+    keep, layer, factor = _layer_and_factor(people, respondent, code_of, factor)
     r = pd.DataFrame(
         {
-            "current": _mean(current_sum, current_count),
-            "desired": _mean(desired_sum, desired_count),
+            "current": _mean(current_sum[keep], current_count[keep]),
+            "desired": _mean(desired_sum[keep], desired_count[keep]),
         },
         index=pd.MultiIndex.from_arrays(
-            [
-                pd.Categorical.from_codes(layers.codes[person], categories=layers.categories),
-                respondent,
-                pd.Categorical.from_codes(factors.codes[position], categories=factors.categories),
-            ],
-            names=["layer", "respondent", "factor"],
+            [layer, respondent[keep], factor], names=["layer", "respondent", "factor"]
         ),
     )
     if len(unkept):
@@ -256,26 +234,42 @@ def load_answers(assessment, *, people, unkept):
         "response_id", "question_id", "current", "desired"
     )
     answers = _read_answers(rows.order_by())
-    person = pd.Index(people["respondent"]).get_indexer(answers["respondent"])
-    questions = pd.Index(list(factor_of)).get_indexer(answers["question"])
-    # As in load_respondents: no latecomers, no questions of another model version.
-    keep = (person >= 0) & (questions >= 0)
-    if not keep.all():
-        answers = answers[keep].reset_index(drop=True)
-        person, questions = person[keep], questions[keep]
-    layers = pd.Categorical(people["layer"])
-    answers["layer"] = pd.Categorical.from_codes(layers.codes[person], categories=layers.categories)
-    factors = pd.Categorical(list(factor_of.values()))
-    answers["factor"] = pd.Categorical.from_codes(
-        factors.codes[questions], categories=factors.categories
+    keep, layer, factor = _layer_and_factor(
+        people, answers["respondent"], factor_of, answers["question"]
     )
+    answers = answers[keep].reset_index(drop=True)
+    answers["layer"], answers["factor"] = layer, factor
     return answers
+
+
+def _layer_and_factor(people, respondents, code_of, keys):
+    """Which rows to keep, and their layer and factor code as categoricals, by position
+    (one hash pass each, no per-row lookups of strings).
+
+    `respondents` are the rows' response ids, `keys` their factor's or question's id,
+    `code_of` maps those ids to factor codes. A respondent submitted after `people` was
+    read is not in these results; a factor or question outside the assessment's model
+    version (its version changed after answers came in) is not scored.
+    """
+    person = pd.Index(people["respondent"]).get_indexer(respondents)
+    position = pd.Index(list(code_of)).get_indexer(keys)
+    keep = (person >= 0) & (position >= 0)
+    layers = pd.Categorical(people["layer"])
+    factors = pd.Categorical(list(code_of.values()))
+    return (
+        keep,
+        pd.Categorical.from_codes(layers.codes[person[keep]], categories=layers.categories),
+        pd.Categorical.from_codes(factors.codes[position[keep]], categories=factors.categories),
+    )
 
 
 def _mean(total, count):
     """total / count as floats, NaN where count is 0: the mean of `count` integers that
     add up to `total`, the same float pandas gives for their mean (both are exact)."""
     return np.divide(total, count, out=np.full(len(total), np.nan), where=count > 0, dtype=float)
+
+
+COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 
 
 def _read_integers(rows):
@@ -325,16 +319,9 @@ def _read_integers(rows):
 
 def _read_answers(rows):
     """(respondent, question, current, desired) of a values_list query, as a DataFrame
-    with float scores (NaN for "weet ik niet")."""
-    return _read_rows(
-        rows, {"respondent": "int64", "question": "int64", "current": float, "desired": float}
-    )
-
-
-def _read_rows(rows, dtypes):
-    """A values_list query as a DataFrame with these columns and dtypes; on PostgreSQL
-    by COPY … TO STDOUT (CSV) into pandas' C parser, about a third of the time rows
-    through the ORM take."""
+    with float scores (NaN for "weet ik niet"); on PostgreSQL by COPY … TO STDOUT (CSV)
+    into pandas' C parser, about a third of the time rows through the ORM take."""
+    dtypes = {"respondent": "int64", "question": "int64", "current": float, "desired": float}
     columns = list(dtypes)
     if connection.vendor != "postgresql":
         return pd.DataFrame.from_records(list(rows), columns=columns).astype(dtypes)

@@ -537,11 +537,12 @@ class Benchmark:
     factors: list[BenchmarkRow]
 
 
-def percentile_rank(score, peer_scores):
-    """The share of peers with a lower score plus half the share with an equal score, × 100."""
-    if score is None or not peer_scores:
+def percentile_rank(score, ordered):
+    """The share of peers with a lower score plus half the share with an equal score, × 100.
+
+    `ordered`: the peers' defined scores, sorted (as a PeerGroup keeps them)."""
+    if score is None or not ordered:
         return None
-    ordered = sorted(peer_scores)
     lower = bisect_left(ordered, score - EPSILON)
     equal = bisect_right(ordered, score + EPSILON) - lower
     return (lower + equal / 2) / len(ordered) * 100
@@ -591,23 +592,22 @@ def _benchmark_row(code, score, defined):
 def benchmark(own, peers):
     """Benchmark of one assessment's current scores against its peers'; None below 3 peers.
 
-    `own` is current_scores(), `peers` the peers' current_scores() or their PeerGroup;
-    the peers are those of the other organisations of the same type whose most recent
+    `own` is current_scores(), `peers` the PeerGroup (peer_group) of the peers'; they
+    are those of the other organisations of the same type whose most recent
     closed assessment uses the same factor codes. A peer whose assessment shows no
     scores (fewer than k respondents) does not count. Per factor and track: the peers'
     mean, minimum and maximum, and this organisation's percentile rank among them.
     """
-    group = peers if isinstance(peers, PeerGroup) else peer_group(peers)
-    if group.peers < MIN_BENCHMARK_PEERS or not own["shown"]:
+    if peers.peers < MIN_BENCHMARK_PEERS or not own["shown"]:
         return None
     return Benchmark(
-        peers=group.peers,
+        peers=peers.peers,
         tracks=[
-            _benchmark_row(code, score, group.tracks.get(code, []))
+            _benchmark_row(code, score, peers.tracks.get(code, []))
             for code, score in own["tracks"].items()
         ],
         factors=[
-            _benchmark_row(code, score, group.factors.get(code, []))
+            _benchmark_row(code, score, peers.factors.get(code, []))
             for code, score in own["factors"].items()
         ],
     )

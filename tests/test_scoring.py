@@ -419,11 +419,13 @@ def scores(lc1, shown=True):
 
 
 def test_no_benchmark_with_two_peers():
-    assert scoring.benchmark(scores(2.0), [scores(1.0), scores(3.0)]) is None
+    assert scoring.benchmark(scores(2.0), scoring.peer_group([scores(1.0), scores(3.0)])) is None
 
 
 def test_a_benchmark_with_three_peers():
-    result = scoring.benchmark(scores(2.0), [scores(1.0), scores(2.0), scores(4.0)])
+    result = scoring.benchmark(
+        scores(2.0), scoring.peer_group([scores(1.0), scores(2.0), scores(4.0)])
+    )
     row = result.factors[0]
     assert result.peers == 3
     assert (row.code, row.score, row.min, row.max) == ("LC1", 2.0, 1.0, 4.0)
@@ -435,7 +437,10 @@ def test_a_benchmark_with_three_peers():
 
 def test_a_peer_without_scores_does_not_count():
     assert (
-        scoring.benchmark(scores(2.0), [scores(1.0), scores(3.0), scores(None, shown=False)])
+        scoring.benchmark(
+            scores(2.0),
+            scoring.peer_group([scores(1.0), scores(3.0), scores(None, shown=False)]),
+        )
         is None
     )
 
