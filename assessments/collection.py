@@ -36,7 +36,7 @@ from .models import (
     Response,
     Track,
 )
-from .results import keep_factor_sums
+from .results import freeze_reporting_groups, keep_factor_sums
 
 TOKEN_BYTES = 32
 COMMENT_MAX_LENGTH = 2000
@@ -227,6 +227,9 @@ def assessment_set_status(*, assessment, action):
     if target == "closed":
         assessment.closed_at = timezone.now()
     assessment.save(update_fields=["status", "closed_at"])
+    if target == "closed":
+        # Results of a closed assessment never change: its grouping is fixed now.
+        freeze_reporting_groups(assessment)
     return True
 
 

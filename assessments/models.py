@@ -276,6 +276,10 @@ class Assessment(models.Model):
     closed_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
     horizon = models.PositiveSmallIntegerField(_("horizon (jaren)"), default=4)
     min_group_size = models.PositiveSmallIntegerField(_("minimale groepsgrootte"), default=5)
+    # Reporting groups set by the consultant: [{"name": …, "layers": [layer codes]}];
+    # None follows the default (scoring.default_groups). Written when the assessment
+    # closes, so a closed assessment's grouping never changes.
+    reporting_groups = models.JSONField(_("rapportagegroepen"), null=True, blank=True)
     invitation_text = models.TextField(_("uitnodigingstekst"), blank=True)
     reminder_text = models.TextField(_("herinneringstekst"), blank=True)
     created_by = models.ForeignKey(

@@ -30,7 +30,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import scoring
+from . import disclosure, scoring
 from .models import (
     Answer,
     Assessment,
@@ -57,7 +57,6 @@ class Results:
     assessment: Assessment
     department: str | None
     scoring: scoring.ScoringResult
-    departments: list[scoring.Group]
     benchmark: scoring.Benchmark | None
     trend: list[scoring.TrendPoint]
 
@@ -82,8 +81,12 @@ class Results:
         return self.scoring.factors
 
     @property
-    def layers(self):
-        return self.scoring.layers
+    def groups(self):
+        return self.scoring.groups
+
+    @property
+    def departments(self):
+        return self.scoring.departments
 
     @property
     def highlights(self):
@@ -91,7 +94,8 @@ class Results:
 
     @property
     def shown_layers(self):
-        return [layer.code for layer in self.layers if layer.shown]
+        """The layers of the shown reporting groups."""
+        return [layer for group in self.groups if group.shown for layer in group.layers]
 
 
 # --- Loading ---------------------------------------------------------------------------
@@ -336,26 +340,59 @@ def _read_answers(rows):
     return pd.read_csv(buffer, header=None, names=columns, dtype=dtypes)
 
 
+def reporting_groups(assessment, layers):
+    """The consultant's reporting groups of an assessment, or None for the default
+    (which follows the numbers of respondents: scoring.default_groups)."""
+    if assessment.reporting_groups is None:
+        return None
+    return scoring.configured_groups(assessment.reporting_groups, layers)
+
+
+def freeze_reporting_groups(assessment, respondents=None, layers=None):
+    """Write the default grouping into a closed assessment that has none, so that its
+    results never change (scoring.md: the grouping is frozen when it closes). An
+    UPDATE, not a save: the kept results stay."""
+    if assessment.reporting_groups is not None:
+        return
+    if layers is None:
+        layers = model_shape(assessment).layers
+    if respondents is None:
+        respondents = load_respondents(assessment)
+    sizes = respondents.people["layer"].value_counts()
+    counts = {code: int(sizes.get(code, 0)) for code in layers}
+    groups = scoring.default_groups(counts, min_group_size=assessment.min_group_size)
+    assessment.reporting_groups = [{"name": "", "layers": list(g.layers)} for g in groups]
+    Assessment.objects.filter(pk=assessment.pk).update(reporting_groups=assessment.reporting_groups)
+
+
 def _compute(assessment, department):
     shape = model_shape(assessment)
     respondents = load_respondents(assessment)
-    k = assessment.min_group_size
-    departments = scoring.department_groups(respondents, min_group_size=k)
-    if department:
-        result = scoring.score_department(
-            respondents, shape=shape, min_group_size=k, department=department
-        )
-    else:
-        result = scoring.score_respondents(respondents, shape=shape, min_group_size=k)
-    return result, departments
+    if assessment.is_closed:
+        freeze_reporting_groups(assessment, respondents, shape.layers)
+    return scoring.score_respondents(
+        respondents,
+        shape=shape,
+        min_group_size=assessment.min_group_size,
+        groups=reporting_groups(assessment, shape.layers),
+        department=department,
+    )
 
 
-def _snapshot_data(result, departments):
+# Kept results are read back only in the shape they were written in.
+SNAPSHOT_FORMAT = 2
+
+
+def _snapshot_data(result):
     return {
+        "format": SNAPSHOT_FORMAT,
         "scoring": result.to_dict(),
-        "departments": [asdict(d) for d in departments],
         # The order to read the dicts back in (see _in_order).
-        "order": {"tracks": list(result.tracks), "factors": list(result.factors)},
+        "order": {
+            "tracks": list(result.tracks),
+            "factors": list(result.factors),
+            "layers": list(result.layers),
+        },
     }
 
 
@@ -372,12 +409,10 @@ def _from_snapshot(data):
     codes = data["order"]["factors"]
     result.tracks = _in_order(result.tracks, data["order"]["tracks"])
     result.factors = _in_order(result.factors, codes)
-    for group in result.layers:
+    result.layers = _in_order(result.layers, data["order"]["layers"])
+    for group in result.groups + result.departments:
         group.factors = _in_order(group.factors, codes)
-    departments = [scoring.Group(**group) for group in data["departments"]]
-    for group in departments:
-        group.factors = _in_order(group.factors, codes)
-    return result, departments
+    return result
 
 
 def _scores_in_order(scores, result):
@@ -394,19 +429,16 @@ def _scoring_result(assessment, department):
     key = department or ""
     if assessment.is_closed:
         snapshot = ResultSnapshot.objects.filter(assessment=assessment, department=key).first()
-        if snapshot is not None:
+        if snapshot is not None and snapshot.data.get("format") == SNAPSHOT_FORMAT:
             return _from_snapshot(snapshot.data)
-    result, departments = _compute(assessment, department)
+    result = _compute(assessment, department)
     if assessment.is_closed:
         ResultSnapshot.objects.update_or_create(
             assessment=assessment,
             department=key,
-            defaults={
-                "data": _snapshot_data(result, departments),
-                "scores": scoring.current_scores(result),
-            },
+            defaults={"data": _snapshot_data(result), "scores": scoring.current_scores(result)},
         )
-    return result, departments
+    return result
 
 
 def _closed_scores(assessments, own):
@@ -421,8 +453,7 @@ def _closed_scores(assessments, own):
     }
     for assessment in assessments:
         if assessment.pk not in kept:
-            result, _departments = _scoring_result(assessment, None)
-            kept[assessment.pk] = scoring.current_scores(result)
+            kept[assessment.pk] = scoring.current_scores(_scoring_result(assessment, None))
     return kept
 
 
@@ -492,8 +523,7 @@ def _peer_scores(assessment):
     missing = [pk for pk, key in peers if key not in _KEPT_SCORES]
     computed = {}
     for peer in Assessment.objects.filter(pk__in=missing):
-        result, _departments = _scoring_result(peer, None)
-        computed[peer.pk] = scoring.current_scores(result)
+        computed[peer.pk] = scoring.current_scores(_scoring_result(peer, None))
     scores = [computed[pk] if pk in computed else _KEPT_SCORES[key] for pk, key in peers]
     # The same kept results give the same peer group; results just computed are kept
     # under a key read only on the next call.
@@ -554,12 +584,11 @@ def assessment_results(assessment, *, department=None):
     """The results of an assessment, or of one department of it (same rules, its
     respondents only; no layer breakdown). Benchmark and trend are of the whole
     organisation, so a department's results carry neither."""
-    result, departments = _scoring_result(assessment, department)
+    result = _scoring_result(assessment, department)
     return Results(
         assessment=assessment,
         department=department or None,
         scoring=result,
-        departments=departments,
         benchmark=None if department else _benchmark(assessment, result),
         trend=[] if department else _trend(assessment, result),
     )
@@ -575,23 +604,41 @@ def department_names(assessment):
     )
 
 
-def _shown_layers(assessment):
-    """The organisation's shown layers, from the layer sizes alone (two small queries)."""
+def layer_counts(assessment):
+    """Submitted respondents per layer code, in layer order (two small queries)."""
     sizes = dict(
         Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
         .values_list("layer__code")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts = {
+    return {
         code: sizes.get(code, 0)
         for code in AssessmentLayer.objects.filter(assessment=assessment)
         .order_by("order", "pk")
         .values_list("code", flat=True)
     }
-    if sum(counts.values()) < assessment.min_group_size:
+
+
+def groups_now(assessment, counts):
+    """The assessment's reporting groups as they stand: the consultant's (or the frozen
+    ones), else the default for these layer counts (layer_counts())."""
+    return reporting_groups(assessment, list(counts)) or scoring.default_groups(
+        counts, min_group_size=assessment.min_group_size
+    )
+
+
+def _shown_layers(assessment):
+    """The layers of the organisation's shown reporting groups, from the layer sizes
+    alone."""
+    counts = layer_counts(assessment)
+    k = assessment.min_group_size
+    if sum(counts.values()) < k:
         return []
-    return scoring.shown_groups(counts, min_group_size=assessment.min_group_size)
+    groups = groups_now(assessment, counts)
+    group_counts = {g.code: sum(counts[layer] for layer in g.layers) for g in groups}
+    shown = disclosure.shown_groups(group_counts, min_group_size=k)
+    return [layer for g in groups if g.code in shown for layer in g.layers]
 
 
 def results_forget(assessment):
@@ -676,6 +723,28 @@ RISK_TITLES = {
 }
 
 
+# The scoring rules' version (spec/scoring.md), written into the results JSON.
+SCORING_VERSION = 2
+
+
+def group_name(group, names):
+    """A reporting group's name: the consultant's, else its layers' names joined
+    ("Bestuur & directie"). `names`: see labels()."""
+    if group.name:
+        return group.name
+    parts = [names.get(code, code) for code in group.layers]
+    parts[1:] = [part[:1].lower() + part[1:] for part in parts[1:]]
+    if len(parts) < 3:
+        return " & ".join(parts)
+    return ", ".join(parts[:-1]) + " & " + parts[-1]
+
+
+def group_labels(results, names):
+    """`names` with the display name of every reporting group, by its code (risk
+    reasons name the groups they compare)."""
+    return {**names, **{group.code: group_name(group, names) for group in results.groups}}
+
+
 def labels(assessment):
     """Display names of the assessment's factors and layers, by code (two queries)."""
     names = {
@@ -733,7 +802,8 @@ def results_json(results):
     """The results in the shape of spec/interfaces.md ("Results JSON"), unrounded."""
     assessment = results.assessment
     overall = results.overall
-    names = labels(assessment)
+    names = group_labels(results, labels(assessment))
+    group_of = {layer: group.code for group in results.groups for layer in group.layers}
     data = {
         "assessment": {
             "id": assessment.pk,
@@ -742,6 +812,7 @@ def results_json(results):
             "model_version": assessment.model_version.code,
             "min_group_size": assessment.min_group_size,
             "respondents": results.respondents,
+            "scoring": SCORING_VERSION,
         },
         "overall": {
             **_score_json(overall),
@@ -764,7 +835,18 @@ def results_json(results):
             }
             for code, factor in results.factors.items()
         ],
-        "layers": [_layer_json(layer) for layer in results.layers],
+        "layers": [
+            {"code": code, "respondents": n, "group": group_of.get(code)}
+            for code, n in results.scoring.layers.items()
+        ],
+        "groups": [
+            _group_json(group, code=group.code, name=group_name(group, names), layers=group.layers)
+            for group in results.groups
+        ],
+        "departments": [
+            _group_json(group, name=group.code, counted=group.counted)
+            for group in results.departments
+        ],
         "highlights": {
             "strengths": results.highlights.strengths,
             "attention": results.highlights.attention,
@@ -783,18 +865,21 @@ def results_json(results):
     }
     if results.department:
         data["assessment"]["department"] = results.department
+        del data["layers"], data["groups"], data["departments"]
     return data
 
 
-def _layer_json(layer):
-    if not layer.shown:
-        return {"code": layer.code, "respondents": layer.respondents, "shown": False}
-    return {
-        "code": layer.code,
-        "respondents": layer.respondents,
-        "shown": True,
-        "factors": {
-            code: {"current": score.current, "desired": score.desired}
-            for code, score in layer.factors.items()
-        },
-    }
+def _group_json(group, **names):
+    """A reporting group or department: names and counts, and its factor figures only
+    when it is shown (a figure over too few answers is null)."""
+    data = {**names, "respondents": group.respondents, "shown": group.shown}
+    if group.shown:
+        data["factors"] = {
+            code: {
+                "current": score.current,
+                "desired": score.desired,
+                "respondents": score.respondents,
+            }
+            for code, score in group.factors.items()
+        }
+    return data

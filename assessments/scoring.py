@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from . import disclosure
 from .stages import stage
 
 # Scores are means of integers, so values a rule compares against a threshold
@@ -94,18 +95,40 @@ class FactorScore(Score):
     code: str
     track: str
     spread: float | None = None
-    layer_gap: float | None = None
+    layer_gap: float | None = None  # the group gap (its JSON name is kept)
     respondents: int = 0
 
 
 @dataclass(kw_only=True)
+class CellScore(Score):
+    """A group's or department's score on one factor, and its respondents with r(f)
+    defined (current)."""
+
+    respondents: int = 0
+
+
+@dataclass(frozen=True)
+class ReportingGroup:
+    """A set of layers counted together (scoring.md, Reporting groups). `name` is the
+    consultant's; empty means "the layers' names joined" (made where it is shown)."""
+
+    code: str
+    layers: tuple[str, ...]
+    name: str = ""
+
+
+@dataclass(kw_only=True)
 class Group:
-    """A layer or department: its size, whether it may be shown, its factor scores if so."""
+    """A reporting group or department: its size, whether it may be shown, and its
+    factor scores if so (a factor over too few answers is None)."""
 
     code: str
     respondents: int
     shown: bool
-    factors: dict[str, Score] = field(default_factory=dict)
+    name: str = ""
+    layers: list[str] = field(default_factory=list)  # reporting groups
+    counted: int | None = None  # departments: respondents in shown groups
+    factors: dict[str, CellScore] = field(default_factory=dict)
 
 
 @dataclass(kw_only=True)
@@ -113,7 +136,7 @@ class Risk:
     rule: str
     factor: str | None = None
     track: str | None = None
-    # The figures the reason quotes, e.g. {"layer_gap": 1.8, "low": "uitvoering", ...}.
+    # The figures the reason quotes, e.g. {"layer_gap": 1.8, "low_layer": "uitvoering", ...}.
     values: dict = field(default_factory=dict)
 
 
@@ -125,6 +148,10 @@ class Highlights:
     risks: list[Risk] = field(default_factory=list)
 
 
+def _group_from_dict(data):
+    return Group(**{**data, "factors": {c: CellScore(**s) for c, s in data["factors"].items()}})
+
+
 @dataclass(kw_only=True)
 class ScoringResult:
     respondents: int
@@ -133,7 +160,9 @@ class ScoringResult:
     overall: Score
     tracks: dict[str, TrackScore]
     factors: dict[str, FactorScore]
-    layers: list[Group]
+    layers: dict[str, int]  # submitted respondents per layer, in layer order (counts only)
+    groups: list[Group]  # reporting groups; empty for a department's results
+    departments: list[Group]  # side by side; empty for a department's results
     highlights: Highlights
 
     def to_dict(self):
@@ -150,15 +179,9 @@ class ScoringResult:
             overall=Score(**data["overall"]),
             tracks={code: TrackScore(**track) for code, track in data["tracks"].items()},
             factors={code: FactorScore(**factor) for code, factor in data["factors"].items()},
-            layers=[
-                Group(
-                    code=layer["code"],
-                    respondents=layer["respondents"],
-                    shown=layer["shown"],
-                    factors={code: Score(**s) for code, s in layer["factors"].items()},
-                )
-                for layer in data["layers"]
-            ],
+            layers=data["layers"],
+            groups=[_group_from_dict(group) for group in data["groups"]],
+            departments=[_group_from_dict(group) for group in data["departments"]],
             highlights=Highlights(
                 strengths=highlights["strengths"],
                 attention=highlights["attention"],
@@ -175,32 +198,57 @@ def _value(number):
     return float(number)
 
 
-# --- Privacy ---------------------------------------------------------------------------
+# --- Reporting groups ------------------------------------------------------------------
 
 
-def shown_groups(counts, *, min_group_size):
-    """Privacy: which groups (layers or departments) may be shown on their own.
+def group_code(layers):
+    """Group codes join the layer codes with '+'."""
+    return "+".join(layers)
 
-    `counts` maps each group's code to its number of submitted respondents, in the
-    assessment's order (layer order; departments by name).
-    - A group with fewer than k respondents is never shown on its own.
-    - Complementary suppression: while the hidden groups hold fewer than k respondents
-      together, the shown group with the fewest respondents is hidden too (ties: the
-      one that comes first in the order). Afterwards either no group is hidden, or at
-      least two are, holding at least k respondents together.
-    Groups without respondents have no score to give away: they are not shown and do
-    not count as hidden.
+
+def default_groups(counts, *, min_group_size):
+    """Reporting groups by default: every layer its own group, except that a layer with
+    fewer than k submitted respondents is merged with the next layer in layer order
+    (the last layer with the one before it), repeated until every group holds at least
+    k respondents or only one group is left.
+
+    `counts`: submitted respondents per layer code, in layer order.
     """
-    k = min_group_size
-    populated = [(code, n) for code, n in counts.items() if n > 0]
-    shown = [(code, n) for code, n in populated if n >= k]
-    hidden_total = sum(n for _code, n in populated if n < k)
-    hidden_any = len(shown) < len(populated)
-    while hidden_any and hidden_total < k and shown:
-        smallest = min(shown, key=lambda item: item[1])  # min keeps the first of equals
-        shown.remove(smallest)
-        hidden_total += smallest[1]
-    return [code for code, _n in shown]
+    groups = [[code] for code in counts]
+    sizes = list(counts.values())
+    while len(groups) > 1:
+        small = next((i for i, n in enumerate(sizes) if n < min_group_size), None)
+        if small is None:
+            break
+        first = small if small + 1 < len(groups) else small - 1
+        groups[first : first + 2] = [groups[first] + groups[first + 1]]
+        sizes[first : first + 2] = [sizes[first] + sizes[first + 1]]
+    return [ReportingGroup(code=group_code(layers), layers=tuple(layers)) for layers in groups]
+
+
+def layer_groups(layers):
+    """Every layer its own group (scoring version 1's breakdown)."""
+    return [ReportingGroup(code=code, layers=(code,)) for code in layers]
+
+
+def configured_groups(configured, layers):
+    """The consultant's grouping ([{"name", "layers"}]) as ReportingGroups in layer order;
+    a layer the grouping leaves out (added later) is a group of its own."""
+    order = {code: index for index, code in enumerate(layers)}
+    groups, placed = [], set()
+    for item in configured:
+        members = sorted(
+            (c for c in item["layers"] if c in order and c not in placed), key=order.get
+        )
+        if members:
+            placed.update(members)
+            groups.append((members, item.get("name", "")))
+    groups += [([code], "") for code in layers if code not in placed]
+    groups.sort(key=lambda group: order[group[0][0]])
+    return [
+        ReportingGroup(code=group_code(members), layers=tuple(members), name=name)
+        for members, name in groups
+    ]
 
 
 # --- Scores ----------------------------------------------------------------------------
@@ -227,12 +275,6 @@ class Respondents:
     def from_answers(cls, answers):
         return cls(people=respondent_groups(answers), r=respondent_factor_scores(answers))
 
-    def of_department(self, department):
-        """Only the respondents of one department."""
-        people = self.people[self.people["department"] == department]
-        respondents = self.r.index.get_level_values("respondent")
-        return Respondents(people=people, r=self.r[respondents.isin(people["respondent"])])
-
 
 def respondent_factor_scores(answers):
     """Rule 1: r(f), the mean of a respondent's non-empty answers on factor f.
@@ -243,19 +285,6 @@ def respondent_factor_scores(answers):
     return answered.groupby(["layer", "respondent", "factor"], observed=True, sort=False)[
         ["current", "desired"]
     ].mean()
-
-
-def layer_factor_scores(r):
-    """Rule 2: L(f, l), the mean of r(f) over the layer's respondents with r(f) defined."""
-    return r.groupby(level=["factor", "layer"], observed=True, sort=False).mean()
-
-
-def factor_scores(layer_scores):
-    """Rule 3: S(f), the mean of L(f, l) over the layers where it is defined.
-
-    Each layer weighs the same, however many respondents it has.
-    """
-    return layer_scores.groupby(level="factor", observed=True, sort=False).mean()
 
 
 def track_scores(s, shape):
@@ -269,140 +298,276 @@ def overall_score(t):
     return t.mean()
 
 
-def spreads(r):
-    """Spread: the sample standard deviation (n − 1) of r(f) over all respondents with
-    r(f) defined (not layer-weighted); undefined below 2 respondents."""
-    return r["current"].groupby(level="factor", observed=True, sort=False).std(ddof=1)
+PARTS = ("current", "desired")
 
 
-def layer_gaps(layer_scores, shown_layers):
-    """Layer gap: max L(f, l) − min L(f, l) over the shown layers (current scores);
-    undefined below 2 shown layers with a score."""
-    current = layer_scores["current"]
-    current = current[current.index.get_level_values("layer").isin(shown_layers)].dropna()
-    grouped = current.groupby(level="factor", observed=True, sort=False)
-    gaps = grouped.max() - grouped.min()
-    return gaps[grouped.count() >= 2]
+@dataclass(frozen=True)
+class _Table:
+    """r(f) as one row per respondent and factor, with the respondent's group and
+    department: what every figure below is a mean over."""
+
+    rows: pd.DataFrame  # factor, group, department, current, desired
+
+    @classmethod
+    def of(cls, respondents, group_of):
+        people = respondents.people
+        department = people["department"].fillna("").astype(str)
+        department_of = dict(zip(people["respondent"], department, strict=True))
+        r = respondents.r.reset_index()
+        rows = pd.DataFrame(
+            {
+                "factor": r["factor"].astype(str),
+                "group": r["layer"].astype(str).map(group_of),
+                "department": r["respondent"].map(department_of).fillna(""),
+                "current": r["current"].astype(float),
+                "desired": r["desired"].astype(float),
+            }
+        )
+        return cls(rows=rows)
+
+    def by(self, keys):
+        """Per `keys`: the mean and the count of the defined values of each part."""
+        grouped = self.rows.groupby(keys, observed=True, sort=False)[list(PARTS)]
+        return grouped.mean(), grouped.count()
 
 
-def score_answers(answers, *, shape, min_group_size):
+def score_answers(answers, *, shape, min_group_size, groups=None):
     """score_respondents of a DataFrame of answers (see the module's docstring)."""
     return score_respondents(
-        Respondents.from_answers(answers), shape=shape, min_group_size=min_group_size
+        Respondents.from_answers(answers), shape=shape, min_group_size=min_group_size, groups=groups
     )
 
 
-def score_respondents(respondents, *, shape, min_group_size, by_layer=True, group_shown=True):
-    """All scores of one set of respondents (an assessment, or one department of it).
+def score_respondents(respondents, *, shape, min_group_size, groups=None, department=None):
+    """All scores of an assessment, or of one of its departments (`department`).
 
-    Hidden groups' respondents still count in the organisation's scores. With fewer
-    than k submitted respondents in total no scores are given at all, only counts.
-    `by_layer=False` leaves out the layer breakdown (a department's results: a
-    breakdown by layer × department is never shown); `group_shown=False` gives only
-    counts for a department that privacy hides.
+    `groups` are the reporting groups (ReportingGroup, in layer order); None gives
+    default_groups. Hidden groups' respondents still count in the organisation's
+    scores. With fewer than k submitted respondents in total no scores are given at
+    all, only counts. What is released follows assessments/disclosure.py.
     """
+    k = min_group_size
     people = respondents.people
     unknown = set(people["layer"].unique()) - set(shape.layers)
     if unknown:
         raise ValueError(f"answers of layers outside the assessment: {sorted(map(str, unknown))}")
-    layer_counts = people["layer"].value_counts()
-    counts = {code: int(layer_counts.get(code, 0)) for code in shape.layers}
+    layer_sizes = people["layer"].value_counts()
+    layer_counts = {code: int(layer_sizes.get(code, 0)) for code in shape.layers}
+    if groups is None:
+        groups = default_groups(layer_counts, min_group_size=k)
+    group_of = {layer: group.code for group in groups for layer in group.layers}
+    group_counts = {g.code: sum(layer_counts[layer] for layer in g.layers) for g in groups}
     total = len(people)
-    scores_shown = group_shown and total >= min_group_size
-    shown_layers = shown_groups(counts, min_group_size=min_group_size) if scores_shown else []
+    scores_shown = total >= k
+    shown = disclosure.shown_groups(group_counts, min_group_size=k) if scores_shown else []
 
-    r = respondents.r
-    per_factor_respondents = r["current"].groupby(level="factor", observed=True).count()
-    factors = {
-        code: FactorScore(
-            code=code, track=track, respondents=int(per_factor_respondents.get(code, 0))
-        )
-        for code, track in shape.factors
-    }
-    tracks = {code: TrackScore(code=code) for code in shape.tracks}
-    overall = Score()
-    layers = []
-    if scores_shown:
-        layer_scores = layer_factor_scores(r)
-        s = factor_scores(layer_scores).reindex(list(shape.factor_codes))
-        t = track_scores(s, shape).reindex(list(shape.tracks))
-        overall = Score(**{column: _value(overall_score(t[column])) for column in t.columns})
-        spread = spreads(r)
-        gaps = layer_gaps(layer_scores, shown_layers) if by_layer else pd.Series(dtype=float)
-        s, t = s.to_dict("index"), t.to_dict("index")
-        spread, gaps = spread.to_dict(), gaps.to_dict()
-        for code, factor in factors.items():
-            factor.current = _value(s[code]["current"])
-            factor.desired = _value(s[code]["desired"])
-            factor.spread = _value(spread.get(code))
-            factor.layer_gap = _value(gaps.get(code))
-        for code, track in tracks.items():
-            track.current = _value(t[code]["current"])
-            track.desired = _value(t[code]["desired"])
-        if by_layer:
-            layers = _layer_groups(layer_scores, counts, shown_layers, shape)
-    elif by_layer:
-        layers = [Group(code=code, respondents=n, shown=False) for code, n in counts.items()]
+    table = _Table.of(respondents, group_of)
+    release = _release(table, groups, shown, shape, k) if scores_shown else None
+    departments = _departments(table, people, group_of, shown, release, shape, k)
     result = ScoringResult(
         respondents=total,
-        min_group_size=min_group_size,
+        min_group_size=k,
         scores_shown=scores_shown,
-        overall=overall,
-        tracks=tracks,
-        factors=factors,
-        layers=layers,
+        overall=Score(),
+        tracks={code: TrackScore(code=code) for code in shape.tracks},
+        factors={code: FactorScore(code=code, track=track) for code, track in shape.factors},
+        layers=layer_counts,
+        groups=[
+            Group(code=g.code, name=g.name, layers=list(g.layers), respondents=n, shown=False)
+            for g, n in zip(groups, group_counts.values(), strict=True)
+        ],
+        departments=departments,
         highlights=Highlights(),
     )
-    if scores_shown:
-        result.highlights = highlights(result, shape)
+    if department is not None:
+        return _department_result(result, table, release, department, shape)
+    counts = table.by("factor")[1]
+    for code, factor in result.factors.items():
+        factor.respondents = int(counts["current"].get(code, 0))
+    if not scores_shown:
+        return result
+    s = release.factor_scores
+    _fill_scores(result, s, shape)
+    spread = table.rows.groupby("factor", sort=False)["current"].std(ddof=1)
+    for code, factor in result.factors.items():
+        if factor.current is not None:
+            factor.spread = _value(spread.get(code))
+        factor.layer_gap = release.group_gap.get(code)
+    for group in result.groups:
+        group.shown = group.code in shown
+        if group.shown:
+            group.factors = {
+                code: release.cell(code, group.code, release.group_scores, release.group_counts)
+                for code in shape.factor_codes
+            }
+    result.highlights = highlights(result, shape)
     return result
 
 
-def _layer_groups(layer_scores, counts, shown_layers, shape):
-    # One dict of the (factor, layer) scores: a pandas lookup per cell costs ~50 µs.
-    scored = layer_scores.to_dict("index")
-    groups = []
-    for code, n in counts.items():
-        group = Group(code=code, respondents=n, shown=code in shown_layers)
-        if group.shown:
-            for factor in shape.factor_codes:
-                score = scored.get((factor, code), {})
-                group.factors[factor] = Score(
-                    current=_value(score.get("current")), desired=_value(score.get("desired"))
-                )
-        groups.append(group)
-    return groups
+def _fill_scores(result, s, shape):
+    """Rules 3–6 from the released factor scores `s` (factor × part, NaN where not
+    released): track and overall scores over the released factors only, so that no
+    track or overall score contains a factor figure that is not shown."""
+    s = s.reindex(list(shape.factor_codes))
+    t = track_scores(s, shape).reindex(list(shape.tracks))
+    result.overall = Score(**{part: _value(overall_score(t[part])) for part in PARTS})
+    s, t = s.to_dict("index"), t.to_dict("index")
+    for code, factor in result.factors.items():
+        factor.current = _value(s[code]["current"])
+        factor.desired = _value(s[code]["desired"])
+    for code, track in result.tracks.items():
+        track.current = _value(t[code]["current"])
+        track.desired = _value(t[code]["desired"])
 
 
-def score_department(respondents, *, shape, min_group_size, department):
-    """Breakdown by department: steps 1–5 with the department's respondents only.
+@dataclass
+class _Release:
+    """What is released of an organisation's scores, per factor and part."""
 
-    The department's scores are given only when the department may be shown (at least
-    k respondents, and not hidden by complementary suppression among the departments).
-    """
-    groups = department_groups(respondents, min_group_size=min_group_size)
-    return score_respondents(
-        respondents.of_department(department),
-        shape=shape,
-        min_group_size=min_group_size,
-        by_layer=False,
-        group_shown=any(group.code == department and group.shown for group in groups),
+    factor_scores: pd.DataFrame  # S(f) by factor × part, NaN where not released
+    group_scores: dict  # (factor, group) -> {part: G(f, g)}
+    group_counts: dict  # (factor, group) -> {part: respondents with r(f) defined}
+    released: dict  # (factor, part) -> released groups
+    group_gap: dict  # factor -> max − min of the released current G(f, g)
+
+    def cell(self, factor, key, scores, counts):
+        """A CellScore of (factor, key) with only its released parts."""
+        score = scores.get((factor, key), {})
+        count = counts.get((factor, key), {})
+        values = {
+            part: _value(score.get(part)) if key in self.released[(factor, part)] else None
+            for part in PARTS
+        }
+        return CellScore(**values, respondents=int(count.get("current", 0)))
+
+
+def _release(table, groups, shown, shape, k):
+    """Rules 2 and 3 and the group side of disclosure control (disclosure.py)."""
+    means, counts = table.by(["factor", "group"])
+    group_scores = means.to_dict("index")
+    group_counts = counts.to_dict("index")
+    # Rule 3: S(f) is the mean of G(f, g) over the groups where it is defined, hidden
+    # groups included; released only over at least k respondents with r(f) defined.
+    s = means.groupby(level="factor", sort=False).mean()
+    n = counts.groupby(level="factor", sort=False).sum()
+    s = s.where(n >= k)
+    released, gaps = {}, {}
+    for factor in shape.factor_codes:
+        for part in PARTS:
+            defined = {
+                g.code: int(group_counts.get((factor, g.code), {}).get(part, 0)) for g in groups
+            }
+            released[(factor, part)] = disclosure.released_groups(defined, shown, min_group_size=k)
+        values = [group_scores[(factor, g)]["current"] for g in released[(factor, "current")]]
+        if len(values) >= 2:
+            gaps[factor] = max(values) - min(values)
+    return _Release(
+        factor_scores=s,
+        group_scores=group_scores,
+        group_counts=group_counts,
+        released=released,
+        group_gap=gaps,
     )
 
 
-def department_groups(respondents, *, min_group_size):
-    """The departments (by name) with their sizes and whether each may be shown.
+def _pooled(table, release, shape):
+    """The rows that enter department figures: per factor and part, respondents of the
+    groups released for it (hidden groups' respondents never enter a department)."""
+    rows = table.rows
+    pooled = rows[["factor", "department"]].copy()
+    for part in PARTS:
+        keep = pd.Series(False, index=rows.index)
+        for factor in shape.factor_codes:
+            chosen = release.released[(factor, part)]
+            if chosen:
+                keep |= (rows["factor"] == factor) & rows["group"].isin(chosen)
+        pooled[part] = rows[part].where(keep)
+    return pooled
 
-    Respondents without a department belong to no department group. The organisation
-    must itself have at least k respondents before any group is shown.
-    """
-    people = respondents.people
-    total = len(people)
-    people = people[people["department"].fillna("") != ""]
-    sizes = people["department"].value_counts()
-    counts = {name: int(sizes[name]) for name in sorted(sizes.index)}
-    shown = shown_groups(counts, min_group_size=min_group_size) if total >= min_group_size else []
-    return [Group(code=name, respondents=n, shown=name in shown) for name, n in counts.items()]
+
+def _departments(table, people, group_of, shown, release, shape, k):
+    """The departments side by side: sizes, whether each is shown, and D(f, d) of the
+    shown ones (the mean of r(f) over the department's respondents in released groups)."""
+    department = people["department"].fillna("").astype(str)
+    named = people[department != ""]
+    if named.empty:
+        return []
+    sizes = department[department != ""].value_counts()
+    in_shown = named["layer"].astype(str).map(group_of).isin(shown)
+    counted_sizes = department[department != ""][in_shown.to_numpy()].value_counts()
+    names = sorted(sizes.index)
+    counted = {name: int(counted_sizes.get(name, 0)) for name in names}
+    visible = []
+    if release is not None:
+        cells = table.rows.groupby(["factor", "group", "department"], sort=False)[
+            list(PARTS)
+        ].count()
+        cells = cells.to_dict("index")
+        figures = {}
+        for (factor, group, name), count in cells.items():
+            for part in PARTS:
+                if group in release.released[(factor, part)] and count[part]:
+                    figures.setdefault((factor, part), {})[(group, name)] = count[part]
+        visible = disclosure.shown_departments(figures, counted, min_group_size=k)
+    result = []
+    if visible:
+        pooled = _pooled(table, release, shape)
+        pooled = pooled[pooled["department"].isin(visible)]
+        grouped = pooled.groupby(["factor", "department"], sort=False)[list(PARTS)]
+        means, counts = grouped.mean().to_dict("index"), grouped.count().to_dict("index")
+    for name in names:
+        group = Group(
+            code=name, respondents=int(sizes[name]), counted=counted[name], shown=name in visible
+        )
+        if group.shown:
+            for factor in shape.factor_codes:
+                mean, count = means.get((factor, name), {}), counts.get((factor, name), {})
+                group.factors[factor] = CellScore(
+                    current=_value(mean.get("current")),
+                    desired=_value(mean.get("desired")),
+                    respondents=int(count.get("current", 0)),
+                )
+        result.append(group)
+    return result
+
+
+def _department_result(whole, table, release, department, shape):
+    """One department's results: its D(f, d) as shown side by side, its track and
+    overall scores by rules 4–6, the spread over its counted respondents; no groups."""
+    found = next((d for d in whole.departments if d.code == department), None)
+    result = ScoringResult(
+        respondents=0 if found is None else found.respondents,
+        min_group_size=whole.min_group_size,
+        scores_shown=found is not None and found.shown,
+        overall=Score(),
+        tracks=whole.tracks,
+        factors=whole.factors,
+        layers={},
+        groups=[],
+        departments=[],
+        highlights=Highlights(),
+    )
+    for factor in result.factors.values():
+        factor.respondents = (
+            0 if found is None else found.factors.get(factor.code, CellScore()).respondents
+        )
+    if not result.scores_shown:
+        return result
+    s = pd.DataFrame(
+        {part: {c: getattr(score, part) for c, score in found.factors.items()} for part in PARTS}
+    ).astype(float)
+    _fill_scores(result, s, shape)
+    pooled = _pooled(table, release, shape)
+    spread = (
+        pooled[pooled["department"] == department]
+        .groupby("factor", sort=False)["current"]
+        .std(ddof=1)
+    )
+    for code, factor in result.factors.items():
+        if factor.current is not None:
+            factor.spread = _value(spread.get(code))
+    result.highlights = highlights(result, shape)
+    return result
 
 
 # --- Highlights and risks --------------------------------------------------------------
@@ -492,11 +657,11 @@ def risks(result):
 
 
 def _extreme_layers(result, factor):
-    """The shown layers with the lowest and the highest score (first in layer order)."""
+    """The shown groups with the lowest and the highest score (first in layer order)."""
     scored = [
-        (layer.code, layer.factors[factor.code].current)
-        for layer in result.layers
-        if layer.shown and layer.factors[factor.code].current is not None
+        (group.code, group.factors[factor.code].current)
+        for group in result.groups
+        if group.shown and group.factors[factor.code].current is not None
     ]
     low = min(scored, key=lambda item: item[1])
     high = max(scored, key=lambda item: item[1])
