@@ -131,8 +131,8 @@ def light_cut(cells, hidden_departments, *, min_group_size):
 
 
 def _side_weight(graph, side):
-    """The respondents in the cells that touch a side (its groups' or departments')."""
-    return sum(w for node in side for _a, _b, w in graph.edges(node, data="weight"))
+    """The respondents in the cells that touch a side, each cell once."""
+    return sum(w for _a, _b, w in graph.edges(side, data="weight"))
 
 
 def shown_departments(cells_by_figure, counted, *, min_group_size):

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments import scoring
+from assessments import disclosure, scoring
 from assessments.models import Organisation
 from assessments.results import assessment_results
 from assessments.stages import stage, stage_name
@@ -57,8 +57,11 @@ def frame(respondents):
     return answers
 
 
-def score(respondents, k=1):
-    return scoring.score_answers(frame(respondents), shape=SHAPE, min_group_size=k)
+def score(respondents, k=1, groups=None):
+    """Scores with every layer its own reporting group (the rules per group are the
+    rules per layer of scoring version 1) unless `groups` are given."""
+    groups = scoring.layer_groups(SHAPE.layers) if groups is None else groups
+    return scoring.score_answers(frame(respondents), shape=SHAPE, min_group_size=k, groups=groups)
 
 
 def everything(current, desired=None):
@@ -67,7 +70,7 @@ def everything(current, desired=None):
 
 
 def layer(result, code):
-    return next(group for group in result.layers if group.code == code)
+    return next(group for group in result.groups if group.code == code)
 
 
 # --- Rules 1–6 -------------------------------------------------------------------------
@@ -220,7 +223,7 @@ def test_the_layer_gap_uses_only_the_shown_layers():
         + [("uitvoering", {"IT3.1": (3, 3)})] * 4,
         k=3,
     )
-    assert [g.code for g in result.layers if g.shown] == ["management", "uitvoering"]
+    assert [g.code for g in result.groups if g.shown] == ["management", "uitvoering"]
     assert result.factors["IT3"].layer_gap == pytest.approx(1.0)  # 3 − 2, not 5 − 0
 
 
@@ -242,7 +245,7 @@ def test_one_small_layer_hides_the_smallest_shown_layer_too():
         + [("uitvoering", everything(3))] * 9,
         k=5,
     )
-    shown = {g.code: g.shown for g in result.layers}
+    shown = {g.code: g.shown for g in result.groups}
     # bestuur (4) < 5 is hidden; hidden hold 4 < 5, so management (6, the smallest
     # shown) is hidden too: 10 ≥ 5.
     assert shown == {"bestuur": False, "directie": True, "management": False, "uitvoering": True}
@@ -253,14 +256,14 @@ def test_one_small_layer_hides_the_smallest_shown_layer_too():
 
 
 def test_complementary_suppression_takes_the_first_of_equal_layers():
-    shown = scoring.shown_groups(
+    shown = disclosure.shown_groups(
         {"bestuur": 2, "directie": 5, "management": 5, "uitvoering": 5}, min_group_size=5
     )
     assert shown == ["management", "uitvoering"]
 
 
 def test_two_small_layers_together_large_enough_hide_nothing_more():
-    shown = scoring.shown_groups(
+    shown = disclosure.shown_groups(
         {"bestuur": 2, "directie": 3, "management": 6, "uitvoering": 7}, min_group_size=5
     )
     assert shown == ["management", "uitvoering"]
@@ -268,11 +271,11 @@ def test_two_small_layers_together_large_enough_hide_nothing_more():
 
 def test_no_layer_is_hidden_when_all_are_large_enough():
     counts = {"bestuur": 5, "directie": 5, "management": 6, "uitvoering": 7}
-    assert scoring.shown_groups(counts, min_group_size=5) == list(counts)
+    assert disclosure.shown_groups(counts, min_group_size=5) == list(counts)
 
 
 def test_a_layer_without_respondents_gives_nothing_away():
-    shown = scoring.shown_groups(
+    shown = disclosure.shown_groups(
         {"bestuur": 0, "directie": 5, "management": 6, "uitvoering": 7}, min_group_size=5
     )
     assert shown == ["directie", "management", "uitvoering"]
@@ -280,7 +283,7 @@ def test_a_layer_without_respondents_gives_nothing_away():
 
 def test_suppression_goes_on_until_the_hidden_layers_hold_k():
     # bestuur 1 < 10; hide directie (4): 5; hide management (4): 9; hide uitvoering: 21.
-    shown = scoring.shown_groups(
+    shown = disclosure.shown_groups(
         {"bestuur": 1, "directie": 4, "management": 4, "uitvoering": 12}, min_group_size=10
     )
     assert shown == []
@@ -291,32 +294,138 @@ def test_below_k_respondents_in_all_only_counts_are_given():
     assert not result.scores_shown
     assert result.overall.current is None
     assert result.factors["IT3"].current is None
-    assert all(not g.shown and not g.factors for g in result.layers)
+    assert all(not g.shown and not g.factors for g in result.groups)
     assert layer(result, "directie").respondents == 4
     assert result.highlights.strengths == []
 
 
-def test_departments_follow_the_same_rule():
+def test_departments_are_hidden_until_no_cut_is_lighter_than_k():
     answers = scoring.Respondents.from_answers(
         frame(
             [("directie", everything(1), "Ruimte")] * 3
             + [("directie", everything(2), "Sociaal")] * 6
             + [("management", everything(4), "Zorg")] * 7
-            + [("management", everything(4), "")] * 2
+            + [("management", everything(5), "")] * 2
         )
     )
-    groups = scoring.department_groups(answers, min_group_size=5)
-    # Ruimte (3) hidden; hidden hold 3 < 5, so Sociaal (6, smaller than Zorg) too.
-    assert [(g.code, g.respondents, g.shown) for g in groups] == [
-        ("Ruimte", 3, False),
-        ("Sociaal", 6, False),
-        ("Zorg", 7, True),
+    result = scoring.score_respondents(
+        answers, shape=SHAPE, min_group_size=5, groups=scoring.layer_groups(SHAPE.layers)
+    )
+    # Ruimte (3) is too small. Then management − Zorg would be the two people without a
+    # department: Zorg goes (the lighter side of that cut); then directie − Sociaal
+    # would be Ruimte's three: Sociaal goes too.
+    assert [(d.code, d.respondents, d.counted, d.shown) for d in result.departments] == [
+        ("Ruimte", 3, 3, False),
+        ("Sociaal", 6, 6, False),
+        ("Zorg", 7, 7, False),
     ]
-    hidden = scoring.score_department(answers, shape=SHAPE, min_group_size=5, department="Sociaal")
-    assert not hidden.scores_shown and hidden.overall.current is None
-    zorg = scoring.score_department(answers, shape=SHAPE, min_group_size=5, department="Zorg")
-    assert zorg.overall.current == 4.0
-    assert zorg.layers == []  # never a breakdown by layer × department
+    zorg = scoring.score_respondents(
+        answers,
+        shape=SHAPE,
+        min_group_size=5,
+        groups=scoring.layer_groups(SHAPE.layers),
+        department="Zorg",
+    )
+    assert not zorg.scores_shown and zorg.overall.current is None
+    assert zorg.groups == [] and zorg.departments == []  # never group × department
+
+
+def test_a_department_is_pooled_over_respondents_in_shown_groups():
+    answers = scoring.Respondents.from_answers(
+        frame(
+            [("bestuur", everything(5), "Zorg")] * 2  # hidden: never in a department
+            + [("directie", everything(0), "")] * 3  # hidden with bestuur: 5 together
+            + [("management", everything(2), "Zorg")] * 5
+            + [("management", everything(4), "Sociaal")] * 5
+            + [("uitvoering", everything(1), "Zorg")] * 5
+            + [("uitvoering", everything(3), "Sociaal")] * 5
+        )
+    )
+    groups = scoring.layer_groups(SHAPE.layers)
+    result = scoring.score_respondents(answers, shape=SHAPE, min_group_size=5, groups=groups)
+    assert [g.code for g in result.groups if g.shown] == ["management", "uitvoering"]
+    zorg, sociaal = {d.code: d for d in result.departments}["Zorg"], result.departments[0]
+    assert (zorg.respondents, zorg.counted, zorg.shown) == (12, 10, True)
+    # Pooled: every respondent weighs the same, (5·2 + 5·1) / 10, not per group.
+    assert zorg.factors["IT3"].current == pytest.approx(1.5)
+    assert zorg.factors["IT3"].respondents == 10
+    assert sociaal.factors["IT3"].current == pytest.approx(3.5)
+    one = scoring.score_respondents(
+        answers, shape=SHAPE, min_group_size=5, groups=groups, department="Zorg"
+    )
+    assert one.factors["IT3"].current == zorg.factors["IT3"].current
+    assert one.overall.current == pytest.approx(1.5)
+
+
+def test_by_default_a_small_layer_is_merged_with_the_next():
+    counts = {"bestuur": 3, "directie": 4, "management": 9, "uitvoering": 20}
+    groups = scoring.default_groups(counts, min_group_size=5)
+    assert [g.layers for g in groups] == [
+        ("bestuur", "directie"),
+        ("management",),
+        ("uitvoering",),
+    ]
+    assert groups[0].code == "bestuur+directie"
+    # The last layer goes with the one before it; until one group is left.
+    counts = {"bestuur": 9, "directie": 8, "management": 6, "uitvoering": 2}
+    assert [g.code for g in scoring.default_groups(counts, min_group_size=5)] == [
+        "bestuur",
+        "directie",
+        "management+uitvoering",
+    ]
+    counts = {"bestuur": 1, "directie": 1, "management": 1, "uitvoering": 1}
+    assert [g.code for g in scoring.default_groups(counts, min_group_size=5)] == [
+        "bestuur+directie+management+uitvoering"
+    ]
+
+
+def test_the_default_groups_show_the_top_beside_the_shop_floor():
+    result = score(
+        [("bestuur", everything(4))] * 3
+        + [("directie", everything(3))] * 4
+        + [("management", everything(2))] * 6
+        + [("uitvoering", everything(1))] * 8,
+        k=5,
+        groups=scoring.default_groups(
+            {"bestuur": 3, "directie": 4, "management": 6, "uitvoering": 8}, min_group_size=5
+        ),
+    )
+    top = next(g for g in result.groups if g.code == "bestuur+directie")
+    assert top.shown and top.respondents == 7
+    # Every respondent of a group weighs the same: (3·4 + 4·3) / 7.
+    assert top.factors["IT3"].current == pytest.approx(24 / 7)
+    # Each group weighs the same in S(f): (24/7 + 2 + 1) / 3.
+    assert result.factors["IT3"].current == pytest.approx((24 / 7 + 3) / 3)
+
+
+def test_the_consultants_grouping_keeps_layer_order_and_adds_left_out_layers():
+    groups = scoring.configured_groups(
+        [{"name": "Top", "layers": ["directie", "bestuur"]}, {"name": "", "layers": ["x"]}],
+        SHAPE.layers,
+    )
+    assert [(g.code, g.name) for g in groups] == [
+        ("bestuur+directie", "Top"),
+        ("management", ""),
+        ("uitvoering", ""),
+    ]
+
+
+def test_a_factor_over_fewer_than_k_answers_is_not_shown():
+    result = score(
+        [("directie", {"IT3.1": (3, 4), "LC1.1": (2, 2)})] * 3
+        + [("directie", {"LC1.1": (2, 2)})] * 3
+        + [("management", {"IT3.1": (1, None), "LC1.1": (4, 4)})] * 6,
+        k=5,
+    )
+    # IT3: 9 answers, but directie has 3: G(IT3, directie) is withheld, and then so is
+    # management's, since S(IT3) would give directie's away.
+    assert result.factors["IT3"].current is not None
+    assert layer(result, "directie").factors["IT3"].current is None
+    assert layer(result, "management").factors["IT3"].current is None
+    # Desired on IT3: 3 answers in all: not shown, nor in its track or the overall score.
+    assert result.factors["IT3"].desired is None
+    assert result.tracks["IT"].desired is None
+    assert result.overall.desired == pytest.approx(result.tracks["LC"].desired)
 
 
 # --- Highlights and risks --------------------------------------------------------------
@@ -555,7 +664,7 @@ def all_scores(result):
     values = [result.overall.current, result.overall.desired]
     for part in [*result.tracks.values(), *result.factors.values()]:
         values += [part.current, part.desired]
-    for group in result.layers:
+    for group in result.groups:
         for s in group.factors.values():
             values += [s.current, s.desired]
     return values
@@ -579,7 +688,7 @@ def test_the_order_of_the_respondents_does_not_matter(respondents, random):
     random.shuffle(shuffled)
     first, second = score(respondents, k=2), score(shuffled, k=2)
     assert all_scores(first) == pytest.approx(all_scores(second), nan_ok=True)
-    assert [(g.code, g.shown) for g in first.layers] == [(g.code, g.shown) for g in second.layers]
+    assert [(g.code, g.shown) for g in first.groups] == [(g.code, g.shown) for g in second.groups]
     for a, b in zip(first.factors.values(), second.factors.values(), strict=True):
         assert (a.spread is None) == (b.spread is None)
         assert a.spread is None or a.spread == pytest.approx(b.spread)
@@ -590,7 +699,7 @@ def test_the_order_of_the_respondents_does_not_matter(respondents, random):
 def test_a_new_respondent_changes_no_other_layers_score(respondents, newcomer):
     before = score(respondents, k=1)
     after = score([*respondents, newcomer], k=1)
-    for old, new in zip(before.layers, after.layers, strict=True):
+    for old, new in zip(before.groups, after.groups, strict=True):
         if old.code == newcomer[0] or not old.shown:
             continue
         for code, value in old.factors.items():
