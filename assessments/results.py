@@ -375,7 +375,7 @@ def _compute(assessment, department):
         shape=shape,
         min_group_size=assessment.min_group_size,
         groups=reporting_groups(assessment, shape.layers),
-        department=department,
+        department=department or None,
     )
 
 

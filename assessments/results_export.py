@@ -26,7 +26,10 @@ CSV_COLUMNS = [
     "code",
     "track",
     "layer",
+    "group",
+    "department",
     "respondents",
+    "counted",
     "shown",
     "current",
     "desired",
@@ -60,19 +63,49 @@ def result_rows(data):
                 "layer_gap": factor["layer_gap"],
             }
         )
-    for layer in data["layers"]:
+    for layer in data.get("layers", []):
         rows.append(
             {
                 "section": "layer",
                 "layer": layer["code"],
+                "group": layer["group"],
                 "respondents": layer["respondents"],
-                "shown": layer["shown"],
             }
         )
-    for layer in data["layers"]:
-        for code, score in layer.get("factors", {}).items():
+    for group in data.get("groups", []):
+        rows.append(
+            {
+                "section": "group",
+                "group": group["code"],
+                "code": group["name"],
+                "respondents": group["respondents"],
+                "shown": group["shown"],
+            }
+        )
+    for group in data.get("groups", []):
+        for code, score in group.get("factors", {}).items():
             rows.append(
-                {"section": "layer_factor", "code": code, "layer": layer["code"], **_scores(score)}
+                {"section": "group_factor", "code": code, "group": group["code"], **_scores(score)}
+            )
+    for department in data.get("departments", []):
+        rows.append(
+            {
+                "section": "department",
+                "department": department["name"],
+                "respondents": department["respondents"],
+                "counted": department["counted"],
+                "shown": department["shown"],
+            }
+        )
+    for department in data.get("departments", []):
+        for code, score in department.get("factors", {}).items():
+            rows.append(
+                {
+                    "section": "department_factor",
+                    "code": code,
+                    "department": department["name"],
+                    **_scores(score),
+                }
             )
     highlights = data["highlights"]
     for section, key in [
@@ -103,7 +136,9 @@ def _scores(score):
 def results_frame(data):
     frame = pd.DataFrame(result_rows(data), columns=CSV_COLUMNS)
     # Counts and stages are whole numbers, also in a column with empty cells.
-    return frame.astype({"respondents": "Int64", "stage": "Int64", "shown": "boolean"})
+    return frame.astype(
+        {"respondents": "Int64", "counted": "Int64", "stage": "Int64", "shown": "boolean"}
+    )
 
 
 def results_csv(data):

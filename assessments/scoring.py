@@ -544,7 +544,11 @@ def _department_result(whole, table, release, department, shape):
         factors=whole.factors,
         layers={},
         groups=[],
-        departments=[],
+        # The departments' names and counts only (for choosing another one).
+        departments=[
+            Group(code=d.code, respondents=d.respondents, counted=d.counted, shown=d.shown)
+            for d in whole.departments
+        ],
         highlights=Highlights(),
     )
     for factor in result.factors.values():

@@ -63,9 +63,11 @@ def test_it_loads_all_answers_in_one_query(version, django_assert_num_queries):
 
 def test_it_counts_a_submitted_response_without_answers(version):
     assessment = data.assessment(data.organisation("Gemeente A"), version, k=2)
-    data.add_respondents(assessment, [("directie", "", data.same_answers(3)), ("directie", "", {})])
+    data.add_respondents(
+        assessment, [("directie", "", data.same_answers(3))] * 2 + [("directie", "", {})]
+    )
     results = assessment_results(assessment)
-    assert results.respondents == 2
+    assert results.respondents == 3
     assert results.scores_shown
     assert results.overall.current == 3.0
 
@@ -122,6 +124,8 @@ def test_it_gives_the_json_of_the_interface(version):
         "tracks",
         "factors",
         "layers",
+        "groups",
+        "departments",
         "highlights",
         "benchmark",
         "trend",
@@ -133,14 +137,18 @@ def test_it_gives_the_json_of_the_interface(version):
         "model_version": "TEST-1",
         "min_group_size": 5,
         "respondents": 12,
+        "scoring": 2,
     }
-    # Layers weigh the same: (0 + 1 + 4) / 3, the hidden bestuur counts too.
+    # By default bestuur (2) goes with directie, and the empty uitvoering with
+    # management. Groups weigh the same, respondents within a group too:
+    # current ((2·0 + 5·1) / 7 + 4) / 2, desired ((2·0 + 5·3) / 7 + 5) / 2.
+    top_current, top_desired = 5 / 7, 15 / 7
     assert result["overall"] == {
-        "current": pytest.approx(5 / 3),
-        "desired": pytest.approx(8 / 3),
-        "gap": pytest.approx(1.0),
-        "stage": 1,
-        "stage_name": "Pionier",
+        "current": pytest.approx((top_current + 4) / 2),
+        "desired": pytest.approx((top_desired + 5) / 2),
+        "gap": pytest.approx((top_desired + 5 - top_current - 4) / 2),
+        "stage": 2,
+        "stage_name": "Adept",
     }
     assert result["tracks"][0].keys() == {"code", "current", "desired", "gap", "stage"}
     assert result["factors"][0].keys() == {
@@ -154,22 +162,40 @@ def test_it_gives_the_json_of_the_interface(version):
         "layer_gap",
         "respondents",
     }
-    # bestuur (2) is hidden; together hidden layers hold < 5, so directie (5, first of
-    # the two smallest in layer order) is hidden too.
     assert result["layers"] == [
-        {"code": "bestuur", "respondents": 2, "shown": False},
-        {"code": "directie", "respondents": 5, "shown": False},
+        {"code": "bestuur", "respondents": 2, "group": "bestuur+directie"},
+        {"code": "directie", "respondents": 5, "group": "bestuur+directie"},
+        {"code": "management", "respondents": 5, "group": "management+uitvoering"},
+        {"code": "uitvoering", "respondents": 0, "group": "management+uitvoering"},
+    ]
+    codes = ["LC1", "LC2", "IT3", "PEB1"]
+    assert result["groups"] == [
         {
-            "code": "management",
-            "respondents": 5,
+            "code": "bestuur+directie",
+            "name": "Bestuur & directie",
+            "layers": ["bestuur", "directie"],
+            "respondents": 7,
             "shown": True,
             "factors": {
-                code: {"current": 4.0, "desired": 5.0} for code in ["LC1", "LC2", "IT3", "PEB1"]
+                code: {
+                    "current": pytest.approx(top_current),
+                    "desired": pytest.approx(top_desired),
+                    "respondents": 7,
+                }
+                for code in codes
             },
         },
-        {"code": "uitvoering", "respondents": 0, "shown": False},
+        {
+            "code": "management+uitvoering",
+            "name": "Management & uitvoering",
+            "layers": ["management", "uitvoering"],
+            "respondents": 5,
+            "shown": True,
+            "factors": {code: {"current": 4.0, "desired": 5.0, "respondents": 5} for code in codes},
+        },
     ]
-    assert result["factors"][0]["layer_gap"] is None
+    assert result["departments"] == []
+    assert result["factors"][0]["layer_gap"] == pytest.approx(4 - top_current)
     assert result["benchmark"] is None
     assert result["trend"] == []
 

@@ -42,6 +42,11 @@ def hidden_case(version, people):
     member(organisation, people.consultant, Membership.Role.CONSULTANT)
     member(organisation, people.viewer, Membership.Role.VIEWER)
     assessment = data.assessment(organisation, version)
+    # Every layer its own reporting group, so that privacy has to hide the bestuur.
+    assessment.reporting_groups = [
+        {"name": "", "layers": [code]} for code in assessment.layers.values_list("code", flat=True)
+    ]
+    assessment.save()
     data.add_respondents(
         assessment,
         [
@@ -157,14 +162,23 @@ def test_it_links_to_the_results(client, people):
 
 
 def test_the_hidden_case_hides_what_it_should(hidden_case):
-    layers = results_json(assessment_results(hidden_case))["layers"]
-    assert [(layer["code"], layer["shown"]) for layer in layers] == [
+    result = results_json(assessment_results(hidden_case))
+    groups = result["groups"]
+    assert [(group["code"], group["shown"]) for group in groups] == [
         ("bestuur", False),
         ("directie", True),
         ("management", False),
         ("uitvoering", True),
     ]
-    assert layers[0] == {"code": "bestuur", "respondents": 3, "shown": False}
+    assert groups[0] == {
+        "code": "bestuur",
+        "name": "Bestuur",
+        "layers": ["bestuur"],
+        "respondents": 3,
+        "shown": False,
+    }
+    # Layers carry counts only, never scores.
+    assert result["layers"][0] == {"code": "bestuur", "respondents": 3, "group": "bestuur"}
 
 
 def test_no_hidden_score_or_comment_on_the_page(client, hidden_case, people):
@@ -185,7 +199,13 @@ def test_no_hidden_score_or_comment_on_the_page(client, hidden_case, people):
 def test_no_hidden_score_in_the_json(client, hidden_case, people):
     result = json.loads(download(client, people.consultant, hidden_case, "json").content)
     assert not any(close_to_hidden(value) for value in numbers(result))
-    assert result["layers"][2] == {"code": "management", "respondents": 5, "shown": False}
+    assert result["groups"][2] == {
+        "code": "management",
+        "name": "Management",
+        "layers": ["management"],
+        "respondents": 5,
+        "shown": False,
+    }
     # The test can fail: the organisation's score does hold the hidden layer.
     assert result["overall"]["current"] == pytest.approx((HIDDEN + 1 + 2 + 3) / 4)
 
@@ -197,7 +217,7 @@ def test_no_hidden_score_in_the_csv(client, hidden_case, people):
     values = frame.select_dtypes("number").to_numpy().ravel()
     assert not any(close_to_hidden(value) for value in values)
     assert "4.66" not in response.content.decode()
-    assert set(frame.loc[frame["section"] == "layer_factor", "layer"]) == {"directie", "uitvoering"}
+    assert set(frame.loc[frame["section"] == "group_factor", "group"]) == {"directie", "uitvoering"}
 
 
 def test_no_hidden_score_in_the_xlsx(client, hidden_case, people):
@@ -215,7 +235,7 @@ def test_the_department_filter_shows_only_shown_departments(client, hidden_case,
     # Ruimte (7) and Zorg (11) are both large enough.
     content = page(client, people.consultant, hidden_case, "?afdeling=Ruimte").content.decode()
     assert "U ziet alleen de afdeling Ruimte." in content
-    assert "Per laag in de organisatie" not in content  # no layer × department
+    assert "Per groep in de organisatie" not in content  # no group × department
     # Zorg (directie and management): only comments of the shown layer directie.
     content = page(client, people.consultant, hidden_case, "?afdeling=Zorg").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
@@ -333,7 +353,11 @@ def test_export_results_refuses_bad_input(hidden_case):
         export(hidden_case.pk, "--format", "pdf")
     with pytest.raises(CommandError, match="department"):
         export(hidden_case.pk, "--department", "Onbekend")
-    assert json.loads(export(hidden_case.pk, "--department", "Zorg"))["overall"]["current"] == 1.5
+    # Zorg pools its respondents in shown groups: the six of directie (1), not the
+    # hidden management's five.
+    zorg = json.loads(export(hidden_case.pk, "--department", "Zorg"))
+    assert zorg["overall"]["current"] == 1.0
+    assert zorg["factors"][0]["respondents"] == 6
 
 
 # --- Demo ------------------------------------------------------------------------------
@@ -372,4 +396,4 @@ def test_a_layer_hidden_to_protect_a_smaller_one_is_named_as_such(client, people
     text = page(client, people.consultant, hidden_case).content.decode()
     # bestuur (3) has too few respondents; management (5) is hidden only to protect it.
     assert "Bestuur (te weinig respondenten: minder dan 5)" in text
-    assert "Management (verborgen om een kleinere laag te beschermen)" in text
+    assert "Management (verborgen om een kleinere groep te beschermen)" in text

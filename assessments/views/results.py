@@ -19,6 +19,7 @@ from ..results import (
     department_names,
     display,
     display_change,
+    group_labels,
     labels,
     risk_reason,
     rounded,
@@ -90,11 +91,11 @@ def _dashboard(results, names, track_names):
         }
         for code, track in results.tracks.items()
     ]
-    shown = [layer for layer in results.layers if layer.shown]
+    shown = [group for group in results.groups if group.shown]
     heatmap = [
         {
             "name": names.get(code, code),
-            "values": [display(layer.factors[code].current) for layer in shown],
+            "values": [display(group.factors[code].current) for group in shown],
         }
         for code in results.factors
     ]
@@ -130,9 +131,9 @@ def _dashboard(results, names, track_names):
         "tracks": [track_names.get(code, code) for code in results.tracks],
         "track_current": [_chart_value(t.current) for t in results.tracks.values()],
         "track_desired": [_chart_value(t.desired) for t in results.tracks.values()],
-        "layers": [names.get(layer.code, layer.code) for layer in shown],
+        "layers": [names.get(group.code, group.code) for group in shown],
         "heatmap": [
-            [_chart_value(layer.factors[code].current) for layer in shown]
+            [_chart_value(group.factors[code].current) for group in shown]
             for code in results.factors
         ],
         "trend": _trend_chart(results.trend, track_names),
@@ -148,8 +149,9 @@ def _dashboard(results, names, track_names):
         "track_rows": tracks,
         "shown_layers": _named_groups(shown, names),
         "hidden_layers": _named_groups(
-            [g for g in results.layers if not g.shown], names, results.scoring.min_group_size
+            [g for g in results.groups if not g.shown], names, results.scoring.min_group_size
         ),
+        "department_table": None if results.department else _department_table(results, names),
         "heatmap_rows": heatmap,
         "strengths": named(highlights.strengths, "current"),
         "attention": named(highlights.attention, "current"),
@@ -160,16 +162,53 @@ def _dashboard(results, names, track_names):
 
 
 def _named_groups(groups, names, min_group_size=None):
-    """Groups by display name; `protective` marks a group of k or more that is hidden
-    only so that a smaller one cannot be worked out (complementary suppression)."""
+    """Reporting groups by display name, with their layers when the name does not say
+    them; `protective` marks a group of k or more that is hidden only so that a smaller
+    one cannot be worked out (complementary suppression)."""
     return [
         {
             "name": names.get(g.code, g.code),
+            "layers": ", ".join(names.get(code, code) for code in g.layers) if g.name else "",
             "respondents": g.respondents,
             "protective": min_group_size is not None and g.respondents >= min_group_size,
         }
         for g in groups
     ]
+
+
+def _department_table(results, names):
+    """The shown departments side by side (department × factor, current scores), with
+    a heat class per cell; the hidden ones by name with the reason."""
+    shown = [d for d in results.departments if d.shown]
+    k = results.scoring.min_group_size
+    return {
+        "factors": [{"code": code, "name": names.get(code, code)} for code in results.factors],
+        "rows": [
+            {
+                "name": d.code,
+                "counted": d.counted,
+                "respondents": d.respondents,
+                "cells": [
+                    {
+                        "value": display(d.factors[code].current),
+                        "heat": _heat(d.factors[code].current),
+                    }
+                    for code in results.factors
+                ],
+            }
+            for d in shown
+        ],
+        "hidden": [
+            {"name": d.code, "small": d.counted < k, "respondents": d.respondents}
+            for d in results.departments
+            if not d.shown
+        ],
+    }
+
+
+def _heat(value):
+    """A colour step 0–5 for a heat-map cell (the number is always printed too)."""
+    return "" if value is None else f"heat-{min(5, max(0, int(float(rounded(value)))))}"
 
 
 def _trend_chart(trend, track_names):
@@ -297,7 +336,7 @@ def results_page(request, pk):
     except NotYetClosed as refused:
         context = {"assessment": refused.assessment}
         return render(request, "assessments/results_not_yet.html", context, status=403)
-    names = labels(assessment)
+    names = group_labels(results, labels(assessment))
     track_names = {
         track.code: track.label
         for track in Track.objects.filter(version_id=assessment.model_version_id)
@@ -328,7 +367,7 @@ def results_page(request, pk):
         context["benchmark"] = _benchmark_rows(results.benchmark, names, track_names)
         context["trend"] = _trend_rows(results.trend, names, track_names)
     else:
-        context["hidden_layers"] = _named_groups(results.layers, names)
+        context["hidden_layers"] = _named_groups(results.groups, names)
     return render(request, "assessments/results.html", context)
 
 
