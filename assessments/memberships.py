@@ -134,7 +134,6 @@ def account_for_email(email):
 @dataclass(frozen=True)
 class Added:
     membership: Membership
-    account_created: bool
     mail_sent: bool | None  # None: no mail was needed (the account has a password)
 
 
@@ -149,8 +148,7 @@ def membership_add(*, organisation, email, role, request):
     with transaction.atomic():
         memberships = _locked_memberships(organisation)
         user = account_for_email(email)
-        created = user is None
-        if created:
+        if user is None:
             user = get_user_model().objects.create_user(username=email, email=email)
         elif not user.is_active:
             raise MembershipError(
@@ -176,7 +174,7 @@ def membership_add(*, organisation, email, role, request):
     mail_sent = None
     if not user.has_usable_password():
         mail_sent = set_password_mail_send(user=user, membership=membership, request=request)
-    return Added(membership, created, mail_sent)
+    return Added(membership, mail_sent)
 
 
 def membership_set_role(*, membership, role):
