@@ -25,16 +25,25 @@ def organisations_for(user):
     return Organisation.objects.filter(memberships__user=user).distinct()
 
 
+def role_of(membership):
+    """The role a membership gives its user (the same rule as for every view)."""
+    user = membership.user
+    if user.is_superuser:
+        return Membership.Role.CONSULTANT
+    # A consultant's role only counts while the account is still a staff account.
+    if membership.role == Membership.Role.CONSULTANT and not user.is_staff:
+        return Membership.Role.VIEWER
+    return membership.role
+
+
 def _role(user, organisation_id):
     if user.is_superuser:
         return Membership.Role.CONSULTANT
     membership = Membership.objects.filter(user=user, organisation_id=organisation_id).first()
     if membership is None:
         return None
-    # A consultant's role only counts while the account is still a staff account.
-    if membership.role == Membership.Role.CONSULTANT and not user.is_staff:
-        return Membership.Role.VIEWER
-    return membership.role
+    membership.user = user
+    return role_of(membership)
 
 
 def can_edit(user, organisation):

@@ -1,7 +1,8 @@
-"""Admin for consultants: model content with inlines, organisations, assessments.
+"""The operator's admin (superusers only): model content with inlines, organisations,
+assessments.
 
 A frozen model version (one that an assessment uses) is shown read-only; the action
-"copy as new version" is how a consultant edits it.
+"copy as new version" is how the operator edits it.
 """
 
 from django.contrib import admin, messages

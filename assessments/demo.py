@@ -7,7 +7,7 @@ import random
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,7 +44,9 @@ DEMO_USERS = [
     ("consultant", "demo-consultant", True, Membership.Role.CONSULTANT),
     ("directie", "demo-directie", False, Membership.Role.VIEWER),
 ]
-CONSULTANT_GROUP = "Consultants"
+# Demo databases made before the admin became the operator's alone put the consultant in
+# this group, which held every model permission; load_demo takes the demo users out.
+OLD_CONSULTANT_GROUP = "Consultants"
 
 # Three other municipalities with a closed assessment, so the demo shows a benchmark
 # (it needs at least 3 peers of the same type), and an earlier measurement of
@@ -113,16 +115,9 @@ LAYER_OFFSET = {
 }
 
 
-def consultant_group():
-    group, created = Group.objects.get_or_create(name=CONSULTANT_GROUP)
-    if created:
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label__in=["assessments", "roadmap"])
-        )
-    return group
-
-
 def ensure_user(username, password, *, staff):
+    """A demo login. The consultant is a staff account (a consultant in access.py) with no
+    model permissions: the admin is the operator's (superusers) alone."""
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
         username=username, defaults={"is_staff": staff}
@@ -130,8 +125,7 @@ def ensure_user(username, password, *, staff):
     if created:
         user.set_password(password)
         user.save()
-    if staff:
-        user.groups.add(consultant_group())
+    user.groups.remove(*Group.objects.filter(name=OLD_CONSULTANT_GROUP))
     return user
 
 

@@ -1,13 +1,17 @@
-"""Forms for the consultant's screens: organisations and assessments."""
+"""Forms for the consultant's screens: organisations, assessments and access."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .collection import COMMENT_MAX_LENGTH, DEFAULT_INVITATION_TEXT, DEFAULT_REMINDER_TEXT
 from .imports import MAX_UPLOAD_BYTES
-from .models import Assessment, Department, ModelVersion, Organisation
+from .memberships import same_address
+from .models import Assessment, Department, Membership, ModelVersion, Organisation
 
 
 class CrispyMixin:
@@ -297,3 +301,40 @@ class MailTextForm(CrispyMixin, forms.ModelForm):
             if len(cleaned.get(name) or "") > 5000:
                 self.add_error(name, _("De tekst is te lang (max. 5.000 tekens)."))
         return cleaned
+
+
+class MemberAddForm(CrispyMixin, forms.Form):
+    submit_label = _("Toegang geven")
+
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=150,
+        help_text=_(
+            "Heeft deze persoon al een account met dit e-mailadres, dan krijgt dat account "
+            "toegang. Zo niet, dan maken we een account aan en krijgt de persoon een e-mail "
+            "om een wachtwoord in te stellen."
+        ),
+    )
+    role = forms.ChoiceField(
+        label=_("Rol"), choices=Membership.Role.choices, initial=Membership.Role.VIEWER
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The page comes back with the errors: scrolled to this form.
+        self.helper.form_action = (
+            reverse("membership_add", args=[organisation.pk]) + "#toegang-geven"
+        )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's "forgot password", also for an account that has no password yet: someone
+    given access whose set-password link expired asks for a new one here."""
+
+    def get_users(self, email):
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if same_address(email, user.email))

@@ -7,6 +7,17 @@ urlpatterns = [
     path("organisaties/nieuw/", consultant.organisation_create, name="organisation_create"),
     path("organisaties/<int:pk>/", consultant.organisation_detail, name="organisation"),
     path("organisaties/<int:pk>/bewerken/", consultant.organisation_edit, name="organisation_edit"),
+    path("organisaties/<int:pk>/toegang/", consultant.membership_add, name="membership_add"),
+    path(
+        "organisaties/<int:pk>/toegang/<int:membership>/rol/",
+        consultant.membership_role,
+        name="membership_role",
+    ),
+    path(
+        "organisaties/<int:pk>/toegang/<int:membership>/intrekken/",
+        consultant.membership_remove,
+        name="membership_remove",
+    ),
     path(
         "organisaties/<int:pk>/metingen/nieuw/",
         consultant.assessment_create,

@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.http import HttpRequest
 
@@ -62,6 +64,29 @@ def test_the_demo_logins_work(client, model_version):
     assert "Gemeente Voorbeeldstad" in client.get("/").content.decode()
     assert client.login(request=HttpRequest(), username="directie", password="demo-directie")
     assert "Gemeente Voorbeeldstad" in client.get("/").content.decode()
+
+
+def test_it_gives_the_demo_consultant_no_admin_permissions(client, model_version):
+    call_command("load_demo", stdout=io.StringIO())
+    consultant = get_user_model().objects.get(username="consultant")
+    assert consultant.is_staff and not consultant.is_superuser
+    assert consultant.get_all_permissions() == set()
+    assert not consultant.groups.exists()
+    client.force_login(consultant)
+    assert client.get("/beheer/").status_code == 403
+
+
+def test_it_takes_the_demo_consultant_out_of_the_old_group_with_every_permission(
+    model_version,
+):
+    call_command("load_demo", stdout=io.StringIO())
+    consultant = get_user_model().objects.get(username="consultant")
+    group = Group.objects.create(name="Consultants")
+    group.permissions.set(Permission.objects.all())
+    consultant.groups.add(group)
+    call_command("load_demo", stdout=io.StringIO())
+    consultant = get_user_model().objects.get(username="consultant")
+    assert consultant.get_all_permissions() == set()
 
 
 def test_load_demo_asks_for_the_model_first(transactional_db):

@@ -17,12 +17,17 @@ from tests.roadmap_data import answer_and_close, roadmap_with_activities
 
 pytestmark = pytest.mark.django_db
 
-# Named URLs that are not organisation-scoped: public pages, login, the consultant's
-# own overview, and the respondent's token links (tested in the survey tests).
+# Named URLs that are not organisation-scoped: public pages, login, setting a password
+# (tests/test_memberships.py), the consultant's own overview, and the respondent's token
+# links (tested in the survey tests).
 NOT_ORGANISATION_SCOPED = {
     "home",
     "login",
     "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
     "privacy",
     "accessibility",
     "set_language",
@@ -67,6 +72,7 @@ def objects(people):
         # Parameters beside the pk: every value each one takes.
         "file_format": ["json", "csv", "xlsx"],
         "link": [link.pk],
+        "membership": list(people.organisation.memberships.values_list("pk", flat=True)),
     }
 
 

@@ -1,13 +1,16 @@
-"""The consultant's and viewer's screens: home, organisations, assessments."""
+"""The consultant's and viewer's screens: home, organisations (with who has access),
+assessments."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from .. import memberships
 from ..access import (
     can_edit,
     get_assessment_for_user,
@@ -15,7 +18,7 @@ from ..access import (
     is_consultant,
     organisations_for,
 )
-from ..forms import AssessmentForm, OrganisationForm
+from ..forms import AssessmentForm, MemberAddForm, MemberRoleForm, OrganisationForm
 from ..models import Assessment, Membership, Response
 
 
@@ -42,20 +45,119 @@ def home(request):
     )
 
 
+def _organisation_page(request, organisation, *, member_form=None):
+    editable = can_edit(request.user, organisation)
+    context = {
+        "organisation": organisation,
+        "assessments": _with_counts(organisation.assessments.order_by("-created_at")),
+        "departments": organisation.departments.all(),
+        "can_edit": editable,
+    }
+    if editable:
+        # Who has access is the consultants' business; viewers do not see the list.
+        context["members"] = memberships.members_of(organisation)
+        context["roles"] = Membership.Role.choices
+        context["member_form"] = member_form or MemberAddForm(organisation=organisation)
+    return render(request, "assessments/organisation_detail.html", context)
+
+
 @login_required
 def organisation_detail(request, pk):
-    organisation = get_organisation_for_user(request.user, pk)
-    assessments = _with_counts(organisation.assessments.order_by("-created_at"))
-    return render(
-        request,
-        "assessments/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "assessments": assessments,
-            "departments": organisation.departments.all(),
-            "can_edit": can_edit(request.user, organisation),
-        },
+    return _organisation_page(request, get_organisation_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def membership_add(request, pk):
+    organisation = get_organisation_for_user(request.user, pk, write=True)
+    form = MemberAddForm(request.POST, organisation=organisation)
+    if form.is_valid():
+        try:
+            added = memberships.membership_add(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                request=request,
+            )
+        except memberships.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            _flash_added(request, added)
+            return redirect("organisation", pk=organisation.pk)
+    return _organisation_page(request, organisation, member_form=form)
+
+
+def _flash_added(request, added):
+    values = {
+        "email": added.membership.user.email,
+        "role": added.membership.get_role_display().lower(),
+    }
+    messages.success(request, _("%(email)s heeft nu toegang als %(role)s.") % values)
+    if added.mail_sent:
+        messages.info(
+            request, _("%(email)s krijgt een e-mail om een wachtwoord in te stellen.") % values
+        )
+    elif added.mail_sent is False:
+        messages.warning(
+            request,
+            _(
+                "De e-mail om een wachtwoord in te stellen kon niet worden verstuurd. "
+                "%(email)s kan een nieuwe link vragen via 'Wachtwoord vergeten?' op de "
+                "inlogpagina."
+            )
+            % values,
+        )
+
+
+def _membership_for_user(request, pk, membership):
+    organisation = get_organisation_for_user(request.user, pk, write=True)
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organisation"),
+        pk=membership,
+        organisation=organisation,
     )
+
+
+@login_required
+@require_POST
+def membership_role(request, pk, membership):
+    membership = _membership_for_user(request, pk, membership)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kies een bestaande rol."))
+        return redirect("organisation", pk=pk)
+    try:
+        membership = memberships.membership_set_role(
+            membership=membership, role=form.cleaned_data["role"]
+        )
+    except memberships.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is nu %(role)s.")
+            % {
+                "name": memberships.display_name(membership.user),
+                "role": membership.get_role_display().lower(),
+            },
+        )
+    return redirect("organisation", pk=pk)
+
+
+@login_required
+@require_POST
+def membership_remove(request, pk, membership):
+    membership = _membership_for_user(request, pk, membership)
+    try:
+        memberships.membership_remove(membership=membership)
+    except memberships.MembershipError as error:
+        messages.error(request, str(error))
+        return redirect("organisation", pk=pk)
+    name = memberships.display_name(membership.user)
+    messages.success(request, _("%(name)s heeft geen toegang meer.") % {"name": name})
+    if membership.user_id == request.user.pk and not request.user.is_superuser:
+        return redirect("home")
+    return redirect("organisation", pk=pk)
 
 
 @login_required
