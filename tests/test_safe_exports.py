@@ -5,14 +5,20 @@ results CSV and XLSX; numbers stay numbers; the raw answers still round-trip."""
 import csv
 import io
 
+import openpyxl
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
 from assessments import imports
-from assessments.models import FactorComment, Response
+from assessments.models import Assessment, FactorComment, Membership, Response
+from assessments.results import assessment_results, results_json
+from assessments.results_export import results_csv, results_xlsx
 from assessments.safe_cells import FORMULA_STARTS, safe_cell, unquote
+
+from . import scoring_data as data
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +134,68 @@ def test_the_answers_download_is_formula_safe(client, people, model_version):
     assert ",'=2+3\n" in content
     assert ",=" not in content and ",@" not in content and ",-" not in content
     assert "\r" in content and '"\'\rCR"' in content  # the lone CR inside quotes
+
+
+# --- Results ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def risky_results(people):
+    """Free text that looks like formulas, and a negative gap of -0.5 (a number)."""
+    organisation = data.organisation("@SUM(A1:A9)")
+    Membership.objects.create(
+        user=people.consultant, organisation=organisation, role=Membership.Role.CONSULTANT
+    )
+    assessment = data.assessment(organisation, data.small_model(), name="=2+3")
+    data.add_respondents(
+        assessment,
+        [("directie", HYPERLINK, data.same_answers(3, 2))] * 5
+        + [("uitvoering", "-Noord", data.same_answers(3))] * 5,
+    )
+    return assessment
+
+
+def results_data(assessment):
+    result = results_json(assessment_results(assessment))
+    # Text of the kinds the reporting groups and departments will bring.
+    result["highlights"]["risks"].append({"rule": "+x", "factor": "@y", "reason": HYPERLINK})
+    return result
+
+
+def test_the_results_csv_quotes_formulas_but_not_negative_numbers(risky_results):
+    result = results_data(risky_results)
+    assert result["overall"]["gap"] == pytest.approx(-0.5)
+    text = results_csv(result).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    cells = [cell for row in rows for cell in row]
+    assert "'" + HYPERLINK in cells and "'+x" in cells and "'@y" in cells
+    overall = dict(zip(rows[0], rows[1], strict=True))
+    assert overall["gap"] == "-0,5"  # a number for Excel, not text
+    assert all(not cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)
+    assert all(cell[1:2].isdigit() for cell in cells if cell.startswith("-"))  # numbers
+
+
+def test_the_results_xlsx_has_no_formula_and_keeps_numbers(risky_results):
+    workbook = openpyxl.load_workbook(io.BytesIO(results_xlsx(results_data(risky_results))))
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
+    assert {"'=2+3", "'@SUM(A1:A9)", "'" + HYPERLINK, "'+x", "'@y"} <= texts
+    assert not any(text.startswith(FORMULA_STARTS) for text in texts)
+    results = workbook["results"]
+    header = [cell.value for cell in results[1]]
+    overall = dict(zip(header, [cell.value for cell in results[2]], strict=True))
+    assert overall["gap"] == -0.5
+    assert results.cell(row=2, column=header.index("gap") + 1).number_format == "0.0"
+
+
+def test_the_results_downloads_are_formula_safe(client, people, risky_results):
+    client.force_login(people.consultant)
+    url = reverse("results_download", args=[risky_results.pk, "xlsx"])
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
+    meta = {row[0].value: row[1].value for row in workbook["assessment"].iter_rows(min_row=2)}
+    assert meta["name"] == "'=2+3"
+    assert meta["organisation"] == "'@SUM(A1:A9)"
+    assert Assessment.objects.get(pk=risky_results.pk).name == "=2+3"
+    url = reverse("results_download", args=[risky_results.pk, "csv"])
+    assert ";-0,5;" in client.get(url).content.decode("utf-8-sig")
