@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from datagedreven.proxies import client_ip
+
 from .. import collection
 from ..forms import DONT_KNOW, StartForm, SurveyPageForm
 from ..models import Answer, Assessment, FactorComment, Invitation, LevelDescriptor, Response
@@ -27,15 +29,6 @@ SESSION_KEY = "survey"
 
 
 # --- Rate limit (shared through the cache: Redis when REDIS_URL is set) ----------------
-
-
-def client_ip(request):
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None)
-    if proxies:
-        forwarded = [ip.strip() for ip in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= proxies and forwarded[-proxies]:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _count(name, ip, window):
