@@ -31,6 +31,7 @@ from .models import (
     Response,
 )
 from .results import keep_factor_sums, results_forget
+from .safe_cells import csv_line, safe_cell, unquote
 
 ANSWER_COLUMNS = ["respondent", "layer", "department", "question", "current", "desired", "comment"]
 RESPONDENT_COLUMNS = ["email", "layer", "department"]
@@ -76,7 +77,8 @@ def read_table(data, name, *, columns, optional=(), aliases=None):
     """A file's rows as a DataFrame of stripped strings with exactly `columns`
     (`optional` ones may be missing and are then empty; header names are compared
     lowercase and trimmed, and `aliases` maps other names onto them). A CSV may be
-    separated by commas or by semicolons (what Dutch Excel writes). Raises FileRejected."""
+    separated by commas or by semicolons (what Dutch Excel writes). A value loses the
+    leading ' that a formula-safe export added (safe_cells.unquote). Raises FileRejected."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise FileRejected([(None, _("Het bestand is te groot (meer dan 50 MB)."))])
     if not data.strip():
@@ -107,7 +109,11 @@ def read_table(data, name, *, columns, optional=(), aliases=None):
             frame[column] = ""
     frame = frame[columns].fillna("").astype(str)
     for column in columns:
-        frame[column] = frame[column].str.strip()
+        values = frame[column].str.strip()
+        quoted = values.str.startswith("'")
+        if quoted.any():  # rare: spare large files a call per cell
+            values[quoted] = values[quoted].map(unquote)
+        frame[column] = values
     if frame.empty:
         raise FileRejected([(None, _("Het bestand heeft geen regels onder de kopregel."))])
     frame.index = range(2, len(frame) + 2)  # line numbers
@@ -473,7 +479,8 @@ def _question_order(assessment):
 def export_answers(assessment):
     """The raw-answers CSV of the submitted responses, as text: pseudonymous ids,
     respondents in the order they came in, questions in model order, each factor's
-    comment on the respondent's first row of that factor."""
+    comment on the respondent's first row of that factor. Formula-safe: a text that a
+    spreadsheet would compute gets a leading ' (which import takes off again)."""
     order = _question_order(assessment)
     rows = list(
         Answer.objects.filter(
@@ -497,9 +504,7 @@ def export_answers(assessment):
         ).values_list("response_id", "factor_id", "text")
     }
     rows.sort(key=lambda row: (row[0], order[row[4]][0]))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ANSWER_COLUMNS)
+    lines = [csv_line(ANSWER_COLUMNS)]
     seen = set()
     for response_id, respondent, layer, department, question_id, current, desired in rows:
         _index, code, factor_id = order[question_id]
@@ -507,15 +512,14 @@ def export_answers(assessment):
         if (response_id, factor_id) not in seen:
             seen.add((response_id, factor_id))
             comment = comments.get((response_id, factor_id), "")
-        writer.writerow(
-            [
-                respondent,
-                layer,
-                department,
-                code,
-                "" if current is None else current,
-                "" if desired is None else desired,
-                comment,
-            ]
-        )
-    return out.getvalue()
+        row = [
+            respondent,
+            layer,
+            department,
+            code,
+            "" if current is None else current,
+            "" if desired is None else desired,
+            comment,
+        ]
+        lines.append(csv_line([safe_cell(value) for value in row]))
+    return "".join(lines)

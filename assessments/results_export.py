@@ -1,17 +1,20 @@
 """The results of an assessment as a file: JSON, CSV or XLSX.
 
 All three are built from `results_json()` (spec/interfaces.md, "Results JSON"), so they
-carry the same unrounded numbers and nothing that the JSON leaves out: a layer or
-department that privacy hides has only its count in any format. Used by the
-`export_results` command and the download buttons of the results page.
+carry nothing that the JSON leaves out: a layer or department that privacy hides has
+only its count in any format. The JSON is unrounded; CSV and XLSX are for people
+(interfaces.md): one decimal as on screen, the CSV as Dutch Excel reads it (semicolons,
+decimal commas), and formula-safe (safe_cells). Used by the `export_results` command and
+the download buttons of the results page.
 """
 
 import io
 import json
 
-import pandas as pd
+from openpyxl import Workbook
 
-from .results import results_json
+from .results import results_json, rounded
+from .safe_cells import csv_line, safe_cell
 
 FORMATS = ("json", "csv", "xlsx")
 MIMETYPES = {
@@ -40,6 +43,9 @@ CSV_COLUMNS = [
     "rule",
     "reason",
 ]
+
+BENCHMARK_COLUMNS = ["section", "code", "score", "mean", "min", "max", "percentile", "peers"]
+TREND_COLUMNS = ["assessment", "name", "closed_at", "section", "code", "current", "change"]
 
 
 def result_rows(data):
@@ -133,30 +139,27 @@ def _scores(score):
     return values
 
 
-def results_frame(data):
-    frame = pd.DataFrame(result_rows(data), columns=CSV_COLUMNS)
-    # Counts and stages are whole numbers, also in a column with empty cells.
-    return frame.astype(
-        {"respondents": "Int64", "counted": "Int64", "stage": "Int64", "shown": "boolean"}
-    )
+# The tables of the XLSX, one sheet each: (sheet name, columns, rows as dicts). The CSV
+# is the table "results". A new section is a new row kind or a new table here.
+def export_tables(data):
+    assessment = [{"key": key, "value": value} for key, value in data["assessment"].items()]
+    return [
+        ("assessment", ["key", "value"], assessment),
+        ("results", CSV_COLUMNS, result_rows(data)),
+        ("benchmark", BENCHMARK_COLUMNS, benchmark_rows(data["benchmark"])),
+        ("trend", TREND_COLUMNS, trend_rows(data["trend"])),
+    ]
 
 
-def results_csv(data):
-    """The long table as UTF-8 CSV; floats at full precision, undefined values empty."""
-    return results_frame(data).to_csv(index=False).encode()
-
-
-def _benchmark_frame(benchmark):
-    rows = [
+def benchmark_rows(benchmark):
+    return [
         {"section": section, **row}
         for section in ("tracks", "factors")
         for row in (benchmark or {}).get(section, [])
     ]
-    columns = ["section", "code", "score", "mean", "min", "max", "percentile", "peers"]
-    return pd.DataFrame(rows, columns=columns)
 
 
-def _trend_frame(trend):
+def trend_rows(trend):
     rows = []
     for point in trend:
         base = {"assessment": point["assessment"], "name": point["name"]}
@@ -165,19 +168,62 @@ def _trend_frame(trend):
         for section in ("tracks", "factors"):
             for code, value in point[section].items():
                 rows.append({**base, "section": section, "code": code, **value})
-    columns = ["assessment", "name", "closed_at", "section", "code", "current", "change"]
-    return pd.DataFrame(rows, columns=columns)
+    return rows
+
+
+# --- Cells: as on screen, formula-safe -------------------------------------------------
+
+
+def _one_decimal(value):
+    """A float as shown: one decimal, half up (results.rounded), never "-0.0"."""
+    number = rounded(value)
+    return abs(number) if number == 0 else number
+
+
+def csv_cell(value):
+    """A value as Dutch Excel reads it: decimal comma, one decimal; undefined is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(_one_decimal(value)).replace(".", ",")
+    if isinstance(value, bool | int):
+        return str(value)
+    return safe_cell(str(value))
+
+
+def xlsx_cell(value):
+    """A value for a worksheet: a float rounded to one decimal, text never a formula."""
+    if isinstance(value, float):
+        return float(_one_decimal(value))
+    if value is None or isinstance(value, bool | int):
+        return value
+    return safe_cell(str(value))
+
+
+def results_csv(data):
+    """The long table for Dutch Excel: UTF-8 with a BOM (so Excel reads accents),
+    semicolons, decimal commas, one decimal as on screen, undefined values empty."""
+    lines = [csv_line(CSV_COLUMNS, ";")]
+    for row in result_rows(data):
+        lines.append(csv_line([csv_cell(row.get(column)) for column in CSV_COLUMNS], ";"))
+    return "".join(lines).encode("utf-8-sig")
 
 
 def results_xlsx(data):
-    """A workbook: the assessment, the long results table, benchmark and trend."""
-    assessment = pd.DataFrame(list(data["assessment"].items()), columns=["key", "value"])
+    """A workbook: the assessment, the long results table, benchmark and trend. Scores
+    are numbers rounded to one decimal and shown with one; text is never a formula."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, columns, rows in export_tables(data):
+        sheet = workbook.create_sheet(name)
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([xlsx_cell(row.get(column)) for column in columns])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, float):
+                    cell.number_format = "0.0"
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        assessment.to_excel(writer, sheet_name="assessment", index=False)
-        results_frame(data).to_excel(writer, sheet_name="results", index=False)
-        _benchmark_frame(data["benchmark"]).to_excel(writer, sheet_name="benchmark", index=False)
-        _trend_frame(data["trend"]).to_excel(writer, sheet_name="trend", index=False)
+    workbook.save(buffer)
     return buffer.getvalue()
 
 

@@ -25,6 +25,12 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def trusted_proxy_count(environ):
+    """TRUSTED_PROXY_COUNT, or the older PROXY_COUNT; 0 (no proxy trusted) when unset."""
+    value = environ.get("TRUSTED_PROXY_COUNT") or environ.get("PROXY_COUNT") or "0"
+    return max(0, int(value))
+
+
 DEBUG = env_bool("DEBUG", True)
 # The development key is only usable while DEBUG is on; production must set SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY") or (
@@ -114,7 +120,17 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# Reverse proxies in front of the app that append to X-Forwarded-For (one nginx: 1).
+# 0: the header is ignored, so no client can forge its address. The login limiter and
+# the survey-link limiter both ask datagedreven.proxies.client_ip, which reads this.
+TRUSTED_PROXY_COUNT = trusted_proxy_count(os.environ)
+AXES_CLIENT_IP_CALLABLE = "datagedreven.proxies.client_ip"
+# django-ipware's view of the same setting; axes asks the callable above first, so these
+# only matter if that line goes.
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 # Survey token links (/v/<token>/), per client address and window: a whole town hall
 # behind one NAT address must fit. Unknown tokens only slow down further unknown
 # tokens; a valid link is only refused above SURVEY_LINK_LIMIT.
@@ -198,9 +214,55 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Survey links (/v/<token>/) reach no log: datagedreven.log_redaction rewrites them to
+# /v/…/ on the loggers that log request paths (so any handler gets the clean record)
+# and on every handler (for any other logger). Django's own "django" and
+# "django.server" loggers are set up again here so that their handlers, the error mail
+# to ADMINS included, are these.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "redact_tokens": {"()": "datagedreven.log_redaction.RedactTokens"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "require_debug_true": {"()": "django.utils.log.RequireDebugTrue"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "django.console": {
+            "class": "logging.StreamHandler",
+            "level": "INFO",
+            "filters": ["require_debug_true", "redact_tokens"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "level": "INFO",
+            "filters": ["redact_tokens"],
+        },
+        "mail_admins": {
+            "class": "datagedreven.log_redaction.RedactingAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "redact_tokens"],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": ["django.console", "mail_admins"], "level": "INFO"},
+        "django.request": {"filters": ["redact_tokens"]},
+        "django.security.csrf": {"filters": ["redact_tokens"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -1,5 +1,6 @@
 """The results dashboard, its downloads and `export_results`: access, privacy, queries."""
 
+import codecs
 import io
 import json
 from datetime import datetime
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, Membership
-from assessments.results import assessment_results, results_json
+from assessments.results import assessment_results, display, results_json, rounded
 
 from . import scoring_data as data
 
@@ -213,10 +214,13 @@ def test_no_hidden_score_in_the_json(client, hidden_case, people):
 def test_no_hidden_score_in_the_csv(client, hidden_case, people):
     response = download(client, people.consultant, hidden_case, "csv")
     assert response["Content-Type"].startswith("text/csv")
-    frame = pd.read_csv(io.BytesIO(response.content))
+    # Dutch Excel's CSV (spec/interfaces.md): semicolons, decimal commas, one decimal.
+    frame = pd.read_csv(io.BytesIO(response.content), sep=";", decimal=",")
     values = frame.select_dtypes("number").to_numpy().ravel()
     assert not any(close_to_hidden(value) for value in values)
-    assert "4.66" not in response.content.decode()
+    assert not any(value == round(HIDDEN, 1) for value in values)  # 4.7 as shown
+    content = response.content.decode("utf-8-sig")
+    assert "4.66" not in content and "4,66" not in content and "4,7" not in content
     assert set(frame.loc[frame["section"] == "group_factor", "group"]) == {"directie", "uitvoering"}
 
 
@@ -228,6 +232,7 @@ def test_no_hidden_score_in_the_xlsx(client, hidden_case, people):
         cell.value for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
     ]
     assert not any(close_to_hidden(value) for value in cells)
+    assert not any(value == round(HIDDEN, 1) for value in cells)  # 4.7 as shown
     assert any(value == "directie" for value in cells)
 
 
@@ -311,23 +316,32 @@ def test_export_results_writes_the_json_of_the_interface(hidden_case):
     assert exported["assessment"]["respondents"] == 21
 
 
+def shown(value):
+    """A score as the page shows it (one decimal, half up), as a float."""
+    return float(rounded(value))
+
+
 def test_export_results_round_trips_through_csv(hidden_case, tmp_path):
     expected = results_json(assessment_results(hidden_case))
-    frame = pd.read_csv(io.StringIO(export(hidden_case.pk, "--format", "csv")))
+    text = export(hidden_case.pk, "--format", "csv")
+    # For people (spec/interfaces.md): Dutch Excel's CSV, one decimal as on screen.
+    frame = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
     factors = frame[frame["section"] == "factor"].set_index("code")
     for factor in expected["factors"]:
         row = factors.loc[factor["code"]]
-        assert row["current"] == factor["current"]  # full precision
-        assert row["desired"] == factor["desired"]
+        assert row["current"] == shown(factor["current"])
+        assert row["desired"] == shown(factor["desired"])
         assert row["respondents"] == factor["respondents"]
         assert row["stage"] == factor["stage"]
     overall = frame[frame["section"] == "overall"].iloc[0]
-    assert overall["current"] == expected["overall"]["current"]
+    assert overall["current"] == shown(expected["overall"]["current"])
+    assert f";{display(expected['overall']['current'])};" in text  # "2,7" as on the page
     risks = frame[frame["section"] == "risk"]
     assert list(risks["rule"]) == [risk["rule"] for risk in expected["highlights"]["risks"]]
     output = tmp_path / "results.csv"
     export(hidden_case.pk, "--format", "csv", "--output", output)
-    assert pd.read_csv(output).equals(frame)
+    assert output.read_bytes().startswith(codecs.BOM_UTF8)  # Excel then reads UTF-8
+    assert pd.read_csv(output, sep=";", decimal=",", encoding="utf-8-sig").equals(frame)
 
 
 def test_export_results_round_trips_through_xlsx(hidden_case, tmp_path):
@@ -338,7 +352,12 @@ def test_export_results_round_trips_through_xlsx(hidden_case, tmp_path):
     assert list(sheets) == ["assessment", "results", "benchmark", "trend"]
     tracks = sheets["results"].query("section == 'track'").set_index("code")
     for track in expected["tracks"]:
-        assert tracks.loc[track["code"], "current"] == track["current"]
+        # For people (spec/interfaces.md): a number rounded to one decimal, shown with one.
+        assert tracks.loc[track["code"], "current"] == shown(track["current"])
+    sheet = openpyxl.load_workbook(output)["results"]
+    column = [cell.value for cell in sheet[1]].index("current")
+    current = [row[column] for row in sheet.iter_rows(min_row=2) if row[column].value is not None]
+    assert current and all(cell.number_format == "0.0" for cell in current)
     meta = dict(zip(sheets["assessment"]["key"], sheets["assessment"]["value"], strict=True))
     assert meta["name"] == "Nulmeting"
     assert meta["min_group_size"] == 5

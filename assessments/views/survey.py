@@ -1,9 +1,10 @@
 """The respondent's survey: no account, a link with a token.
 
 The token link puts the invitation into the session and redirects to a clean URL, so
-the token never stays in the address bar, the Referer or a log after the first
-request. From then on the session is the only key: the URLs carry no ids, so a
-respondent's session reaches their own response and nothing else.
+the token never stays in the address bar or a Referer after the first request (and the
+logs show even that one as /v/…/: datagedreven/log_redaction.py). From then on the
+session is the only key: the URLs carry no ids, so a respondent's session reaches their
+own response and nothing else.
 """
 
 import secrets
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from datagedreven.proxies import client_ip
+
 from .. import collection
 from ..forms import DONT_KNOW, StartForm, SurveyPageForm
 from ..models import Answer, Assessment, FactorComment, Invitation, LevelDescriptor, Response
@@ -27,15 +30,6 @@ SESSION_KEY = "survey"
 
 
 # --- Rate limit (shared through the cache: Redis when REDIS_URL is set) ----------------
-
-
-def client_ip(request):
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None)
-    if proxies:
-        forwarded = [ip.strip() for ip in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= proxies and forwarded[-proxies]:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _count(name, ip, window):
@@ -67,6 +61,15 @@ def _too_many(request):
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def survey_link(request, token):
+    response = _link(request, token)
+    # A page shown here (unknown link, too many) has the token in its address: its
+    # stylesheets and links must not carry it on in a Referer (the same-origin default
+    # would send it to our own access log).
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _link(request, token):
     ip = client_ip(request)
     window = getattr(settings, "SURVEY_LINK_WINDOW", 600)
     if _over("link", ip, window, getattr(settings, "SURVEY_LINK_LIMIT", 3000)):

@@ -34,4 +34,6 @@ class Command(BaseCommand):
             binary.write(content)
             binary.flush()
         else:
-            self.stdout.write(content.decode(), ending="" if content.endswith(b"\n") else "\n")
+            # The CSV's byte-order mark is for Excel opening a file, not for a terminal.
+            text = content.decode("utf-8-sig")
+            self.stdout.write(text, ending="" if text.endswith("\n") else "\n")
