@@ -27,6 +27,7 @@ from assessments.results import (
     assessment_results,
     display,
     display_change,
+    group_labels,
     labels,
     risk_reason,
 )
@@ -107,9 +108,9 @@ def response_figures(assessment):
 
 
 def layer_figures(results, names):
-    """Shown layers with their respondents; hidden layers by name only."""
+    """Shown reporting groups with their respondents; hidden groups by name only."""
     shown, hidden = [], []
-    for layer in results.layers:
+    for layer in results.groups:
         label = names.get(layer.code, layer.code)
         if layer.shown:
             shown.append({"code": layer.code, "label": label, "respondents": layer.respondents})
@@ -320,7 +321,7 @@ def poster_data(assessment, roadmap=None):
     assessment's own (there must be one)."""
     roadmap = roadmap or Roadmap.objects.get(assessment=assessment)
     results = assessment_results(assessment)
-    names = labels(assessment)
+    names = group_labels(results, labels(assessment))
     tracks = list(Track.objects.filter(version_id=assessment.model_version_id))
     activities, cards, targets = _roadmap_parts(roadmap, tracks)
     years = roadmap.years
@@ -472,7 +473,7 @@ def _trend_rows(points, key, codes, names):
 def report_data(assessment):
     """Everything the A4 results report shows, as plain data."""
     results = assessment_results(assessment)
-    names = labels(assessment)
+    names = group_labels(results, labels(assessment))
     tracks = list(Track.objects.filter(version_id=assessment.model_version_id))
     names.update((track.code, track.label) for track in tracks)
     shown_scores = results.scores_shown
@@ -513,7 +514,7 @@ def report_data(assessment):
 
     layer_table = []
     if shown_scores and shown:
-        by_code = {layer.code: layer for layer in results.layers if layer.shown}
+        by_code = {group.code: group for group in results.groups if group.shown}
         for code in results.factors:
             layer_table.append(
                 {

@@ -295,7 +295,7 @@ def test_the_report_is_a4_portrait_with_its_sections(rendered):
         "Scores per ontwikkelspoor en sleutelfactor",
         "Leiderschap & Cultuur",
         "Privacy, Ethiek & Beveiliging",
-        "Per laag",
+        "Per groep",
         "Sterktes, aandachtspunten en risico's",
         "Routekaart",
     ):
