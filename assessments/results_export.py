@@ -36,6 +36,12 @@ CSV_COLUMNS = [
     "layer_gap",
     "rule",
     "reason",
+    # The benchmark's rows (sections benchmark_track and benchmark_factor).
+    "peers",
+    "mean",
+    "percentile",
+    "q1",
+    "q3",
 ]
 
 
@@ -90,6 +96,9 @@ def result_rows(data):
                 "reason": risk["reason"],
             }
         )
+    for row in benchmark_rows(data["benchmark"]):
+        section = {"tracks": "benchmark_track", "factors": "benchmark_factor"}[row["section"]]
+        rows.append({**row, "section": section})
     return rows
 
 
@@ -103,7 +112,9 @@ def _scores(score):
 def results_frame(data):
     frame = pd.DataFrame(result_rows(data), columns=CSV_COLUMNS)
     # Counts and stages are whole numbers, also in a column with empty cells.
-    return frame.astype({"respondents": "Int64", "stage": "Int64", "shown": "boolean"})
+    return frame.astype(
+        {"respondents": "Int64", "stage": "Int64", "shown": "boolean", "peers": "Int64"}
+    )
 
 
 def results_csv(data):
@@ -111,14 +122,21 @@ def results_csv(data):
     return results_frame(data).to_csv(index=False).encode()
 
 
-def _benchmark_frame(benchmark):
-    rows = [
-        {"section": section, **row}
+BENCHMARK_COLUMNS = ["section", "code", "peers", "mean", "percentile", "q1", "q3"]
+
+
+def benchmark_rows(benchmark):
+    """The benchmark of results_json() as rows (none when it is not shown): per track
+    and factor the peers' mean, the percentile and the quartiles, never a peer's value."""
+    return [
+        {"section": section, "code": code, "peers": benchmark["peers"], **row}
         for section in ("tracks", "factors")
-        for row in (benchmark or {}).get(section, [])
+        for code, row in (benchmark or {}).get(section, {}).items()
     ]
-    columns = ["section", "code", "score", "mean", "min", "max", "percentile", "peers"]
-    return pd.DataFrame(rows, columns=columns)
+
+
+def _benchmark_frame(benchmark):
+    return pd.DataFrame(benchmark_rows(benchmark), columns=BENCHMARK_COLUMNS)
 
 
 def _trend_frame(trend):
