@@ -140,10 +140,24 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "type", "size_class"]
-    list_filter = ["type"]
+    list_display = ["name", "type", "size_class", "takes_part_in_benchmark"]
+    list_filter = ["type", ("benchmark_agreed_at", admin.EmptyFieldListFilter)]
     search_fields = ["name"]
     inlines = [DepartmentInline, MembershipInline]
+
+    # Who takes part in the benchmark decides who is compared with whom: only the
+    # operator switches it, after the organisation agreed (spec/scoring.md, Benchmark).
+    BENCHMARK_FIELDS = ["benchmark_agreed_at", "benchmark_agreed_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += self.BENCHMARK_FIELDS
+        return fields
+
+    @admin.display(boolean=True, description=_("doet mee aan de benchmark"))
+    def takes_part_in_benchmark(self, obj):
+        return obj.takes_part_in_benchmark
 
 
 class AssessmentLayerInline(admin.TabularInline):

@@ -48,8 +48,9 @@ DEMO_USERS = [
 # this group, which held every model permission; load_demo takes the demo users out.
 OLD_CONSULTANT_GROUP = "Consultants"
 
-# Three other municipalities with a closed assessment, so the demo shows a benchmark
-# (it needs at least 3 peers of the same type), and an earlier measurement of
+# Ten other municipalities that take part in the benchmark, each with a closed
+# assessment, so the demo shows a benchmark with quartiles (it needs at least 5 peers
+# of the same type, quartiles at least 10), and an earlier measurement of
 # Voorbeeldstad, so it shows a trend. name, closes on, seed, shift of every answer,
 # shift of some factors (each peer is strong and weak in its own places).
 DEMO_PEERS = [
@@ -65,6 +66,28 @@ DEMO_PEER_LAYER_COUNTS = {
     "specialist": 8,
     "uitvoering": 10,
 }
+# More peers with fewer respondents each (at least k, so their scores count): the
+# demo stays quick to load.
+DEMO_SMALL_PEERS = [
+    ("Gemeente Bosland", date(2025, 10, 3), 3104, -0.4, {"ML2": 0.6, "OG2": -0.3}),
+    ("Gemeente Duinwijk", date(2025, 12, 12), 3105, 0.1, {"LC2": -0.5, "IT1": 0.3}),
+    ("Gemeente Kanaalstede", date(2026, 2, 6), 3106, -0.3, {"PEB2": 0.7, "LC1": -0.4}),
+    ("Gemeente Polderveen", date(2025, 9, 19), 3107, -0.2, {"IT2": 0.5, "ML1": -0.6}),
+    ("Gemeente Lindehoven", date(2026, 1, 16), 3108, 0.0, {"OG1": -0.4, "LC3": 0.4}),
+    ("Gemeente Meerburg", date(2025, 5, 23), 3109, -0.5, {"IT3": 0.6, "PEB1": 0.3}),
+    ("Gemeente Eikendaal", date(2026, 2, 27), 3110, -0.1, {"ML2": -0.5, "OG2": 0.5}),
+]
+DEMO_SMALL_PEER_LAYER_COUNTS = {
+    "bestuur": 1,
+    "directie": 2,
+    "management": 3,
+    "beleid": 4,
+    "specialist": 3,
+    "uitvoering": 3,
+}
+# Every demo organisation takes part in the benchmark, as if it had agreed.
+DEMO_BENCHMARK_AGREED_AT = datetime(2025, 1, 15, 12, 0)
+DEMO_BENCHMARK_AGREED_BY = "Demo: gemeentesecretaris, besluit 14-1-2025"
 DEMO_EARLIER = ("Eerste meting 2024", date(2024, 3, 15), 2024, -0.5, {})
 # Comments of the demo's respondents (the first respondents of the shown layers).
 DEMO_COMMENTS = {
@@ -212,6 +235,14 @@ def closed_assessment(
     return assessment
 
 
+def take_part_in_benchmark(organisation):
+    """Let a demo organisation take part in the benchmark, once."""
+    if not organisation.takes_part_in_benchmark:
+        organisation.benchmark_agreed_at = timezone.make_aware(DEMO_BENCHMARK_AGREED_AT)
+        organisation.benchmark_agreed_by = DEMO_BENCHMARK_AGREED_BY
+        organisation.save(update_fields=["benchmark_agreed_at", "benchmark_agreed_by"])
+
+
 def add_demo_comments(assessment):
     """A few comments on the demo assessment, from respondents of the larger layers."""
     if FactorComment.objects.filter(response__assessment=assessment).exists():
@@ -238,6 +269,7 @@ def load_demo():
         name=DEMO_ORGANISATION,
         defaults={"type": Organisation.Type.GEMEENTE, "size_class": Organisation.SizeClass.M},
     )
+    take_part_in_benchmark(organisation)
     for name in DEMO_DEPARTMENTS:
         Department.objects.get_or_create(organisation=organisation, name=name)
     users = []
@@ -276,17 +308,20 @@ def load_demo():
         shift=shift,
         factor_shift=factor_shift,
     )
-    for name, closes_on, seed, shift, factor_shift in DEMO_PEERS:
+    peers = [(peer, DEMO_PEER_LAYER_COUNTS) for peer in DEMO_PEERS]
+    peers += [(peer, DEMO_SMALL_PEER_LAYER_COUNTS) for peer in DEMO_SMALL_PEERS]
+    for (name, closes_on, seed, shift, factor_shift), layer_counts in peers:
         peer, _ = Organisation.objects.get_or_create(
             name=name,
             defaults={"type": Organisation.Type.GEMEENTE, "size_class": Organisation.SizeClass.M},
         )
+        take_part_in_benchmark(peer)
         closed_assessment(
             peer,
             version,
             f"Nulmeting {closes_on.year}",
             closes_on,
-            DEMO_PEER_LAYER_COUNTS,
+            layer_counts,
             seed=seed,
             shift=shift,
             factor_shift=factor_shift,

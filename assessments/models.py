@@ -180,14 +180,48 @@ class Organisation(models.Model):
         _("omvang"), max_length=4, choices=SizeClass.choices, default=SizeClass.M
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Taking part in the benchmark (spec/scoring.md, Benchmark): off until the
+    # organisation agrees, switched on only by the operator, who records when and who
+    # agreed on the organisation's behalf, so no one can stage peers.
+    benchmark_agreed_at = models.DateTimeField(
+        _("doet mee aan de benchmark sinds"),
+        null=True,
+        blank=True,
+        help_text=_("Leeg: de organisatie doet niet mee. Alleen de beheerder vult dit in."),
+    )
+    benchmark_agreed_by = models.CharField(
+        _("ingestemd door"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Wie namens de organisatie instemde, met functie en besluit, "
+            "bijvoorbeeld: J. Jansen, CIO, besluit 12-3-2026."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisatie")
         verbose_name_plural = _("organisaties")
+        constraints = [
+            # Taking part always records who agreed; not taking part records no one.
+            models.CheckConstraint(
+                condition=Q(benchmark_agreed_at__isnull=True, benchmark_agreed_by="")
+                | (Q(benchmark_agreed_at__isnull=False) & ~Q(benchmark_agreed_by="")),
+                name="organisation_benchmark_agreement_complete",
+                violation_error_message=_(
+                    "Vul bij deelname aan de benchmark zowel de datum als de persoon in "
+                    "die instemde, of laat beide leeg."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def takes_part_in_benchmark(self):
+        return self.benchmark_agreed_at is not None
 
 
 class Department(models.Model):

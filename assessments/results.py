@@ -482,8 +482,10 @@ _KEPT_SCORES_LIMIT = 50_000
 
 
 def _peer_scores(assessment):
-    """current_scores() of each other organisation of the same type: of its most recent
-    closed assessment, if that uses a model version with the same factor codes.
+    """current_scores() of each other organisation of the same type that takes part in
+    the benchmark: of its most recent closed assessment, if that uses a model version
+    with the same factor codes. An organisation that agreed to take part shares that
+    assessment even if it closed before the agreement.
 
     One query finds the candidates with the id of their kept results, one more finds
     factor codes if peers use other model versions; the kept scores are read only when
@@ -492,7 +494,9 @@ def _peer_scores(assessment):
     """
     candidates = (
         Assessment.objects.filter(
-            organisation__type=assessment.organisation.type, status=Assessment.Status.CLOSED
+            organisation__type=assessment.organisation.type,
+            organisation__benchmark_agreed_at__isnull=False,
+            status=Assessment.Status.CLOSED,
         )
         .exclude(organisation_id=assessment.organisation_id)
         .annotate(
@@ -537,7 +541,9 @@ _PEER_GROUPS_LIMIT = 1_000
 
 
 def _benchmark(assessment, result):
-    if not result.scores_shown:
+    """The benchmark of an assessment; None unless its organisation takes part itself
+    (give and take: who does not share its scores does not see the others')."""
+    if not result.scores_shown or not assessment.organisation.takes_part_in_benchmark:
         return None
     peers, key = _peer_scores(assessment)
     if len(peers) < scoring.MIN_BENCHMARK_PEERS:
@@ -860,13 +866,32 @@ def results_json(results):
                 for risk in results.highlights.risks
             ],
         },
-        "benchmark": asdict(results.benchmark) if results.benchmark else None,
+        "benchmark": _benchmark_json(results.benchmark),
         "trend": [asdict(point) for point in results.trend],
     }
     if results.department:
         data["assessment"]["department"] = results.department
         del data["layers"], data["groups"], data["departments"]
     return data
+
+
+def _benchmark_json(benchmark):
+    """Per track and factor code the peers' mean, this organisation's percentile and
+    the peers' quartiles (null below 10 peers); null when no benchmark is shown."""
+    if benchmark is None:
+        return None
+
+    def by_code(rows):
+        return {
+            row.code: {"mean": row.mean, "percentile": row.percentile, "q1": row.q1, "q3": row.q3}
+            for row in rows
+        }
+
+    return {
+        "peers": benchmark.peers,
+        "factors": by_code(benchmark.factors),
+        "tracks": by_code(benchmark.tracks),
+    }
 
 
 def _group_json(group, **names):

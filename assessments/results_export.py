@@ -42,9 +42,14 @@ CSV_COLUMNS = [
     "layer_gap",
     "rule",
     "reason",
+    # The benchmark's rows (sections benchmark_track and benchmark_factor).
+    "peers",
+    "mean",
+    "percentile",
+    "q1",
+    "q3",
 ]
 
-BENCHMARK_COLUMNS = ["section", "code", "score", "mean", "min", "max", "percentile", "peers"]
 TREND_COLUMNS = ["assessment", "name", "closed_at", "section", "code", "current", "change"]
 
 
@@ -129,6 +134,9 @@ def result_rows(data):
                 "reason": risk["reason"],
             }
         )
+    for row in benchmark_rows(data["benchmark"]):
+        section = {"tracks": "benchmark_track", "factors": "benchmark_factor"}[row["section"]]
+        rows.append({**row, "section": section})
     return rows
 
 
@@ -151,11 +159,16 @@ def export_tables(data):
     ]
 
 
+BENCHMARK_COLUMNS = ["section", "code", "peers", "mean", "percentile", "q1", "q3"]
+
+
 def benchmark_rows(benchmark):
+    """The benchmark of results_json() as rows (none when it is not shown): per track
+    and factor the peers' mean, the percentile and the quartiles, never a peer's value."""
     return [
-        {"section": section, **row}
+        {"section": section, "code": code, "peers": benchmark["peers"], **row}
         for section in ("tracks", "factors")
-        for row in (benchmark or {}).get(section, [])
+        for code, row in (benchmark or {}).get(section, {}).items()
     ]
 
 

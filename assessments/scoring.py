@@ -45,7 +45,8 @@ USE_FACTOR = "IT3"
 USE_AT_LEAST = 3.0
 AMBITION_GAP_RISK = 3.0
 HIGHLIGHT_COUNT = 3
-MIN_BENCHMARK_PEERS = 3
+MIN_BENCHMARK_PEERS = 5
+MIN_QUARTILE_PEERS = 10
 
 
 @dataclass(frozen=True)
@@ -690,12 +691,14 @@ def current_scores(result):
 
 @dataclass(kw_only=True)
 class BenchmarkRow:
+    """One factor or track of a benchmark: never a minimum, maximum or one peer's value."""
+
     code: str
     score: float | None  # this organisation's current score
-    mean: float | None
-    min: float | None
-    max: float | None
-    percentile: float | None
+    mean: float | None  # None below MIN_BENCHMARK_PEERS peers with a score
+    percentile: float | None  # likewise
+    q1: float | None  # None below MIN_QUARTILE_PEERS peers with a score
+    q3: float | None
     peers: int  # peers with a defined score
 
 
@@ -704,6 +707,10 @@ class Benchmark:
     peers: int
     tracks: list[BenchmarkRow]
     factors: list[BenchmarkRow]
+
+    @property
+    def has_quartiles(self):
+        return self.peers >= MIN_QUARTILE_PEERS
 
 
 def percentile_rank(score, ordered):
@@ -717,10 +724,27 @@ def percentile_rank(score, ordered):
     return (lower + equal / 2) / len(ordered) * 100
 
 
+def quantile(ordered, p):
+    """The p-quantile of sorted values by Hyndman & Fan's definition 8 (numpy's
+    method="median_unbiased", R's type 8): the value at 1-based position
+    h = (n + 1/3) p + 1/3, interpolated linearly between the neighbouring values.
+
+    Chosen because, for the quartiles, h is never a whole number: (n + 1/3)/4 + 1/3
+    and 3(n + 1/3)/4 + 1/3 lie at least 1/12 from one. So a quartile is always a mix
+    of two peers' scores, never one peer's score on its own (unless the two are
+    equal). The common "inclusive" definition (h = (n − 1) p + 1) gives one peer's
+    score whenever n − 1 is a multiple of 4. Needs n ≥ 3 (h within 1..n).
+    """
+    h = (len(ordered) + 1 / 3) * p + 1 / 3
+    below = int(h)  # 1-based: the value at `below` and the one after it
+    weight = h - below
+    return ordered[below - 1] + weight * (ordered[below] - ordered[below - 1])
+
+
 @dataclass(frozen=True, kw_only=True)
 class PeerGroup:
     """What a benchmark compares against: the number of peers that count, and per track
-    and factor code their defined current scores, sorted. The same for every assessment
+    and factor code their current scores, sorted. The same for every assessment
     compared against the same peers, so it can be kept."""
 
     peers: int
@@ -728,10 +752,25 @@ class PeerGroup:
     factors: dict[str, list[float]]
 
 
+def _complete(peer):
+    """Whether a peer's scores count: shown, with every track and factor score defined."""
+    return (
+        peer["shown"]
+        and None not in peer["tracks"].values()
+        and None not in peer["factors"].values()
+    )
+
+
 def peer_group(peers):
-    """The PeerGroup of peers' current_scores(); a peer whose assessment shows no scores
-    (fewer than k respondents) does not count."""
-    peers = [peer for peer in peers if peer["shown"]]
+    """The PeerGroup of peers' current_scores().
+
+    A peer whose assessment shows no scores (fewer than k respondents) does not count,
+    nor does one with any track or factor score undefined: every row of a benchmark
+    then has the same peers. Otherwise a track's mean, over peers with that track, and
+    its factors' means, over fewer peers, would together give away the scores of the
+    peers missing from the factor: a single peer's value.
+    """
+    peers = [peer for peer in peers if _complete(peer)]
 
     def sorted_by_code(kind):
         codes = dict.fromkeys(code for peer in peers for code in peer[kind])
@@ -746,26 +785,32 @@ def peer_group(peers):
 
 
 def _benchmark_row(code, score, defined):
-    """`defined`: the peers' defined scores, sorted."""
+    """Benchmark: the peers' mean and this organisation's percentile rank from 5 peers
+    with a score, their first and third quartile from 10. `defined`: their scores,
+    sorted."""
+    shown = len(defined) >= MIN_BENCHMARK_PEERS
+    quartiles = len(defined) >= MIN_QUARTILE_PEERS
     return BenchmarkRow(
         code=code,
         score=score,
-        mean=sum(defined) / len(defined) if defined else None,
-        min=defined[0] if defined else None,
-        max=defined[-1] if defined else None,
-        percentile=percentile_rank(score, defined),
+        mean=sum(defined) / len(defined) if shown else None,
+        percentile=percentile_rank(score, defined) if shown else None,
+        q1=quantile(defined, 0.25) if quartiles else None,
+        q3=quantile(defined, 0.75) if quartiles else None,
         peers=len(defined),
     )
 
 
 def benchmark(own, peers):
-    """Benchmark of one assessment's current scores against its peers'; None below 3 peers.
+    """Benchmark of one assessment's current scores against its peers'; None below 5 peers.
 
     `own` is current_scores(), `peers` the PeerGroup (peer_group) of the peers'; they
-    are those of the other organisations of the same type whose most recent
-    closed assessment uses the same factor codes. A peer whose assessment shows no
-    scores (fewer than k respondents) does not count. Per factor and track: the peers'
-    mean, minimum and maximum, and this organisation's percentile rank among them.
+    are those of the other organisations of the same type that take part in the
+    benchmark and whose most recent closed assessment uses the same factor codes.
+    Shown only with at least 5 peers, whatever k is. Per factor and track: the peers'
+    mean and this organisation's percentile rank among them; with at least 10 peers
+    also their first and third quartile. Never a minimum, maximum or a single peer's
+    value: with 3 peers, mean, minimum and maximum give every peer away.
     """
     if peers.peers < MIN_BENCHMARK_PEERS or not own["shown"]:
         return None

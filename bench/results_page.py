@@ -3,9 +3,10 @@ without a benchmark (spec/quality.md).
 
 benchmark_300_ratio  results page with / without a 300-peer benchmark
 
-Every peer is a municipality with a closed assessment of 500 respondents. The page is
-warmed once first: a closed assessment's results are kept, so what the ratio measures
-is reading 300 peers' kept scores, not scoring them again.
+Every peer is a municipality that takes part in the benchmark, with a closed
+assessment of 500 respondents. The page is warmed once first: a closed assessment's
+results are kept, so what the ratio measures is reading 300 peers' kept scores, not
+scoring them again.
 """
 
 import os
@@ -22,6 +23,7 @@ def main():
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
+    from django.utils import timezone
 
     from assessments.models import Organisation
 
@@ -33,6 +35,11 @@ def main():
             status="closed",
             seed=number / PEERS,
         )
+    # Every organisation takes part in the benchmark (its own included: an organisation
+    # that does not sees no benchmark).
+    Organisation.objects.update(
+        benchmark_agreed_at=timezone.now(), benchmark_agreed_by="bench: operator"
+    )
     user = get_user_model().objects.create_superuser("bench", password="bench-password-123")
     client = Client()
     client.force_login(user)

@@ -444,8 +444,8 @@ def _benchmark_rows(rows, names):
             "label": names.get(row.code, row.code),
             "score": display(row.score),
             "mean": display(row.mean),
-            "min": display(row.min),
-            "max": display(row.max),
+            "q1": display(row.q1),
+            "q3": display(row.q3),
             "percentile": None if row.percentile is None else round(row.percentile),
             "peers": row.peers,
         }
@@ -583,6 +583,7 @@ def report_data(assessment):
         if benchmark is None
         else {
             "peers": benchmark.peers,
+            "quartiles": benchmark.has_quartiles,
             "tracks": _benchmark_rows(benchmark.tracks, names),
             "factors": _benchmark_rows(benchmark.factors, names),
         },

@@ -70,8 +70,17 @@ def small_model(code="TEST-1", factors=None):
     return version
 
 
-def organisation(name, type=Organisation.Type.GEMEENTE):
-    return Organisation.objects.create(name=name, type=type)
+def organisation(name, type=Organisation.Type.GEMEENTE, *, benchmark=False):
+    """An organisation; `benchmark`: it takes part in the benchmark (the operator
+    switched it on after it agreed)."""
+    if not benchmark:
+        return Organisation.objects.create(name=name, type=type)
+    return Organisation.objects.create(
+        name=name,
+        type=type,
+        benchmark_agreed_at=timezone.make_aware(datetime(2026, 1, 15)),
+        benchmark_agreed_by="Test: directeur, besluit 15-1-2026",
+    )
 
 
 def assessment(organisation, version, *, name="Nulmeting", closed_at=None, k=5):

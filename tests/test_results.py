@@ -44,9 +44,10 @@ def test_it_scores_only_submitted_responses(version):
 
 
 def test_it_loads_all_answers_in_one_query(version, django_assert_num_queries):
-    small = data.assessment(data.organisation("Gemeente A"), version)
+    # Organisations that take part in the benchmark: their peers are looked up.
+    small = data.assessment(data.organisation("Gemeente A", benchmark=True), version)
     data.add_respondents(small, [("directie", "", data.same_answers(2))] * 5)
-    large = data.assessment(data.organisation("Gemeente B"), version)
+    large = data.assessment(data.organisation("Gemeente B", benchmark=True), version)
     everyone = [(layer, "", data.same_answers(2)) for layer in data.SMALL_LAYERS]
     data.add_respondents(large, everyone * 30)
     # shape (3), respondents (1), factor codes (1), kept sums (1), peers (1), trend (1)
@@ -55,7 +56,7 @@ def test_it_loads_all_answers_in_one_query(version, django_assert_num_queries):
     with django_assert_num_queries(8):
         assessment_results(large)
     # Responses whose sums were not kept are scored from their answers: two queries more.
-    unkept = data.assessment(data.organisation("Gemeente C"), version)
+    unkept = data.assessment(data.organisation("Gemeente C", benchmark=True), version)
     data.add_respondents(unkept, everyone * 30, keep=False)
     with django_assert_num_queries(10):
         assessment_results(unkept)
@@ -74,7 +75,7 @@ def test_it_counts_a_submitted_response_without_answers(version):
 
 def test_it_keeps_the_results_of_a_closed_assessment(version, django_assert_num_queries):
     assessment = data.assessment(
-        data.organisation("Gemeente A"), version, closed_at=datetime(2026, 3, 1)
+        data.organisation("Gemeente A", benchmark=True), version, closed_at=datetime(2026, 3, 1)
     )
     data.add_respondents(assessment, [("directie", "", data.same_answers(2))] * 5)
     first = assessment_results(assessment)

@@ -397,7 +397,10 @@ def test_the_demo_shows_a_benchmark_and_a_trend(model_version):
     assert Roadmap.objects.get().assessment == demo
     results = assessment_results(demo)
     assert results.respondents == 140
-    assert results.benchmark.peers == 3
+    # v1's demo had 3 peers; v2 shows a benchmark from 5, quartiles from 10.
+    assert demo.organisation.takes_part_in_benchmark
+    assert results.benchmark.peers == 10
+    assert results.benchmark.has_quartiles
     assert [point.name for point in results.trend] == ["Eerste meting 2024", "Nulmeting 2026"]
     assert results.trend[-1].overall.change > 0
     assert any(group.shown for group in results.departments)

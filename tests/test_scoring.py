@@ -8,8 +8,10 @@ the peers and the earlier measurements.
 import math
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -527,31 +529,90 @@ def scores(lc1, shown=True):
     }
 
 
-def test_no_benchmark_with_two_peers():
-    assert scoring.benchmark(scores(2.0), scoring.peer_group([scores(1.0), scores(3.0)])) is None
+def test_it_gives_no_benchmark_with_four_peers():
+    peers = scoring.peer_group([scores(value) for value in (1.0, 2.0, 3.0, 4.0)])
+    assert peers.peers == 4
+    assert scoring.benchmark(scores(2.0), peers) is None
 
 
-def test_a_benchmark_with_three_peers():
+def test_it_gives_mean_and_percentile_but_no_quartiles_with_five_peers():
+    # v1 showed a benchmark from 3 peers with their minimum and maximum; v2 needs 5
+    # and never gives a minimum or maximum.
     result = scoring.benchmark(
-        scores(2.0), scoring.peer_group([scores(1.0), scores(2.0), scores(4.0)])
+        scores(2.0), scoring.peer_group([scores(v) for v in (1.0, 2.0, 4.0, 0.5, 3.5)])
     )
     row = result.factors[0]
-    assert result.peers == 3
-    assert (row.code, row.score, row.min, row.max) == ("LC1", 2.0, 1.0, 4.0)
-    assert row.mean == pytest.approx(7 / 3)
-    # One lower, one equal: (1 + 0.5) / 3 × 100.
+    assert result.peers == 5
+    assert not result.has_quartiles
+    assert (row.code, row.score, row.peers) == ("LC1", 2.0, 5)
+    assert row.mean == pytest.approx(11 / 5)
+    # Two lower, one equal: (2 + 0.5) / 5 × 100.
     assert row.percentile == pytest.approx(50.0)
+    assert (row.q1, row.q3) == (None, None)
     assert result.tracks[0].percentile == pytest.approx(50.0)
+    assert not hasattr(row, "min") and not hasattr(row, "max")
+
+
+def test_it_gives_quartiles_from_ten_peers():
+    values = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0]
+    nine = scoring.benchmark(scores(2.0), scoring.peer_group([scores(v) for v in values[:9]]))
+    assert (nine.factors[0].q1, nine.factors[0].q3) == (None, None)
+    result = scoring.benchmark(scores(2.0), scoring.peer_group([scores(v) for v in values]))
+    row = result.factors[0]
+    assert result.has_quartiles
+    # Positions (10 + 1/3) × 0.25 + 1/3 = 2 11/12 and (10 + 1/3) × 0.75 + 1/3 = 8 1/12:
+    # between the 2nd and 3rd value (1.0, 1.5), and the 8th and 9th (4.0, 4.5).
+    assert row.q1 == pytest.approx(1.0 + 11 / 12 * 0.5)
+    assert row.q3 == pytest.approx(4.0 + 1 / 12 * 0.5)
+    assert row.mean == pytest.approx(2.75)
+    assert result.tracks[0].q1 == pytest.approx(row.q1)
+
+
+def test_the_quartiles_are_numpys_median_unbiased_ones():
+    rng = np.random.default_rng(12)
+    for n in range(10, 60):
+        values = sorted(rng.uniform(0, 5, n))
+        for p in (0.25, 0.75):
+            expected = np.quantile(values, p, method="median_unbiased")
+            assert scoring.quantile(values, p) == pytest.approx(expected)
+
+
+def test_a_quartile_is_never_one_peers_score():
+    # With distinct scores a quartile lies strictly between two peers' scores, for any
+    # number of peers (the "inclusive" definition gives the 4th score of 13 exactly).
+    for n in range(10, 200):
+        values = [index + 0.5 for index in range(n)]
+        for p in (0.25, 0.75):
+            quartile = scoring.quantile(values, p)
+            assert min(abs(quartile - value) for value in values) >= 1 / 12 - 1e-9
 
 
 def test_a_peer_without_scores_does_not_count():
-    assert (
-        scoring.benchmark(
-            scores(2.0),
-            scoring.peer_group([scores(1.0), scores(3.0), scores(None, shown=False)]),
-        )
-        is None
+    shown = [scores(value) for value in (1.0, 3.0, 3.5, 4.0)]
+    peers = scoring.peer_group([*shown, scores(None, shown=False)])
+    assert peers.peers == 4
+    assert scoring.benchmark(scores(2.0), peers) is None
+
+
+def test_a_peer_with_an_undefined_score_does_not_count():
+    # Counted, it would be in the track's mean but not in the factor's: the two means
+    # together would give its track score away.
+    partial = {"shown": True, "overall": 1.0, "tracks": {"LC": 1.0}, "factors": {"LC1": None}}
+    peers = scoring.peer_group([*(scores(v) for v in (1.0, 3.0, 3.5, 4.0, 4.5)), partial])
+    assert peers.peers == 5
+    result = scoring.benchmark(scores(2.0), peers)
+    assert result.tracks[0].mean == pytest.approx(result.factors[0].mean)
+    assert result.tracks[0].peers == result.factors[0].peers == 5
+
+
+def test_a_row_with_fewer_than_five_scores_shows_nothing():
+    group = scoring.PeerGroup(
+        peers=5, tracks={"LC": [1.0, 2.0, 3.0, 4.0, 5.0]}, factors={"LC1": [1.0, 2.0, 3.0, 4.0]}
     )
+    result = scoring.benchmark(scores(2.0), group)
+    assert result.tracks[0].mean == pytest.approx(3.0)
+    row = result.factors[0]
+    assert (row.mean, row.percentile, row.q1, row.q3, row.peers) == (None, None, None, None, 4)
 
 
 def test_percentile_rank():
@@ -574,32 +635,41 @@ def closed_with(organisation, version, current, *, name="Nulmeting", when=dateti
     return assessment
 
 
+def peer(name, type=Organisation.Type.GEMEENTE):
+    """An organisation that takes part in the benchmark."""
+    return data.organisation(name, type, benchmark=True)
+
+
 def test_the_benchmark_compares_with_the_latest_closed_assessment_of_each_peer(version):
-    own = closed_with(data.organisation("Gemeente Eigen"), version, 2)
-    a = data.organisation("Gemeente A")
+    own = closed_with(peer("Gemeente Eigen"), version, 2)
+    a = peer("Gemeente A")
     closed_with(a, version, 0, name="Oud", when=datetime(2024, 1, 1))
     closed_with(a, version, 1, name="Nieuw", when=datetime(2025, 1, 1))
-    closed_with(data.organisation("Gemeente B"), version, 2)
-    assert assessment_results(own).benchmark is None  # two peers
-    c = data.organisation("Gemeente C")
+    closed_with(peer("Gemeente B"), version, 2)
+    closed_with(peer("Gemeente E"), version, 3)
+    c = peer("Gemeente C")
     closed_with(c, version, 4)
     data.assessment(c, version, name="Nog open")  # open: not a measurement yet
     # Not peers: another type, and a model version with other factor codes.
-    closed_with(data.organisation("Provincie P", type=Organisation.Type.PROVINCIE), version, 5)
+    closed_with(peer("Provincie P", type=Organisation.Type.PROVINCIE), version, 5)
     other = data.small_model(code="TEST-2", factors={"LC1", "LC2", "IT3"})
-    closed_with(data.organisation("Gemeente D"), other, 5)
+    closed_with(peer("Gemeente D"), other, 5)
+    assert assessment_results(own).benchmark is None  # four peers (v1: three were enough)
+    closed_with(peer("Gemeente F"), version, 5)
     benchmark = assessment_results(own).benchmark
-    assert benchmark.peers == 3
+    assert benchmark.peers == 5
     lc1 = benchmark.factors[0]
-    assert (lc1.code, lc1.score, lc1.mean, lc1.min, lc1.max) == ("LC1", 2.0, 7 / 3, 1.0, 4.0)
-    assert lc1.percentile == pytest.approx(50.0)
+    # A counts with 1 (its latest), not 0: (1 + 2 + 3 + 4 + 5) / 5.
+    assert (lc1.code, lc1.score, lc1.mean, lc1.q1, lc1.q3) == ("LC1", 2.0, 3.0, None, None)
+    # One lower, one equal: (1 + 0.5) / 5 × 100.
+    assert lc1.percentile == pytest.approx(30.0)
 
 
 def test_the_benchmark_counts_a_peer_only_with_its_latest_closed_assessment(version):
-    own = closed_with(data.organisation("Gemeente Eigen"), version, 2)
-    for name in ["A", "B"]:
-        closed_with(data.organisation(f"Gemeente {name}"), version, 3)
-    c = data.organisation("Gemeente C")
+    own = closed_with(peer("Gemeente Eigen"), version, 2)
+    for name in ["A", "B", "D", "E"]:
+        closed_with(peer(f"Gemeente {name}"), version, 3)
+    c = peer("Gemeente C")
     closed_with(c, version, 3, name="Oud", when=datetime(2024, 1, 1))
     # C's latest closed assessment uses other factor codes, so C is no peer at all.
     closed_with(c, data.small_model(code="TEST-2", factors={"LC1"}), 3, name="Nieuw")
@@ -607,14 +677,41 @@ def test_the_benchmark_counts_a_peer_only_with_its_latest_closed_assessment(vers
 
 
 def test_a_peer_on_another_model_version_with_the_same_factor_codes_counts(version):
-    own = closed_with(data.organisation("Gemeente Eigen"), version, 2)
-    for name in ["A", "B"]:
-        closed_with(data.organisation(f"Gemeente {name}"), version, 3)
+    own = closed_with(peer("Gemeente Eigen"), version, 2)
+    for name in ["A", "B", "D", "E"]:
+        closed_with(peer(f"Gemeente {name}"), version, 3)
     assert assessment_results(own).benchmark is None
-    closed_with(data.organisation("Gemeente C"), data.small_model(code="TEST-3"), 5)
+    closed_with(peer("Gemeente C"), data.small_model(code="TEST-3"), 5)
     benchmark = assessment_results(own).benchmark
-    assert benchmark.peers == 3
-    assert benchmark.factors[0].max == 5.0
+    assert benchmark.peers == 5
+    assert benchmark.factors[0].mean == pytest.approx((4 * 3 + 5) / 5)
+
+
+def test_an_organisation_that_does_not_take_part_is_never_a_peer(version):
+    own = closed_with(peer("Gemeente Eigen"), version, 2)
+    for number in range(12):
+        closed_with(data.organisation(f"Gemeente Zonder {number}"), version, 5)
+    for name in ["A", "B", "C", "D"]:
+        closed_with(peer(f"Gemeente {name}"), version, 1)
+    assert assessment_results(own).benchmark is None  # 4 that take part, 12 that do not
+    closed_with(peer("Gemeente E"), version, 1)
+    benchmark = assessment_results(own).benchmark
+    assert benchmark.peers == 5
+    assert benchmark.factors[0].mean == 1.0
+
+
+def test_an_organisation_that_does_not_take_part_sees_no_benchmark(version):
+    organisation = data.organisation("Gemeente Eigen")
+    own = closed_with(organisation, version, 2)
+    for name in "ABCDEFGHIJ":
+        closed_with(peer(f"Gemeente {name}"), version, 1)
+    assert assessment_results(own).benchmark is None
+    organisation.benchmark_agreed_at = timezone.now()
+    organisation.benchmark_agreed_by = "J. Jansen, CIO, besluit 12-3-2026"
+    organisation.save()
+    benchmark = assessment_results(own).benchmark
+    assert benchmark.peers == 10
+    assert benchmark.has_quartiles
 
 
 # --- Trend -----------------------------------------------------------------------------
@@ -710,14 +807,15 @@ def test_a_new_respondent_changes_no_other_layers_score(respondents, newcomer):
 def test_the_benchmark_follows_a_peer_whose_results_change(version):
     from assessments.results import results_forget
 
-    own = closed_with(data.organisation("Gemeente Eigen"), version, 2)
-    peers = [closed_with(data.organisation(f"Gemeente {n}"), version, 1) for n in "ABC"]
+    own = closed_with(peer("Gemeente Eigen"), version, 2)
+    peers = [closed_with(peer(f"Gemeente {n}"), version, 1) for n in "ABCDE"]
     assert assessment_results(own).benchmark.factors[0].mean == 1.0
     assert assessment_results(own).benchmark.factors[0].mean == 1.0  # from kept scores
     data.add_respondents(peers[0], [("management", "", data.same_answers(4))] * 5)
     results_forget(peers[0])
-    # Peer A: layers directie 1 and management 4 → 2.5; mean (2.5 + 1 + 1) / 3.
-    assert assessment_results(own).benchmark.factors[0].mean == pytest.approx(1.5)
+    # Peer A: layers directie 1 and management 4 → 2.5; mean (2.5 + 4 × 1) / 5.
+    assert assessment_results(own).benchmark.factors[0].mean == pytest.approx(1.3)
     # Again from kept scores only: a new peer group, not the one kept before.
-    assert assessment_results(own).benchmark.factors[0].mean == pytest.approx(1.5)
-    assert assessment_results(own).benchmark.factors[0].max == 2.5
+    assert assessment_results(own).benchmark.factors[0].mean == pytest.approx(1.3)
+    # v1 checked the maximum (2.5); v2 has none: A's 2.5 now lies above our 2.
+    assert assessment_results(own).benchmark.factors[0].percentile == pytest.approx(80.0)

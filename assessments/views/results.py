@@ -26,7 +26,7 @@ from ..results import (
     visible_comments,
 )
 from ..results_export import FORMATS, results_file
-from ..scoring import SAFEGUARDS_TRACK
+from ..scoring import MIN_BENCHMARK_PEERS, SAFEGUARDS_TRACK
 from ..stages import stage_name
 
 DEPARTMENT_PARAMETER = "afdeling"
@@ -238,14 +238,16 @@ def _benchmark_rows(benchmark, names, track_names):
             "name": label,
             "score": display(item.score),
             "mean": display(item.mean),
-            "min": display(item.min),
-            "max": display(item.max),
             "percentile": "–" if item.percentile is None else f"{item.percentile:.0f}",
+            "middle_half": "–"
+            if item.q1 is None
+            else _("%(q1)s tot %(q3)s") % {"q1": display(item.q1), "q3": display(item.q3)},
             "compared": _compared(item.score, item.mean),
         }
 
     return {
         "peers": benchmark.peers,
+        "quartiles": benchmark.has_quartiles,
         "tracks": [row(item, track_names.get(item.code, item.code)) for item in benchmark.tracks],
         "factors": [row(item, names.get(item.code, item.code)) for item in benchmark.factors],
     }
@@ -365,6 +367,7 @@ def results_page(request, pk):
             row["comments"] = comments.get(row["code"], [])
         context["has_comments"] = bool(comments)
         context["benchmark"] = _benchmark_rows(results.benchmark, names, track_names)
+        context["min_benchmark_peers"] = MIN_BENCHMARK_PEERS
         context["trend"] = _trend_rows(results.trend, names, track_names)
     else:
         context["hidden_layers"] = _named_groups(results.groups, names)

@@ -45,7 +45,7 @@ def test_the_dashboard_draws_its_charts_and_passes_axe(page, demo):
     page.locator("#chart-tracks svg.main-svg").first.wait_for()
     page.locator("#chart-layers svg.main-svg").first.wait_for()
     page.locator("#chart-trend svg.main-svg").first.wait_for()
-    assert page.get_by_text("Vergeleken met 3 andere organisaties").is_visible()
+    assert page.get_by_text("Vergeleken met 10 andere organisaties").is_visible()
     assert violations(page) == []
 
 
