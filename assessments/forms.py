@@ -89,7 +89,9 @@ class AssessmentForm(CrispyMixin, forms.ModelForm):
         help_texts = {
             "horizon": _("Het aantal jaren van de routekaart (1 tot 10, meestal 4)."),
             "min_group_size": _(
-                "Een laag of afdeling met minder respondenten wordt nooit apart getoond."
+                "Een groep of afdeling met minder respondenten wordt nooit apart getoond. "
+                "Respondenten krijgen dit getal in hun uitnodiging: zodra de meting open "
+                "is, kan het alleen nog omhoog."
             ),
         }
 
@@ -102,6 +104,14 @@ class AssessmentForm(CrispyMixin, forms.ModelForm):
         self.fields["horizon"].max_value = 10
         self.fields["horizon"].widget.attrs.update(min=1, max=10)
         self.fields["min_group_size"].widget.attrs.update(min=2, max=50)
+        # Respondents were promised k in their invitation: once open, never lower.
+        self.promised_k = (
+            self.instance.min_group_size
+            if self.instance.pk and self.instance.status != Assessment.Status.DRAFT
+            else None
+        )
+        if self.promised_k is not None:
+            self.fields["min_group_size"].widget.attrs["min"] = self.promised_k
         if not self.instance.pk:
             self.fields["model_version"].initial = ModelVersion.objects.order_by("code").last()
         if self.instance.pk:
@@ -128,6 +138,15 @@ class AssessmentForm(CrispyMixin, forms.ModelForm):
         size = self.cleaned_data["min_group_size"]
         if not 2 <= size <= 50:
             raise forms.ValidationError(_("Kies een minimale groepsgrootte van 2 tot 50."))
+        if self.promised_k is not None and size < self.promised_k:
+            raise forms.ValidationError(
+                _(
+                    "De meting is al open: respondenten is beloofd dat groepen van minder "
+                    "dan %(k)s mensen nooit apart getoond worden. Deze grens kan daarom "
+                    "alleen omhoog, niet omlaag."
+                )
+                % {"k": self.promised_k}
+            )
         return size
 
     def clean_name(self):
@@ -338,3 +357,48 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def get_users(self, email):
         users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
         return (user for user in users if same_address(email, user.email))
+
+
+class ReportingGroupsForm(forms.Form):
+    """The reporting groups of an assessment: a group name per layer; layers with the
+    same name form one group. Empty names and "default" follow the standard rule
+    (a layer under k goes with the next one)."""
+
+    default = forms.BooleanField(
+        label=_("Standaardindeling gebruiken"),
+        required=False,
+        help_text=_(
+            "Elke laag een eigen groep, behalve dat een laag met te weinig respondenten "
+            "samen telt met de volgende laag."
+        ),
+    )
+
+    def __init__(self, *args, layers, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layers = list(layers)
+        name_of = {}
+        for number, group in enumerate(groups or [], start=1):
+            for code in group["layers"]:
+                name_of[code] = group.get("name") or _("Groep %(n)s") % {"n": number}
+        self.fields["default"].initial = groups is None
+        for layer in self.layers:
+            self.fields[f"group_{layer.code}"] = forms.CharField(
+                label=layer.label,
+                required=False,
+                max_length=100,
+                initial=name_of.get(layer.code, ""),
+            )
+
+    def layer_fields(self):
+        return [self[f"group_{layer.code}"] for layer in self.layers]
+
+    def grouping(self):
+        """[{"name", "layers"}] in layer order, or None for the default."""
+        if self.cleaned_data["default"]:
+            return None
+        groups = {}
+        for layer in self.layers:
+            name = " ".join(self.cleaned_data[f"group_{layer.code}"].split())
+            key = name.casefold() or f"\0{layer.code}"
+            groups.setdefault(key, {"name": name, "layers": []})["layers"].append(layer.code)
+        return list(groups.values())

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("metingen/<int:pk>/", consultant.assessment_detail, name="assessment"),
     path("metingen/<int:pk>/bewerken/", consultant.assessment_edit, name="assessment_edit"),
+    path("metingen/<int:pk>/groepen/", consultant.reporting_groups_edit, name="reporting_groups"),
     path("metingen/<int:pk>/resultaten/", results.results_page, name="results"),
     path(
         "metingen/<int:pk>/resultaten/download.<str:file_format>",

@@ -72,7 +72,12 @@ def close(assessment):
 def privacy_case(assessment):
     """Beleid (6) is shown; specialist (5) is hidden by complementary suppression
     because bestuur (3, below k = 5) would otherwise be given away. Bestuur's current
-    score is 4.67 ("4,7") on every factor: a number no page may print."""
+    score is 4.67 ("4,7") on every factor: a number no page may print. Every layer is
+    its own reporting group, so that privacy has to hide one."""
+    assessment.reporting_groups = [
+        {"name": "", "layers": [code]} for code in assessment.layers.values_list("code", flat=True)
+    ]
+    assessment.save()
     answer(assessment, "beleid", [(2, 4)] * 6, prefix="p")
     answer(assessment, "specialist", [(0, 1)] * 5, prefix="p")
     answer(assessment, "bestuur", [(5, 5), (5, 5), (4, 5)], prefix="p")
@@ -521,7 +526,8 @@ def test_below_k_respondents_the_documents_carry_counts_but_no_scores(people):
     assert report["layer_table"] == [] and report["radar_svg"] == ""
     assert all("current" not in page for page in report["track_pages"])
     assert poster["figures"]["overall"] is None and poster["radar_svg"] == ""
-    assert poster["layers"] == [] and poster["hidden_layers"][0]["code"] == "beleid"
+    # By default all layers form one group of 3: hidden, by name only.
+    assert poster["layers"] == [] and "beleid" in poster["hidden_layers"][0]["code"].split("+")
 
 
 def test_the_radar_draws_the_displayed_scores_and_the_targets(people):

@@ -329,7 +329,8 @@ def test_departments_are_hidden_until_no_cut_is_lighter_than_k():
         department="Zorg",
     )
     assert not zorg.scores_shown and zorg.overall.current is None
-    assert zorg.groups == [] and zorg.departments == []  # never group × department
+    assert zorg.groups == []  # never a breakdown by group × department
+    assert all(not d.factors for d in zorg.departments)  # the others by name and count
 
 
 def test_a_department_is_pooled_over_respondents_in_shown_groups():

@@ -18,8 +18,15 @@ from ..access import (
     is_consultant,
     organisations_for,
 )
-from ..forms import AssessmentForm, MemberAddForm, MemberRoleForm, OrganisationForm
+from ..forms import (
+    AssessmentForm,
+    MemberAddForm,
+    MemberRoleForm,
+    OrganisationForm,
+    ReportingGroupsForm,
+)
 from ..models import Assessment, Membership, Response
+from ..results import group_name, groups_now
 
 
 def _with_counts(assessments):
@@ -229,11 +236,26 @@ def assessment_edit(request, pk):
 
 
 @login_required
-def assessment_detail(request, pk):
+def assessment_detail(request, pk, groups_form=None):
     assessment = get_assessment_for_user(request.user, pk)
-    layers = assessment.layers.annotate(
-        submitted=Count("responses", filter=Q(responses__status=Response.Status.SUBMITTED))
+    layers = list(
+        assessment.layers.order_by("order", "pk").annotate(
+            submitted=Count("responses", filter=Q(responses__status=Response.Status.SUBMITTED))
+        )
     )
+    editable = can_edit(request.user, assessment.organisation)
+    counts = {layer.code: layer.submitted for layer in layers}
+    names = {layer.code: layer.label for layer in layers}
+    groups = [
+        {
+            "name": group_name(group, names),
+            "layers": ", ".join(names[code] for code in group.layers),
+            "submitted": sum(counts[code] for code in group.layers),
+        }
+        for group in groups_now(assessment, counts)
+    ]
+    if editable and not assessment.is_closed and groups_form is None:
+        groups_form = ReportingGroupsForm(layers=layers, groups=assessment.reporting_groups)
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -241,6 +263,27 @@ def assessment_detail(request, pk):
             "assessment": assessment,
             "organisation": assessment.organisation,
             "layers": layers,
-            "can_edit": can_edit(request.user, assessment.organisation),
+            "groups": groups,
+            "groups_form": groups_form,
+            "can_edit": editable,
         },
     )
+
+
+@login_required
+@require_POST
+def reporting_groups_edit(request, pk):
+    """The consultant sets the reporting groups, until the assessment closes."""
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    if assessment.is_closed:
+        messages.error(request, _("De meting is gesloten: de groepen liggen vast."))
+        return redirect("assessment", pk=pk)
+    form = ReportingGroupsForm(
+        request.POST, layers=assessment.layers.order_by("order", "pk"), groups=None
+    )
+    if not form.is_valid():
+        return assessment_detail(request, pk, groups_form=form)
+    assessment.reporting_groups = form.grouping()
+    assessment.save(update_fields=["reporting_groups"])
+    messages.success(request, _("De rapportagegroepen zijn opgeslagen."))
+    return redirect("assessment", pk=pk)
