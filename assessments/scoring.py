@@ -317,9 +317,10 @@ class _Table:
         r = respondents.r.reset_index()
         rows = pd.DataFrame(
             {
-                "factor": r["factor"].astype(str),
-                "group": r["layer"].astype(str).map(group_of),
-                "department": r["respondent"].map(department_of).fillna(""),
+                # Categories: every figure below groups by these (one factorisation).
+                "factor": r["factor"].astype(str).astype("category"),
+                "group": r["layer"].astype(str).map(group_of).astype("category"),
+                "department": r["respondent"].map(department_of).fillna("").astype("category"),
                 "current": r["current"].astype(float),
                 "desired": r["desired"].astype(float),
             }
@@ -389,7 +390,7 @@ def score_respondents(respondents, *, shape, min_group_size, groups=None, depart
         return result
     s = release.factor_scores
     _fill_scores(result, s, shape)
-    spread = table.rows.groupby("factor", sort=False)["current"].std(ddof=1)
+    spread = table.rows.groupby("factor", observed=True, sort=False)["current"].std(ddof=1)
     for code, factor in result.factors.items():
         if factor.current is not None:
             factor.spread = _value(spread.get(code))
@@ -449,8 +450,8 @@ def _release(table, groups, shown, shape, k):
     group_counts = counts.to_dict("index")
     # Rule 3: S(f) is the mean of G(f, g) over the groups where it is defined, hidden
     # groups included; released only over at least k respondents with r(f) defined.
-    s = means.groupby(level="factor", sort=False).mean()
-    n = counts.groupby(level="factor", sort=False).sum()
+    s = means.groupby(level="factor", observed=True, sort=False).mean()
+    n = counts.groupby(level="factor", observed=True, sort=False).sum()
     s = s.where(n >= k)
     released, gaps = {}, {}
     for factor in shape.factor_codes:
@@ -476,13 +477,11 @@ def _pooled(table, release, shape):
     groups released for it (hidden groups' respondents never enter a department)."""
     rows = table.rows
     pooled = rows[["factor", "department"]].copy()
+    # One hash pass over the (factor, group) pairs, not a mask per factor.
+    pairs = pd.MultiIndex.from_arrays([rows["factor"], rows["group"]])
     for part in PARTS:
-        keep = pd.Series(False, index=rows.index)
-        for factor in shape.factor_codes:
-            chosen = release.released[(factor, part)]
-            if chosen:
-                keep |= (rows["factor"] == factor) & rows["group"].isin(chosen)
-        pooled[part] = rows[part].where(keep)
+        chosen = [(f, g) for f in shape.factor_codes for g in release.released[(f, part)]]
+        pooled[part] = rows[part].where(pairs.isin(chosen)) if chosen else float("nan")
     return pooled
 
 
@@ -500,7 +499,7 @@ def _departments(table, people, group_of, shown, release, shape, k):
     counted = {name: int(counted_sizes.get(name, 0)) for name in names}
     visible = []
     if release is not None:
-        cells = table.rows.groupby(["factor", "group", "department"], sort=False)[
+        cells = table.rows.groupby(["factor", "group", "department"], observed=True, sort=False)[
             list(PARTS)
         ].count()
         cells = cells.to_dict("index")
@@ -514,7 +513,7 @@ def _departments(table, people, group_of, shown, release, shape, k):
     if visible:
         pooled = _pooled(table, release, shape)
         pooled = pooled[pooled["department"].isin(visible)]
-        grouped = pooled.groupby(["factor", "department"], sort=False)[list(PARTS)]
+        grouped = pooled.groupby(["factor", "department"], observed=True, sort=False)[list(PARTS)]
         means, counts = grouped.mean().to_dict("index"), grouped.count().to_dict("index")
     for name in names:
         group = Group(

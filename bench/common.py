@@ -69,7 +69,9 @@ def report(name, value, unit):
     sys.stdout.flush()
 
 
-def make_assessment(name, *, respondents, organisation_type="gemeente", status="open", seed=0.42):
+def make_assessment(
+    name, *, respondents, organisation_type="gemeente", status="open", seed=0.42, departments=7
+):
     """An assessment of the shipped model with `respondents` submitted full surveys.
 
     Rows are made by PostgreSQL itself (INSERT … SELECT with a seeded random()), so a
@@ -97,18 +99,27 @@ def make_assessment(name, *, respondents, organisation_type="gemeente", status="
         layers = list(assessment.layers.order_by("order").values_list("pk", "code"))
         with connection.cursor() as cursor:
             cursor.execute("SELECT setseed(%s)", [seed])
-            # Respondents spread over the layers, one in ten without a department.
+            # Respondents spread over the layers, one in ten without a department
+            # (everyone without one when `departments` is 0).
             cursor.execute(
                 """
                 INSERT INTO assessments_response
                     (assessment_id, respondent, layer_id, department, status, current_page,
                      started_at, updated_at, submitted_at)
                 SELECT %s, 'b' || n, (%s::bigint[])[1 + n %% %s],
-                       CASE WHEN n %% 10 = 0 THEN '' ELSE 'Afdeling ' || (n %% 7) END,
+                       CASE WHEN n %% 10 = 0 OR %s = 0 THEN ''
+                            ELSE 'Afdeling ' || (n %% GREATEST(%s, 1)) END,
                        'submitted', 0, now(), now(), now()
                 FROM generate_series(1, %s) AS n
                 """,
-                [assessment.pk, [pk for pk, _code in layers], len(layers), respondents],
+                [
+                    assessment.pk,
+                    [pk for pk, _code in layers],
+                    len(layers),
+                    departments,
+                    departments,
+                    respondents,
+                ],
             )
             # Every respondent answers every question (the load of spec/quality.md:
             # 10,000 respondents x all questions); 5% "weet ik niet".
