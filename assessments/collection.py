@@ -18,7 +18,7 @@ import secrets
 from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -36,7 +36,14 @@ from .models import (
     Response,
     Track,
 )
-from .results import freeze_reporting_groups, keep_factor_sums
+from .results import (
+    freeze_reporting_groups,
+    group_name,
+    groups_now,
+    keep_factor_sums,
+    layer_counts,
+)
+from .scoring import ReportingGroup, group_code
 
 TOKEN_BYTES = 32
 COMMENT_MAX_LENGTH = 2000
@@ -101,18 +108,118 @@ def link_path(token):
     return reverse("survey_link", args=[token])
 
 
-def open_link_create(*, assessment, layer=None, department=""):
-    """A new open link (for one layer, or letting the respondent choose); returns
-    (invitation, token). The token is not stored: show it now."""
+# --- Open links ------------------------------------------------------------------------
+
+# Small layers at the top of an organisation: their people take part only with a
+# personal invitation (issue 12: an open link lets anyone fill in again and again).
+PERSONAL_ONLY_LAYERS = ("bestuur", "directie")
+# Headcounts beyond this are typing errors, not groups.
+MAX_HEADCOUNT = 100_000
+
+PERSONAL_ONLY_MESSAGE = gettext_lazy(
+    "Bestuur en directie doen alleen met een persoonlijke uitnodiging mee. Het zijn "
+    "kleine groepen: met een open link kan iemand de vragenlijst vaker invullen, en zo "
+    "de antwoorden van één collega zichtbaar maken."
+)
+CHOICE_TOO_SMALL_MESSAGE = gettext_lazy(
+    "Zelf de laag kiezen kan alleen in een groep van minstens %(minimum)s mensen (twee "
+    "keer de minimale groepsgrootte van %(k)s). In een kleinere groep kan iemand met een "
+    "andere laag een kleine laag zo aanvullen dat de antwoorden van één collega zichtbaar "
+    "worden. Maak daarom één link per laag."
+)
+NOT_A_GROUP_MESSAGE = gettext_lazy(
+    "Deze lagen vormen nu samen geen rapportagegroep. Kies één laag, of een groep uit de lijst."
+)
+UNKNOWN_LAYER_MESSAGE = gettext_lazy("Kies een laag of groep uit de lijst.")
+HEADCOUNT_MESSAGE = gettext_lazy("Vul het aantal mensen in de groep in (1 tot 100.000).")
+
+
+class OpenLinkRefused(Exception):
+    """An open link that cannot be made like this (the message says why), or that starts
+    no new response (`reason`: see open_link_refusal)."""
+
+    def __init__(self, message="", *, reason=""):
+        super().__init__(message or reason)
+        self.reason = reason
+
+
+def choice_minimum(assessment):
+    """The fewest people in a group whose open link lets the respondent choose the layer."""
+    return 2 * assessment.min_group_size
+
+
+def open_link_groups(assessment):
+    """The reporting groups as they stand (scoring.ReportingGroup, in layer order): the
+    groups an open link may cover (three small queries)."""
+    return groups_now(assessment, layer_counts(assessment))
+
+
+def open_link_problem(*, assessment, layers, headcount, groups=None):
+    """Why an open link for these layer codes and this headcount may not be made, as a
+    message, or None. `groups`: open_link_groups(), when the caller has them."""
+    known = set(assessment.layers.values_list("code", flat=True))
+    if not layers or any(code not in known for code in layers):
+        return UNKNOWN_LAYER_MESSAGE
+    if any(code in PERSONAL_ONLY_LAYERS for code in layers):
+        return PERSONAL_ONLY_MESSAGE
+    if len(layers) > 1:
+        if groups is None:
+            groups = open_link_groups(assessment)
+        if set(layers) not in [set(group.layers) for group in groups]:
+            return NOT_A_GROUP_MESSAGE
+    if headcount is None or not 1 <= headcount <= MAX_HEADCOUNT:
+        return HEADCOUNT_MESSAGE
+    if len(layers) > 1 and headcount < choice_minimum(assessment):
+        return CHOICE_TOO_SMALL_MESSAGE % {
+            "minimum": choice_minimum(assessment),
+            "k": assessment.min_group_size,
+        }
+    return None
+
+
+def open_link_create(*, assessment, layers, headcount, department=""):
+    """A new open link for one layer, or for the layers of one reporting group among
+    which the respondent chooses, with the group's headcount as its maximum of
+    responses; returns (invitation, token). The token is not stored: show it now."""
+    layers = list(layers)
+    problem = open_link_problem(assessment=assessment, layers=layers, headcount=headcount)
+    if problem:
+        raise OpenLinkRefused(str(problem))
+    order = dict(assessment.layers.values_list("code", "order"))
     token = token_new()
     invitation = Invitation.objects.create(
         assessment=assessment,
         kind=Invitation.Kind.OPEN,
-        layer=layer,
+        layers=sorted(layers, key=order.get),
+        headcount=headcount,
         department=department,
         token_hash=token_hash(token),
     )
     return invitation, token
+
+
+def open_link_name(link, names):
+    """What an open link is for: its layer, or its group's layers ("Management & beleid"),
+    or '' for a link made before links were bound to a group. `names`: layer names."""
+    if not link.layers:
+        return names.get(link.layer.code, "") if link.layer_id else ""
+    group = ReportingGroup(code=group_code(link.layers), layers=tuple(link.layers))
+    return group_name(group, names)
+
+
+def open_link_refusal(link, *, used, min_group_size):
+    """Why an open link starts no new response now, or '' when it does. `used`: its
+    responses, started or submitted.
+    - 'unbound': made before links had a group and a maximum (no headcount), or it lets
+      the respondent choose while its group is under 2k (k was raised since);
+    - 'full': as many responses as its group has people."""
+    if link.headcount is None or not link.layers:
+        return "unbound"
+    if len(link.layers) > 1 and link.headcount < 2 * min_group_size:
+        return "unbound"
+    if used >= link.headcount:
+        return "full"
+    return ""
 
 
 def unusable_token_hash():
@@ -296,27 +403,59 @@ class SubmittedError(Exception):
 def response_start(*, assessment, invitation, respondent, layer, department):
     """The respondent's response, created once. `respondent` is the pseudonymous id
     the session holds, so a double click finds the same response (unique per
-    assessment) instead of making a second one."""
-    personal = invitation.kind == Invitation.Kind.PERSONAL
-    if personal:
-        found = Response.objects.filter(invitation=invitation).first()
-        if found is not None:
-            return found
-    defaults = {"layer": layer, "department": department}
-    if personal:
-        defaults["invitation"] = invitation
-    else:
-        defaults["open_link"] = invitation
+    assessment) instead of making a second one. An open link starts a new response
+    only while it has room (open_link_refusal); else OpenLinkRefused."""
+    if invitation.kind == Invitation.Kind.OPEN:
+        return _open_link_response_start(
+            assessment=assessment,
+            link=invitation,
+            respondent=respondent,
+            layer=layer,
+            department=department,
+        )
+    found = Response.objects.filter(invitation=invitation).first()
+    if found is not None:
+        return found
     try:
         with transaction.atomic():
             response, _created = Response.objects.get_or_create(
-                assessment=assessment, respondent=respondent, defaults=defaults
+                assessment=assessment,
+                respondent=respondent,
+                defaults={"layer": layer, "department": department, "invitation": invitation},
             )
     except IntegrityError:
         # A concurrent request created it first (same respondent or same invitation).
-        lookup = Q(invitation=invitation) if personal else Q(respondent=respondent)
-        response = Response.objects.get(lookup, assessment=assessment)
+        response = Response.objects.get(invitation=invitation, assessment=assessment)
     return response
+
+
+def _open_link_response_start(*, assessment, link, respondent, layer, department):
+    if layer.code not in link.layers:
+        raise ValueError(f"layer {layer.code} is not on this open link")
+    with transaction.atomic():
+        # The link's row lock makes concurrent starts on one link wait for each other,
+        # so the count below cannot be passed by two requests that both saw room for
+        # one more. The same respondent's double click finds its response after the wait.
+        locked = Invitation.objects.select_for_update().get(pk=link.pk)
+        found = Response.objects.filter(assessment=assessment, respondent=respondent).first()
+        if found is not None:
+            return found
+        used = Response.objects.filter(open_link=locked).count()
+        reason = open_link_refusal(locked, used=used, min_group_size=assessment.min_group_size)
+        if reason:
+            raise OpenLinkRefused(reason=reason)
+        try:
+            with transaction.atomic():
+                return Response.objects.create(
+                    assessment=assessment,
+                    respondent=respondent,
+                    open_link=locked,
+                    layer=layer,
+                    department=department,
+                )
+        except IntegrityError:
+            # Without row locks (SQLite) a double click can still arrive here second.
+            return Response.objects.get(assessment=assessment, respondent=respondent)
 
 
 def page_save(*, response, answers, comments, questions, next_page):

@@ -3,6 +3,7 @@ monitor, and raw-answer upload and download. Every view goes through access.py."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -95,7 +96,9 @@ def invitations(request, pk):
             link_form = OpenLinkForm(request.POST, assessment=assessment)
             if link_form.is_valid():
                 _invitation, token = collection.open_link_create(
-                    assessment=assessment, layer=link_form.cleaned_data["layer"]
+                    assessment=assessment,
+                    layers=link_form.cleaned_data["layers"],
+                    headcount=link_form.cleaned_data["headcount"],
                 )
                 request.session["new_link"] = request.build_absolute_uri(
                     collection.link_path(token)
@@ -132,13 +135,32 @@ def invitations(request, pk):
             **_error_context(errors),
             "personal": personal.count(),
             "unsent": personal.filter(sent_at__isnull=True).count(),
-            "open_links": Invitation.objects.filter(
-                assessment=assessment, kind=Invitation.Kind.OPEN
-            ).select_related("layer"),
+            "open_links": _open_links(assessment),
             "new_link": request.session.pop("new_link", None),
         },
         status=400 if errors else 200,
     )
+
+
+def _open_links(assessment):
+    """The open links with their group's name, use and whether they start new responses."""
+    names = {layer.code: layer.label for layer in assessment.layers.all()}
+    links = (
+        Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.OPEN)
+        .select_related("layer")
+        .annotate(used=Count("link_responses"))
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "link": link,
+            "name": collection.open_link_name(link, names),
+            "refusal": collection.open_link_refusal(
+                link, used=link.used, min_group_size=assessment.min_group_size
+            ),
+        }
+        for link in links
+    ]
 
 
 @login_required
