@@ -14,6 +14,7 @@ response is never changed.
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import mail
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import (
     Answer,
+    AssessmentLayer,
     FactorComment,
     Invitation,
     KeyFactor,
@@ -220,6 +222,54 @@ def open_link_refusal(link, *, used, min_group_size):
     if used >= link.headcount:
         return "full"
     return ""
+
+
+@dataclass(frozen=True)
+class OpenLinkOverflow:
+    """A reporting group with more submitted open-link responses than its headcount."""
+
+    group: str  # the group's code (its layer codes joined by '+')
+    layers: tuple[str, ...]
+    responses: int  # submitted through an open link
+    headcount: int  # the sum of the headcounts of the open links covering its layers
+
+
+def open_link_overflow(assessment):
+    """The reporting groups (as they stand; frozen once the assessment is closed) whose
+    submitted open-link responses exceed the headcount of the open links that cover
+    their layers: the sum of those links' headcounts, a link over layers of several
+    groups counting in full for each. A link made before links had a maximum counts
+    0: its responses cannot be vouched for. In group order; three queries."""
+    submitted, via_link = {}, {}
+    for code, n, linked in (
+        Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
+        .values("layer__code")
+        .annotate(n=Count("pk"), linked=Count("open_link"))
+        .values_list("layer__code", "n", "linked")
+        .order_by()
+    ):
+        submitted[code] = n
+        via_link[code] = linked
+    codes = AssessmentLayer.objects.filter(assessment=assessment).order_by("order", "pk")
+    counts = {code: submitted.get(code, 0) for code in codes.values_list("code", flat=True)}
+    links = list(
+        Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.OPEN).values_list(
+            "layers", "headcount"
+        )
+    )
+    found = []
+    for group in groups_now(assessment, counts):
+        responses = sum(via_link.get(code, 0) for code in group.layers)
+        headcount = sum(
+            headcount or 0 for layers, headcount in links if set(layers) & set(group.layers)
+        )
+        if responses > headcount:
+            found.append(
+                OpenLinkOverflow(
+                    group=group.code, layers=group.layers, responses=responses, headcount=headcount
+                )
+            )
+    return found
 
 
 def unusable_token_hash():

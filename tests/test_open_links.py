@@ -284,3 +284,73 @@ def test_the_demos_open_link_works_and_is_bound_to_a_large_layer(model_version):
     # A second run renews the same link instead of adding one.
     call_command("load_demo", stdout=io.StringIO())
     assert Invitation.objects.filter(kind="open").count() == 1
+
+
+# --- Overflow --------------------------------------------------------------------------
+
+
+def submitted_through(link, layer, count, prefix):
+    Response.objects.bulk_create(
+        Response(
+            assessment=link.assessment,
+            respondent=f"{prefix}-{n}",
+            layer=link.assessment.layers.get(code=layer),
+            open_link=link,
+            status="submitted",
+            submitted_at=timezone.now(),
+        )
+        for n in range(count)
+    )
+
+
+def test_it_marks_groups_with_more_open_link_responses_than_people(assessment):
+    group_link, _token = open_link(assessment, layers=["management", "beleid"], headcount=10)
+    specialist_link, _token = open_link(assessment, "specialist", headcount=2)
+    submitted_through(group_link, "beleid", 8, "b")
+    submitted_through(group_link, "management", 3, "m")
+    submitted_through(specialist_link, "specialist", 2, "s")
+    # Drafts and personal invitations are not the link's to answer for.
+    Response.objects.create(
+        assessment=assessment, respondent="draft", layer=beleid(assessment), open_link=group_link
+    )
+    Response.objects.create(
+        assessment=assessment,
+        respondent="invited",
+        layer=assessment.layers.get(code="specialist"),
+        status="submitted",
+        submitted_at=timezone.now(),
+    )
+    # A link from before headcounts (it took any layer) vouches for no one.
+    legacy, _token = open_link(assessment, "uitvoering")
+    Invitation.objects.filter(pk=legacy.pk).update(layers=[], headcount=None)
+    submitted_through(legacy, "uitvoering", 1, "u")
+
+    overflow = collection.open_link_overflow(assessment)
+    assert [(o.group, o.responses, o.headcount) for o in overflow] == [
+        ("management+beleid", 11, 10),
+        ("uitvoering", 1, 0),
+    ]
+    assert overflow[0].layers == ("management", "beleid")
+
+
+def test_a_link_over_several_groups_counts_for_each(assessment):
+    link, _token = open_link(assessment, layers=["management", "beleid"], headcount=10)
+    assessment.reporting_groups = [{"name": "", "layers": ["management"]}]  # beleid alone too
+    assessment.save()
+    submitted_through(link, "beleid", 10, "b")
+    submitted_through(link, "management", 10, "m")
+    assert collection.open_link_overflow(assessment) == []
+    submitted_through(link, "beleid", 1, "extra")
+    assert [o.group for o in collection.open_link_overflow(assessment)] == ["beleid"]
+
+
+def test_the_overflow_costs_three_queries_at_any_size(assessment, django_assert_num_queries):
+    link, _token = open_link(assessment, "beleid", headcount=4)
+    submitted_through(link, "beleid", 5, "a")
+    with django_assert_num_queries(3):
+        assert len(collection.open_link_overflow(assessment)) == 1
+    submitted_through(link, "beleid", 2000, "b")
+    for _n in range(20):
+        open_link(assessment, "specialist", headcount=1)
+    with django_assert_num_queries(3):
+        assert collection.open_link_overflow(assessment)[0].responses == 2005
