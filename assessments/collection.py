@@ -578,9 +578,98 @@ def response_submit(*, response):
 
 # --- Monitor ---------------------------------------------------------------------------
 
+# The monitor's counts that say who takes part. Invitations are the organisation's own
+# knowledge; these are not, below k (spec/scoring.md, Privacy).
+PRIVATE_COUNTS = ("started", "submitted", "personal_submitted")
 
-def response_monitor(assessment):
-    """Counts per layer and per department: invited, started, submitted. Never answers."""
+
+def _line(label, invited, started, submitted, personal_submitted):
+    # Response rate = submitted personal invitations / personal invitations. Open-link
+    # respondents have no "invited" number, so they only count, never make a rate.
+    return {
+        "label": label,
+        "invited": invited,
+        "started": started,
+        "submitted": submitted,
+        "personal_submitted": personal_submitted,
+        "percent": round(100 * personal_submitted / invited) if invited else None,
+    }
+
+
+def _sum_lines(label, lines):
+    keys = ("invited", "started", "submitted", "personal_submitted")
+    return _line(label, *(sum(line[key] for line in lines) for key in keys))
+
+
+def _masked(value, k):
+    return value if value >= k else f"< {k}"
+
+
+def _private_rows(rows, k):
+    """Rows as a viewer sees them: every private count under k shown as "< k", and the
+    response rate only where the submitted personal invitations it comes from are shown."""
+    return [
+        {
+            **row,
+            **{key: _masked(row[key], k) for key in PRIVATE_COUNTS},
+            "percent": row["percent"] if row["personal_submitted"] >= k else None,
+            "rate_hidden": row["personal_submitted"] < k and bool(row["invited"]),
+        }
+        for row in rows
+    ]
+
+
+def _hidden(rows, key, k):
+    return [row[key] for row in rows if row[key] < k]
+
+
+def _safe(rows, key, k):
+    """True when the total of this column gives no hidden count away: none is hidden, or
+    the hidden ones hold at least k together (total minus the shown ones is their sum)."""
+    hidden = _hidden(rows, key, k)
+    return not hidden or sum(hidden) >= k
+
+
+def _private_total(total, group_rows, k):
+    """The organisation's total as a viewer sees it: exact from k on, "< k" below. When
+    the exact total would give away the hidden groups' sum (under k together), it says
+    "≥ the sum of the shown groups", which the rows show anyway."""
+    shown = {**total}
+    for key in PRIVATE_COUNTS:
+        if total[key] < k:
+            shown[key] = _masked(total[key], k)
+        elif not _safe(group_rows, key, k):
+            visible = sum(row[key] for row in group_rows if row[key] >= k)
+            shown[key] = f"≥ {visible}"
+    # The rate of the total only where its count of submitted invitations is exact.
+    released = isinstance(shown["personal_submitted"], int)
+    shown["percent"] = total["percent"] if released else None
+    shown["rate_hidden"] = not released and bool(total["invited"])
+    return shown
+
+
+def _departments_private(group_rows, department_rows, k):
+    """Whether a viewer may see the rows per department. Departments and groups are two
+    splits of the same people, so both must keep the hidden counts hidden:
+    - per column, the hidden departments hold 0 or at least k together;
+    - where the total is not given exactly (the hidden groups hold under k), some
+      department is hidden too, else the departments' sum would give the total."""
+    for key in PRIVATE_COUNTS:
+        if not _safe(department_rows, key, k):
+            return False
+        if not _safe(group_rows, key, k) and not _hidden(department_rows, key, k):
+            return False
+    return True
+
+
+def response_monitor(assessment, *, private=False):
+    """Counts per layer and per department: invited, started, submitted. Never answers.
+
+    `private` (a viewer, not the consultant): rows per reporting group instead of per
+    layer, and no count of people who started or submitted under k, nor a way to work
+    one out from the totals (spec/scoring.md, Privacy). Invitation counts stay: the
+    organisation knows whom it invited."""
+    k = assessment.min_group_size
     layers = list(assessment.layers.order_by("order", "pk"))
     invited = dict(
         Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.PERSONAL)
@@ -615,20 +704,8 @@ def response_monitor(assessment):
             )
             department["personal"] += row["personal"]
 
-    def line(label, invited_count, started, submitted, personal_submitted):
-        # Response rate = submitted personal invitations / personal invitations. Open-link
-        # respondents have no "invited" number, so they only count, never make a rate.
-        return {
-            "label": label,
-            "invited": invited_count,
-            "started": started,
-            "submitted": submitted,
-            "personal_submitted": personal_submitted,
-            "percent": round(100 * personal_submitted / invited_count) if invited_count else None,
-        }
-
     layer_rows = [
-        line(
+        _line(
             layer.label,
             invited.get(layer.pk, 0),
             counts.get((layer.pk, "draft"), 0),
@@ -639,7 +716,7 @@ def response_monitor(assessment):
     ]
     names = sorted(set(by_department) | set(invited_by_department), key=lambda n: (n == "", n))
     department_rows = [
-        line(
+        _line(
             name or _("Geen afdeling"),
             invited_by_department.get(name, 0),
             by_department.get(name, {}).get("draft", 0),
@@ -648,11 +725,22 @@ def response_monitor(assessment):
         )
         for name in names
     ]
-    total = line(
-        _("Totaal"),
-        sum(row["invited"] for row in layer_rows),
-        sum(row["started"] for row in layer_rows),
-        sum(row["submitted"] for row in layer_rows),
-        sum(row["personal_submitted"] for row in layer_rows),
-    )
-    return {"layers": layer_rows, "departments": department_rows, "total": total}
+    total = _sum_lines(_("Totaal"), layer_rows)
+    if not private:
+        return {"layers": layer_rows, "departments": department_rows, "total": total}
+
+    row_of = {layer.code: row for layer, row in zip(layers, layer_rows, strict=True)}
+    submitted = {layer.code: row_of[layer.code]["submitted"] for layer in layers}
+    names_of = {layer.code: layer.label for layer in layers}
+    group_rows = [
+        _sum_lines(group_name(group, names_of), [row_of[code] for code in group.layers])
+        for group in groups_now(assessment, submitted)
+    ]
+    departments_shown = _departments_private(group_rows, department_rows, k)
+    return {
+        "private": True,
+        "groups": _private_rows(group_rows, k),
+        "departments": _private_rows(department_rows, k) if departments_shown else [],
+        "departments_hidden": bool(department_rows) and not departments_shown,
+        "total": _private_total(total, group_rows, k),
+    }

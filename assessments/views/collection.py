@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import collection, imports
-from ..access import get_assessment_for_user
+from ..access import get_assessment_for_user, get_assessment_with_role
 from ..forms import MailTextForm, OpenLinkForm, UploadForm
 from ..models import Invitation
 
@@ -37,14 +37,15 @@ def assessment_status(request, pk):
 
 @login_required
 def response_monitor(request, pk):
-    assessment = get_assessment_for_user(request.user, pk)
+    # Viewers see it too, with the counts of who takes part kept private.
+    assessment, consultant = get_assessment_with_role(request.user, pk)
     return render(
         request,
         "assessments/monitor.html",
         {
             "assessment": assessment,
             "organisation": assessment.organisation,
-            "monitor": collection.response_monitor(assessment),
+            "monitor": collection.response_monitor(assessment, private=not consultant),
         },
     )
 
