@@ -623,6 +623,53 @@ def _hidden(rows, key, k):
     return [row[key] for row in rows if row[key] < k]
 
 
+def private_count(parts, k):
+    """A total over the parts of a split (the counts per reporting group) as a viewer sees
+    it: "< k" under k; exact from k on, unless the parts under k hold fewer than k
+    together, when total minus the shown parts would be their sum: then "≥ the shown
+    parts' sum", which the parts say anyway."""
+    total = sum(parts)
+    hidden = [n for n in parts if n < k]
+    if total < k:
+        return f"< {k}"
+    if hidden and sum(hidden) < k:
+        return f"≥ {total - sum(hidden)}"
+    return total
+
+
+def viewer_submitted(assessments):
+    """{assessment id: its submitted respondents as the response monitor's total shows
+    them to a viewer} for a list of assessments (two queries for all of them)."""
+    ids = [assessment.pk for assessment in assessments]
+    if not ids:
+        return {}
+    sizes = {
+        (assessment_id, code): n
+        for assessment_id, code, n in Response.objects.filter(
+            assessment_id__in=ids, status=Response.Status.SUBMITTED
+        )
+        .values("assessment_id", "layer__code")
+        .annotate(n=Count("pk"))
+        .values_list("assessment_id", "layer__code", "n")
+        .order_by()
+    }
+    codes = {}
+    for assessment_id, code in (
+        AssessmentLayer.objects.filter(assessment_id__in=ids)
+        .order_by("order", "pk")
+        .values_list("assessment_id", "code")
+    ):
+        codes.setdefault(assessment_id, []).append(code)
+    shown = {}
+    for assessment in assessments:
+        counts = {
+            code: sizes.get((assessment.pk, code), 0) for code in codes.get(assessment.pk, [])
+        }
+        parts = [sum(counts[c] for c in g.layers) for g in groups_now(assessment, counts)]
+        shown[assessment.pk] = private_count(parts, assessment.min_group_size)
+    return shown
+
+
 def _safe(rows, key, k):
     """True when the total of this column gives no hidden count away: none is hidden, or
     the hidden ones hold at least k together (total minus the shown ones is their sum)."""
@@ -631,16 +678,10 @@ def _safe(rows, key, k):
 
 
 def _private_total(total, group_rows, k):
-    """The organisation's total as a viewer sees it: exact from k on, "< k" below. When
-    the exact total would give away the hidden groups' sum (under k together), it says
-    "≥ the sum of the shown groups", which the rows show anyway."""
+    """The organisation's total as a viewer sees it (private_count over the groups)."""
     shown = {**total}
     for key in PRIVATE_COUNTS:
-        if total[key] < k:
-            shown[key] = _masked(total[key], k)
-        elif not _safe(group_rows, key, k):
-            visible = sum(row[key] for row in group_rows if row[key] >= k)
-            shown[key] = f"≥ {visible}"
+        shown[key] = private_count([row[key] for row in group_rows], k)
     # The rate of the total only where its count of submitted invitations is exact.
     released = isinstance(shown["personal_submitted"], int)
     shown["percent"] = total["percent"] if released else None

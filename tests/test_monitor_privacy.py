@@ -189,3 +189,38 @@ def test_the_viewers_monitor_costs_the_same_queries_at_any_size(
     with django_assert_max_num_queries(12) as large:
         client.get(f"/metingen/{people.assessment.pk}/respons/")
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_the_lists_and_the_assessment_page_follow_the_monitor(client, people, assessment):
+    """The same counts appear on the overview, the organisation and the assessment page:
+    the viewer reads the monitor's total there, and no count per layer."""
+    client.force_login(people.viewer)
+    for url in ("/", f"/organisaties/{people.organisation.pk}/"):
+        page = client.get(url).content.decode()
+        assert "≥ 13" in page
+    page = client.get(f"/metingen/{assessment.pk}/").content.decode()
+    assert "Directie" not in page
+    client.force_login(people.consultant)
+    for url in ("/", f"/organisaties/{people.organisation.pk}/"):
+        assert ">13<" in client.get(url).content.decode()
+    assert "Directie" in client.get(f"/metingen/{assessment.pk}/").content.decode()
+
+
+def test_a_viewers_overview_costs_the_same_queries_for_more_assessments(
+    client, people, model_version, django_assert_max_num_queries
+):
+    from assessments.models import Assessment
+
+    client.force_login(people.viewer)
+    with django_assert_max_num_queries(12) as few:
+        client.get("/")
+    for number in range(10):
+        other = Assessment.objects.create(
+            organisation=people.organisation, model_version=model_version, name=f"Meting {number}"
+        )
+        other.add_default_layers()
+        respond(other, "beleid", 3)
+    with django_assert_max_num_queries(12) as many:
+        page = client.get("/").content.decode()
+    assert page.count("&lt; 5") == 11  # and the fixture's own, without respondents
+    assert len(few.captured_queries) == len(many.captured_queries)

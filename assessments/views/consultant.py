@@ -8,8 +8,10 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from .. import collection
 from ..access import (
     can_edit,
+    consultant_organisation_ids,
     get_assessment_for_user,
     get_organisation_for_user,
     is_consultant,
@@ -25,11 +27,28 @@ def _with_counts(assessments):
     )
 
 
+def _counts_shown(assessments, consulted):
+    """Give each assessment `submitted_shown`: its consultant's exact count; for a viewer,
+    the response monitor's total (small numbers of who takes part stay private).
+    `consulted`: ids of the organisations the user is a consultant of (None: all)."""
+    assessments = list(assessments)
+    private = [
+        a for a in assessments if consulted is not None and a.organisation_id not in consulted
+    ]
+    shown = collection.viewer_submitted(private)
+    for assessment in assessments:
+        assessment.submitted_shown = shown.get(assessment.pk, assessment.submitted)
+    return assessments
+
+
 @login_required
 def home(request):
     organisations = list(organisations_for(request.user).order_by("name"))
-    assessments = _with_counts(
-        Assessment.objects.filter(organisation__in=organisations).order_by("-created_at")
+    assessments = _counts_shown(
+        _with_counts(
+            Assessment.objects.filter(organisation__in=organisations).order_by("-created_at")
+        ),
+        consultant_organisation_ids(request.user),
     )
     by_organisation = {organisation.pk: [] for organisation in organisations}
     for assessment in assessments:
@@ -45,7 +64,11 @@ def home(request):
 @login_required
 def organisation_detail(request, pk):
     organisation = get_organisation_for_user(request.user, pk)
-    assessments = _with_counts(organisation.assessments.order_by("-created_at"))
+    editor = can_edit(request.user, organisation)
+    assessments = _counts_shown(
+        _with_counts(organisation.assessments.order_by("-created_at")),
+        None if editor else set(),
+    )
     return render(
         request,
         "assessments/organisation_detail.html",
@@ -53,7 +76,7 @@ def organisation_detail(request, pk):
             "organisation": organisation,
             "assessments": assessments,
             "departments": organisation.departments.all(),
-            "can_edit": can_edit(request.user, organisation),
+            "can_edit": editor,
         },
     )
 
