@@ -136,12 +136,15 @@ UNKNOWN_LAYER_MESSAGE = gettext_lazy("Kies een laag of groep uit de lijst.")
 HEADCOUNT_MESSAGE = gettext_lazy("Vul het aantal mensen in de groep in (1 tot 100.000).")
 
 
-class OpenLinkRefused(Exception):
-    """An open link that cannot be made like this (the message says why), or that starts
-    no new response (`reason`: see open_link_refusal)."""
+class OpenLinkNotAllowed(ValueError):
+    """An open link that may not be made like this; the message says why."""
 
-    def __init__(self, message="", *, reason=""):
-        super().__init__(message or reason)
+
+class OpenLinkRefused(Exception):
+    """An open link that starts no new response now; `reason`: see open_link_refusal."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
         self.reason = reason
 
 
@@ -186,7 +189,7 @@ def open_link_create(*, assessment, layers, headcount, department=""):
     layers = list(layers)
     problem = open_link_problem(assessment=assessment, layers=layers, headcount=headcount)
     if problem:
-        raise OpenLinkRefused(str(problem))
+        raise OpenLinkNotAllowed(str(problem))
     order = dict(assessment.layers.values_list("code", "order"))
     token = token_new()
     invitation = Invitation.objects.create(
@@ -493,7 +496,7 @@ def _open_link_response_start(*, assessment, link, respondent, layer, department
         used = Response.objects.filter(open_link=locked).count()
         reason = open_link_refusal(locked, used=used, min_group_size=assessment.min_group_size)
         if reason:
-            raise OpenLinkRefused(reason=reason)
+            raise OpenLinkRefused(reason)
         try:
             with transaction.atomic():
                 return Response.objects.create(

@@ -67,7 +67,7 @@ def test_it_refuses_bestuur_and_directie_and_says_why(client, people, assessment
     assert "alleen met een persoonlijke uitnodiging" in page
     assert "zichtbaar maken" in page  # the reason
     assert not Invitation.objects.exists()
-    with pytest.raises(collection.OpenLinkRefused):
+    with pytest.raises(collection.OpenLinkNotAllowed):
         collection.open_link_create(assessment=assessment, layers=["directie"], headcount=40)
 
 
@@ -95,7 +95,7 @@ def test_a_group_link_needs_2k_people_else_one_link_per_layer(client, people, as
 def test_a_group_link_follows_the_groups_as_they_stand(client, people, assessment):
     reply = make_link(client, people, group="beleid+specialist", headcount="40")
     assert "uit de lijst" in reply.content.decode()
-    with pytest.raises(collection.OpenLinkRefused, match="geen rapportagegroep"):
+    with pytest.raises(collection.OpenLinkNotAllowed, match="geen rapportagegroep"):
         collection.open_link_create(
             assessment=assessment, layers=["beleid", "specialist"], headcount=40
         )
@@ -112,7 +112,7 @@ def test_a_link_needs_the_groups_headcount(client, people, assessment, headcount
     reply = make_link(client, people, group="beleid", headcount=headcount)
     assert reply.status_code == 200
     assert not Invitation.objects.exists()
-    with pytest.raises(collection.OpenLinkRefused):
+    with pytest.raises(collection.OpenLinkNotAllowed):
         collection.open_link_create(assessment=assessment, layers=["beleid"], headcount=0)
 
 
