@@ -88,3 +88,17 @@ def get_assessment_for_user(user, pk, *, write=False):
     )
     _check(user, assessment.organisation_id, write)
     return assessment
+
+
+def consultant_organisation_ids(user):
+    """The ids of the organisations the user is a consultant of (as _role decides), or
+    None for a superuser, who is everywhere. One query."""
+    if user.is_superuser:
+        return None
+    if not (user.is_authenticated and user.is_staff):
+        return set()
+    return set(
+        Membership.objects.filter(user=user, role=Membership.Role.CONSULTANT).values_list(
+            "organisation_id", flat=True
+        )
+    )

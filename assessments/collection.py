@@ -14,11 +14,12 @@ response is never changed.
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import (
     Answer,
+    AssessmentLayer,
     FactorComment,
     Invitation,
     KeyFactor,
@@ -36,7 +38,14 @@ from .models import (
     Response,
     Track,
 )
-from .results import freeze_reporting_groups, keep_factor_sums
+from .results import (
+    freeze_reporting_groups,
+    group_name,
+    groups_now,
+    keep_factor_sums,
+    layer_counts,
+)
+from .scoring import ReportingGroup, group_code
 
 TOKEN_BYTES = 32
 COMMENT_MAX_LENGTH = 2000
@@ -101,18 +110,169 @@ def link_path(token):
     return reverse("survey_link", args=[token])
 
 
-def open_link_create(*, assessment, layer=None, department=""):
-    """A new open link (for one layer, or letting the respondent choose); returns
-    (invitation, token). The token is not stored: show it now."""
+# --- Open links ------------------------------------------------------------------------
+
+# Small layers at the top of an organisation: their people take part only with a
+# personal invitation (issue 12: an open link lets anyone fill in again and again).
+PERSONAL_ONLY_LAYERS = ("bestuur", "directie")
+# Headcounts beyond this are typing errors, not groups.
+MAX_HEADCOUNT = 100_000
+
+PERSONAL_ONLY_MESSAGE = gettext_lazy(
+    "Bestuur en directie doen alleen met een persoonlijke uitnodiging mee. Het zijn "
+    "kleine groepen: met een open link kan iemand de vragenlijst vaker invullen, en zo "
+    "de antwoorden van één collega zichtbaar maken."
+)
+CHOICE_TOO_SMALL_MESSAGE = gettext_lazy(
+    "Zelf de laag kiezen kan alleen in een groep van minstens %(minimum)s mensen (twee "
+    "keer de minimale groepsgrootte van %(k)s). In een kleinere groep kan iemand met een "
+    "andere laag een kleine laag zo aanvullen dat de antwoorden van één collega zichtbaar "
+    "worden. Maak daarom één link per laag."
+)
+NOT_A_GROUP_MESSAGE = gettext_lazy(
+    "Deze lagen vormen nu samen geen rapportagegroep. Kies één laag, of een groep uit de lijst."
+)
+UNKNOWN_LAYER_MESSAGE = gettext_lazy("Kies een laag of groep uit de lijst.")
+HEADCOUNT_MESSAGE = gettext_lazy("Vul het aantal mensen in de groep in (1 tot 100.000).")
+
+
+class OpenLinkNotAllowed(ValueError):
+    """An open link that may not be made like this; the message says why."""
+
+
+class OpenLinkRefused(Exception):
+    """An open link that starts no new response now; `reason`: see open_link_refusal."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def choice_minimum(assessment):
+    """The fewest people in a group whose open link lets the respondent choose the layer."""
+    return 2 * assessment.min_group_size
+
+
+def open_link_groups(assessment):
+    """The reporting groups as they stand (scoring.ReportingGroup, in layer order): the
+    groups an open link may cover (three small queries)."""
+    return groups_now(assessment, layer_counts(assessment))
+
+
+def open_link_problem(*, assessment, layers, headcount, groups=None):
+    """Why an open link for these layer codes and this headcount may not be made, as a
+    message, or None. `groups`: open_link_groups(), when the caller has them."""
+    known = set(assessment.layers.values_list("code", flat=True))
+    if not layers or any(code not in known for code in layers):
+        return UNKNOWN_LAYER_MESSAGE
+    if any(code in PERSONAL_ONLY_LAYERS for code in layers):
+        return PERSONAL_ONLY_MESSAGE
+    if len(layers) > 1:
+        if groups is None:
+            groups = open_link_groups(assessment)
+        if set(layers) not in [set(group.layers) for group in groups]:
+            return NOT_A_GROUP_MESSAGE
+    if headcount is None or not 1 <= headcount <= MAX_HEADCOUNT:
+        return HEADCOUNT_MESSAGE
+    if len(layers) > 1 and headcount < choice_minimum(assessment):
+        return CHOICE_TOO_SMALL_MESSAGE % {
+            "minimum": choice_minimum(assessment),
+            "k": assessment.min_group_size,
+        }
+    return None
+
+
+def open_link_create(*, assessment, layers, headcount, department=""):
+    """A new open link for one layer, or for the layers of one reporting group among
+    which the respondent chooses, with the group's headcount as its maximum of
+    responses; returns (invitation, token). The token is not stored: show it now."""
+    layers = list(layers)
+    problem = open_link_problem(assessment=assessment, layers=layers, headcount=headcount)
+    if problem:
+        raise OpenLinkNotAllowed(str(problem))
+    order = dict(assessment.layers.values_list("code", "order"))
     token = token_new()
     invitation = Invitation.objects.create(
         assessment=assessment,
         kind=Invitation.Kind.OPEN,
-        layer=layer,
+        layers=sorted(layers, key=order.get),
+        headcount=headcount,
         department=department,
         token_hash=token_hash(token),
     )
     return invitation, token
+
+
+def open_link_name(link, names):
+    """What an open link is for: its layer, or its group's layers ("Management & beleid"),
+    or '' for a link made before links were bound to a group. `names`: layer names."""
+    if not link.layers:
+        return names.get(link.layer.code, "") if link.layer_id else ""
+    group = ReportingGroup(code=group_code(link.layers), layers=tuple(link.layers))
+    return group_name(group, names)
+
+
+def open_link_refusal(link, *, used, min_group_size):
+    """Why an open link starts no new response now, or '' when it does. `used`: its
+    responses, started or submitted.
+    - 'unbound': made before links had a group and a maximum (no headcount), or it lets
+      the respondent choose while its group is under 2k (k was raised since);
+    - 'full': as many responses as its group has people."""
+    if link.headcount is None or not link.layers:
+        return "unbound"
+    if len(link.layers) > 1 and link.headcount < 2 * min_group_size:
+        return "unbound"
+    if used >= link.headcount:
+        return "full"
+    return ""
+
+
+@dataclass(frozen=True)
+class OpenLinkOverflow:
+    """A reporting group with more submitted open-link responses than its headcount."""
+
+    group: str  # the group's code (its layer codes joined by '+')
+    layers: tuple[str, ...]
+    responses: int  # submitted through an open link
+    headcount: int  # the sum of the headcounts of the open links covering its layers
+
+
+def open_link_overflow(assessment):
+    """The reporting groups (as they stand; frozen once the assessment is closed) whose
+    submitted open-link responses exceed the headcount of the open links that cover
+    their layers: the sum of those links' headcounts, a link over layers of several
+    groups counting in full for each. A link made before links had a maximum counts
+    0: its responses cannot be vouched for. In group order; three queries."""
+    submitted, via_link = {}, {}
+    for code, n, linked in (
+        Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
+        .values("layer__code")
+        .annotate(n=Count("pk"), linked=Count("open_link"))
+        .values_list("layer__code", "n", "linked")
+        .order_by()
+    ):
+        submitted[code] = n
+        via_link[code] = linked
+    codes = AssessmentLayer.objects.filter(assessment=assessment).order_by("order", "pk")
+    counts = {code: submitted.get(code, 0) for code in codes.values_list("code", flat=True)}
+    links = list(
+        Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.OPEN).values_list(
+            "layers", "headcount"
+        )
+    )
+    found = []
+    for group in groups_now(assessment, counts):
+        responses = sum(via_link.get(code, 0) for code in group.layers)
+        headcount = sum(
+            headcount or 0 for layers, headcount in links if set(layers) & set(group.layers)
+        )
+        if responses > headcount:
+            found.append(
+                OpenLinkOverflow(
+                    group=group.code, layers=group.layers, responses=responses, headcount=headcount
+                )
+            )
+    return found
 
 
 def unusable_token_hash():
@@ -296,27 +456,59 @@ class SubmittedError(Exception):
 def response_start(*, assessment, invitation, respondent, layer, department):
     """The respondent's response, created once. `respondent` is the pseudonymous id
     the session holds, so a double click finds the same response (unique per
-    assessment) instead of making a second one."""
-    personal = invitation.kind == Invitation.Kind.PERSONAL
-    if personal:
-        found = Response.objects.filter(invitation=invitation).first()
-        if found is not None:
-            return found
-    defaults = {"layer": layer, "department": department}
-    if personal:
-        defaults["invitation"] = invitation
-    else:
-        defaults["open_link"] = invitation
+    assessment) instead of making a second one. An open link starts a new response
+    only while it has room (open_link_refusal); else OpenLinkRefused."""
+    if invitation.kind == Invitation.Kind.OPEN:
+        return _open_link_response_start(
+            assessment=assessment,
+            link=invitation,
+            respondent=respondent,
+            layer=layer,
+            department=department,
+        )
+    found = Response.objects.filter(invitation=invitation).first()
+    if found is not None:
+        return found
     try:
         with transaction.atomic():
             response, _created = Response.objects.get_or_create(
-                assessment=assessment, respondent=respondent, defaults=defaults
+                assessment=assessment,
+                respondent=respondent,
+                defaults={"layer": layer, "department": department, "invitation": invitation},
             )
     except IntegrityError:
         # A concurrent request created it first (same respondent or same invitation).
-        lookup = Q(invitation=invitation) if personal else Q(respondent=respondent)
-        response = Response.objects.get(lookup, assessment=assessment)
+        response = Response.objects.get(invitation=invitation, assessment=assessment)
     return response
+
+
+def _open_link_response_start(*, assessment, link, respondent, layer, department):
+    if layer.code not in link.layers:
+        raise ValueError(f"layer {layer.code} is not on this open link")
+    with transaction.atomic():
+        # The link's row lock makes concurrent starts on one link wait for each other,
+        # so the count below cannot be passed by two requests that both saw room for
+        # one more. The same respondent's double click finds its response after the wait.
+        locked = Invitation.objects.select_for_update().get(pk=link.pk)
+        found = Response.objects.filter(assessment=assessment, respondent=respondent).first()
+        if found is not None:
+            return found
+        used = Response.objects.filter(open_link=locked).count()
+        reason = open_link_refusal(locked, used=used, min_group_size=assessment.min_group_size)
+        if reason:
+            raise OpenLinkRefused(reason)
+        try:
+            with transaction.atomic():
+                return Response.objects.create(
+                    assessment=assessment,
+                    respondent=respondent,
+                    open_link=locked,
+                    layer=layer,
+                    department=department,
+                )
+        except IntegrityError:
+            # Without row locks (SQLite) a double click can still arrive here second.
+            return Response.objects.get(assessment=assessment, respondent=respondent)
 
 
 def page_save(*, response, answers, comments, questions, next_page):
@@ -389,9 +581,139 @@ def response_submit(*, response):
 
 # --- Monitor ---------------------------------------------------------------------------
 
+# The monitor's counts that say who takes part. Invitations are the organisation's own
+# knowledge; these are not, below k (spec/scoring.md, Privacy).
+PRIVATE_COUNTS = ("started", "submitted", "personal_submitted")
 
-def response_monitor(assessment):
-    """Counts per layer and per department: invited, started, submitted. Never answers."""
+
+def _line(label, invited, started, submitted, personal_submitted):
+    # Response rate = submitted personal invitations / personal invitations. Open-link
+    # respondents have no "invited" number, so they only count, never make a rate.
+    return {
+        "label": label,
+        "invited": invited,
+        "started": started,
+        "submitted": submitted,
+        "personal_submitted": personal_submitted,
+        "percent": round(100 * personal_submitted / invited) if invited else None,
+    }
+
+
+def _sum_lines(label, lines):
+    keys = ("invited", "started", "submitted", "personal_submitted")
+    return _line(label, *(sum(line[key] for line in lines) for key in keys))
+
+
+def _masked(value, k):
+    return value if value >= k else f"< {k}"
+
+
+def _private_rows(rows, k):
+    """Rows as a viewer sees them: every private count under k shown as "< k", and the
+    response rate only where the submitted personal invitations it comes from are shown."""
+    return [
+        {
+            **row,
+            **{key: _masked(row[key], k) for key in PRIVATE_COUNTS},
+            "percent": row["percent"] if row["personal_submitted"] >= k else None,
+            "rate_hidden": row["personal_submitted"] < k and bool(row["invited"]),
+        }
+        for row in rows
+    ]
+
+
+def _hidden(rows, key, k):
+    return [row[key] for row in rows if row[key] < k]
+
+
+def private_count(parts, k):
+    """A total over the parts of a split (the counts per reporting group) as a viewer sees
+    it: "< k" under k; exact from k on, unless the parts under k hold fewer than k
+    together, when total minus the shown parts would be their sum: then "≥ the shown
+    parts' sum", which the parts say anyway."""
+    total = sum(parts)
+    hidden = [n for n in parts if n < k]
+    if total < k:
+        return f"< {k}"
+    if hidden and sum(hidden) < k:
+        return f"≥ {total - sum(hidden)}"
+    return total
+
+
+def viewer_submitted(assessments):
+    """{assessment id: its submitted respondents as the response monitor's total shows
+    them to a viewer} for a list of assessments (two queries for all of them)."""
+    ids = [assessment.pk for assessment in assessments]
+    if not ids:
+        return {}
+    sizes = {
+        (assessment_id, code): n
+        for assessment_id, code, n in Response.objects.filter(
+            assessment_id__in=ids, status=Response.Status.SUBMITTED
+        )
+        .values("assessment_id", "layer__code")
+        .annotate(n=Count("pk"))
+        .values_list("assessment_id", "layer__code", "n")
+        .order_by()
+    }
+    codes = {}
+    for assessment_id, code in (
+        AssessmentLayer.objects.filter(assessment_id__in=ids)
+        .order_by("order", "pk")
+        .values_list("assessment_id", "code")
+    ):
+        codes.setdefault(assessment_id, []).append(code)
+    shown = {}
+    for assessment in assessments:
+        counts = {
+            code: sizes.get((assessment.pk, code), 0) for code in codes.get(assessment.pk, [])
+        }
+        parts = [sum(counts[c] for c in g.layers) for g in groups_now(assessment, counts)]
+        shown[assessment.pk] = private_count(parts, assessment.min_group_size)
+    return shown
+
+
+def _safe(rows, key, k):
+    """True when the total of this column gives no hidden count away: none is hidden, or
+    the hidden ones hold at least k together (total minus the shown ones is their sum)."""
+    hidden = _hidden(rows, key, k)
+    return not hidden or sum(hidden) >= k
+
+
+def _private_total(total, group_rows, k):
+    """The organisation's total as a viewer sees it (private_count over the groups)."""
+    shown = {**total}
+    for key in PRIVATE_COUNTS:
+        shown[key] = private_count([row[key] for row in group_rows], k)
+    # The rate of the total only where its count of submitted invitations is exact.
+    released = isinstance(shown["personal_submitted"], int)
+    shown["percent"] = total["percent"] if released else None
+    shown["rate_hidden"] = not released and bool(total["invited"])
+    return shown
+
+
+def _departments_private(group_rows, department_rows, k):
+    """Whether a viewer may see the rows per department. Departments and groups are two
+    splits of the same people, so both must keep the hidden counts hidden:
+    - per column, the hidden departments hold 0 or at least k together;
+    - where the total is not given exactly (the hidden groups hold under k), some
+      department is hidden too, else the departments' sum would give the total."""
+    for key in PRIVATE_COUNTS:
+        if not _safe(department_rows, key, k):
+            return False
+        if not _safe(group_rows, key, k) and not _hidden(department_rows, key, k):
+            return False
+    return True
+
+
+def response_monitor(assessment, *, private=False):
+    """Counts per layer and per department: invited, started, submitted. Never answers.
+
+    `private` (a viewer, not the consultant): rows per reporting group instead of per
+    layer, and no count of people who started or submitted under k, nor a way to work
+    one out from the totals (spec/scoring.md, Privacy). Invitation counts stay: the
+    organisation knows whom it invited."""
+    k = assessment.min_group_size
     layers = list(assessment.layers.order_by("order", "pk"))
     invited = dict(
         Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.PERSONAL)
@@ -426,20 +748,8 @@ def response_monitor(assessment):
             )
             department["personal"] += row["personal"]
 
-    def line(label, invited_count, started, submitted, personal_submitted):
-        # Response rate = submitted personal invitations / personal invitations. Open-link
-        # respondents have no "invited" number, so they only count, never make a rate.
-        return {
-            "label": label,
-            "invited": invited_count,
-            "started": started,
-            "submitted": submitted,
-            "personal_submitted": personal_submitted,
-            "percent": round(100 * personal_submitted / invited_count) if invited_count else None,
-        }
-
     layer_rows = [
-        line(
+        _line(
             layer.label,
             invited.get(layer.pk, 0),
             counts.get((layer.pk, "draft"), 0),
@@ -450,7 +760,7 @@ def response_monitor(assessment):
     ]
     names = sorted(set(by_department) | set(invited_by_department), key=lambda n: (n == "", n))
     department_rows = [
-        line(
+        _line(
             name or _("Geen afdeling"),
             invited_by_department.get(name, 0),
             by_department.get(name, {}).get("draft", 0),
@@ -459,11 +769,22 @@ def response_monitor(assessment):
         )
         for name in names
     ]
-    total = line(
-        _("Totaal"),
-        sum(row["invited"] for row in layer_rows),
-        sum(row["started"] for row in layer_rows),
-        sum(row["submitted"] for row in layer_rows),
-        sum(row["personal_submitted"] for row in layer_rows),
-    )
-    return {"layers": layer_rows, "departments": department_rows, "total": total}
+    total = _sum_lines(_("Totaal"), layer_rows)
+    if not private:
+        return {"layers": layer_rows, "departments": department_rows, "total": total}
+
+    row_of = {layer.code: row for layer, row in zip(layers, layer_rows, strict=True)}
+    submitted = {layer.code: row_of[layer.code]["submitted"] for layer in layers}
+    names_of = {layer.code: layer.label for layer in layers}
+    group_rows = [
+        _sum_lines(group_name(group, names_of), [row_of[code] for code in group.layers])
+        for group in groups_now(assessment, submitted)
+    ]
+    departments_shown = _departments_private(group_rows, department_rows, k)
+    return {
+        "private": True,
+        "groups": _private_rows(group_rows, k),
+        "departments": _private_rows(department_rows, k) if departments_shown else [],
+        "departments_hidden": bool(department_rows) and not departments_shown,
+        "total": _private_total(total, group_rows, k),
+    }

@@ -8,6 +8,10 @@ from .models import Answer, Assessment, Invitation, Response
 
 DEMO_OPEN_NAME = "Herhaalmeting 2027"
 DEMO_OPEN_LAYER_COUNTS = {"directie": 2, "management": 3, "beleid": 4}
+# The demo's open link: the shop floor, a large layer (bestuur and directie take part
+# only with a personal invitation).
+DEMO_LINK_LAYER = "uitvoering"
+DEMO_LINK_HEADCOUNT = 250
 DEMO_INVITED = [
     ("a.jansen@voorbeeldstad.example", "management", "Ruimte"),
     ("b.de.vries@voorbeeldstad.example", "beleid", "Sociaal Domein"),
@@ -60,10 +64,19 @@ def load_demo_survey(organisation, version, *, generate_answers, departments):
             for question in version.questions.filter(factor__track=first_track)
             if question.is_asked_of(invitation.layer.code)
         )
-        open_link_create(assessment=assessment)
-    link = Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.OPEN).first()
+    # Demos loaded before open links had a group and a maximum hold a link without
+    # them, which starts nothing: those get a new one beside it.
+    link = (
+        Invitation.objects.filter(
+            assessment=assessment, kind=Invitation.Kind.OPEN, headcount__isnull=False
+        )
+        .order_by("pk")
+        .first()
+    )
     if link is None:
-        _link, token = open_link_create(assessment=assessment)
+        _link, token = open_link_create(
+            assessment=assessment, layers=[DEMO_LINK_LAYER], headcount=DEMO_LINK_HEADCOUNT
+        )
     else:
         token = invitation_rotate(invitation=link)
     return assessment, link_path(token)

@@ -8,10 +8,12 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import collection
 from .collection import COMMENT_MAX_LENGTH, DEFAULT_INVITATION_TEXT, DEFAULT_REMINDER_TEXT
 from .imports import MAX_UPLOAD_BYTES
 from .memberships import same_address
 from .models import Assessment, Department, Membership, ModelVersion, Organisation
+from .results import group_name
 
 
 class CrispyMixin:
@@ -279,16 +281,70 @@ class UploadForm(forms.Form):
 
 
 class OpenLinkForm(forms.Form):
-    layer = forms.ModelChoiceField(
-        label=_("Laag"),
-        queryset=None,
-        required=False,
-        empty_label=_("De respondent kiest zelf"),
+    """An open link for one layer, or for one reporting group as it stands (the
+    respondent then chooses the layer), with the group's headcount as its maximum."""
+
+    group = forms.CharField(label=_("Voor wie is de link?"), widget=forms.Select)
+    headcount = forms.IntegerField(
+        label=_("Aantal mensen in deze laag of groep"),
+        min_value=1,
+        max_value=collection.MAX_HEADCOUNT,
+        help_text=_(
+            "Zo vaak kan de link gebruikt worden (begonnen of ingevuld). Daarna start de "
+            "link niets nieuws meer, zodat niemand de groep kan aanvullen met extra antwoorden."
+        ),
     )
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["layer"].queryset = assessment.layers.all()
+        self.assessment = assessment
+        layers = list(assessment.layers.order_by("order", "pk"))
+        names = {layer.code: layer.label for layer in layers}
+        self.groups = collection.open_link_groups(assessment)
+        # What each value stands for: a layer code, or a group's code (codes joined by '+').
+        self.layers_of = {layer.code: [layer.code] for layer in layers}
+        self.layers_of.update(
+            {group.code: list(group.layers) for group in self.groups if len(group.layers) > 1}
+        )
+
+        def offered(codes):
+            return not any(code in collection.PERSONAL_ONLY_LAYERS for code in codes)
+
+        single = [(layer.code, layer.label) for layer in layers if offered([layer.code])]
+        several = [
+            (group.code, group_name(group, names))
+            for group in self.groups
+            if len(group.layers) > 1 and offered(group.layers)
+        ]
+        choices = [("", "---------"), (_("Eén laag"), single)]
+        if several:
+            choices.append((_("Een rapportagegroep: de respondent kiest de laag"), several))
+        self.fields["group"].widget.choices = choices
+        self.fields["group"].help_text = _(
+            "Bestuur en directie doen alleen met een persoonlijke uitnodiging mee. Een groep "
+            "van meer lagen is een rapportagegroep zoals die nu is; de respondent kiest dan "
+            "zelf een van die lagen. Dat kan alleen bij minstens %(minimum)s mensen."
+        ) % {"minimum": collection.choice_minimum(assessment)}
+
+    def clean(self):
+        cleaned = super().clean()
+        if "group" not in cleaned:
+            return cleaned
+        layers = self.layers_of.get(cleaned["group"])
+        if layers is None:
+            self.add_error("group", collection.UNKNOWN_LAYER_MESSAGE)
+            return cleaned
+        problem = collection.open_link_problem(
+            assessment=self.assessment,
+            layers=layers,
+            headcount=cleaned.get("headcount"),
+            groups=self.groups,
+        )
+        # A missing or bad headcount has its own message at its field.
+        if problem and problem is not collection.HEADCOUNT_MESSAGE:
+            self.add_error("group", problem)
+        cleaned["layers"] = layers
+        return cleaned
 
 
 class MailTextForm(CrispyMixin, forms.ModelForm):

@@ -398,10 +398,18 @@ class Invitation(models.Model):
     kind = models.CharField(_("soort"), max_length=8, choices=Kind.choices)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     email = models.EmailField(_("e-mailadres"), blank=True)
-    # An open link without a layer lets the respondent choose one.
+    # A personal invitation's layer. (Open links made before open links were bound to
+    # a group may hold one too, or none for "any layer".)
     layer = models.ForeignKey(
         AssessmentLayer, models.CASCADE, null=True, blank=True, related_name="invitations"
     )
+    # An open link's layer codes: one layer, or the layers of one reporting group among
+    # which the respondent chooses (scoring.md, Privacy: open links).
+    layers = models.JSONField(_("lagen"), default=list, blank=True)
+    # An open link's maximum of responses (started or submitted): the number of people
+    # in its group, entered by the consultant. Empty only on open links made before
+    # there was a maximum; those start no new responses.
+    headcount = models.PositiveIntegerField(_("aantal mensen"), null=True, blank=True)
     department = models.CharField(_("afdeling"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -420,10 +428,15 @@ class Invitation(models.Model):
                 condition=Q(kind="open") | (~Q(email="") & Q(layer__isnull=False)),
                 name="personal_invitation_has_email_and_layer",
             ),
+            models.CheckConstraint(
+                condition=Q(headcount__isnull=True) | Q(kind="open", headcount__gte=1),
+                name="open_link_headcount_positive",
+            ),
         ]
 
     def __str__(self):
-        return self.email or f"{self.get_kind_display()} {self.layer or ''}".strip()
+        layers = " + ".join(self.layers) or self.layer or ""
+        return self.email or f"{self.get_kind_display()} {layers}".strip()
 
 
 class Response(models.Model):

@@ -23,12 +23,19 @@ def invite(assessment, email="piet@aadorp.nl", layer="beleid", department=""):
     return invitation, token
 
 
-def open_link(assessment, layer=None):
+# The layers an open link may offer (bestuur and directie: personal invitations only).
+OPEN_LAYERS = ["management", "beleid", "specialist", "uitvoering"]
+
+
+def open_link(assessment, layer=None, *, layers=None, headcount=50):
+    """An open link for one layer, or letting the respondent choose among `layers`
+    (default: every layer an open link may have), with a maximum of `headcount`."""
     token = token_new()
     invitation = Invitation.objects.create(
         assessment=assessment,
         kind=Invitation.Kind.OPEN,
-        layer=assessment.layers.get(code=layer) if layer else None,
+        layers=[layer] if layer else list(layers or OPEN_LAYERS),
+        headcount=headcount,
         token_hash=token_hash(token),
     )
     return invitation, token

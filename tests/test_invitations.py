@@ -106,7 +106,9 @@ def test_no_mail_while_the_survey_is_not_open(client, people):
 def test_an_open_link_is_shown_once_and_can_be_renewed(client, people):
     client.force_login(people.consultant)
     open_assessment(people.assessment)
-    client.post(url(people, "uitnodigingen/"), {"action": "link", "layer": ""})
+    client.post(
+        url(people, "uitnodigingen/"), {"action": "link", "group": "beleid", "headcount": "20"}
+    )
     page = client.get(url(people, "uitnodigingen/")).content.decode()
     path = LINK.search(page).group(1)
     assert LINK.search(client.get(url(people, "uitnodigingen/")).content.decode()) is None

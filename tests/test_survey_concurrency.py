@@ -76,3 +76,43 @@ def test_a_personal_invitation_has_one_response_whatever_arrives(model_version, 
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     at_once(cookie, "post", "/vragenlijst/", {})
     assert Response.objects.count() == 1
+
+
+def test_simultaneous_newcomers_on_an_almost_full_link_stop_at_its_headcount(model_version, people):
+    cache.clear()
+    assessment = open_assessment(people.assessment)
+    link, token = open_link(assessment, layers=["management", "beleid"], headcount=12)
+    Response.objects.bulk_create(
+        Response(
+            assessment=assessment,
+            respondent=f"earlier-{n}",
+            layer=assessment.layers.get(code="beleid"),
+            open_link=link,
+        )
+        for n in range(9)
+    )
+    cookies = []
+    for _n in range(REQUESTS):
+        client = Client()
+        client.get(f"/v/{token}/")
+        cookies.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    barrier = threading.Barrier(REQUESTS)
+    statuses = []
+
+    def one(cookie):
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+        barrier.wait()
+        try:
+            statuses.append(client.post("/vragenlijst/", {"layer": "beleid"}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(cookie,)) for cookie in cookies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Three places were left: three newcomers start, the others are told the link is full.
+    assert sorted(statuses) == [302] * 3 + [409] * (REQUESTS - 3)
+    assert Response.objects.filter(open_link=link).count() == 12

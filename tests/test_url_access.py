@@ -63,7 +63,7 @@ def objects(people):
     assessment = answer_and_close(people.assessment)
     roadmap = roadmap_with_activities(assessment, 2)
     project = DataProject.objects.create(organisation=people.organisation, subject="Dashboard")
-    link, _token = open_link_create(assessment=assessment)
+    link, _token = open_link_create(assessment=assessment, layers=["beleid"], headcount=20)
     return {
         "organisation": people.organisation.pk,
         "assessment": assessment.pk,

@@ -3,6 +3,7 @@ monitor, and raw-answer upload and download. Every view goes through access.py."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import collection, imports
-from ..access import get_assessment_for_user
+from ..access import get_assessment_for_user, get_assessment_with_role
 from ..forms import MailTextForm, OpenLinkForm, UploadForm
 from ..models import Invitation
 
@@ -36,14 +37,15 @@ def assessment_status(request, pk):
 
 @login_required
 def response_monitor(request, pk):
-    assessment = get_assessment_for_user(request.user, pk)
+    # Viewers see it too, with the counts of who takes part kept private.
+    assessment, consultant = get_assessment_with_role(request.user, pk)
     return render(
         request,
         "assessments/monitor.html",
         {
             "assessment": assessment,
             "organisation": assessment.organisation,
-            "monitor": collection.response_monitor(assessment),
+            "monitor": collection.response_monitor(assessment, private=not consultant),
         },
     )
 
@@ -95,7 +97,9 @@ def invitations(request, pk):
             link_form = OpenLinkForm(request.POST, assessment=assessment)
             if link_form.is_valid():
                 _invitation, token = collection.open_link_create(
-                    assessment=assessment, layer=link_form.cleaned_data["layer"]
+                    assessment=assessment,
+                    layers=link_form.cleaned_data["layers"],
+                    headcount=link_form.cleaned_data["headcount"],
                 )
                 request.session["new_link"] = request.build_absolute_uri(
                     collection.link_path(token)
@@ -132,13 +136,32 @@ def invitations(request, pk):
             **_error_context(errors),
             "personal": personal.count(),
             "unsent": personal.filter(sent_at__isnull=True).count(),
-            "open_links": Invitation.objects.filter(
-                assessment=assessment, kind=Invitation.Kind.OPEN
-            ).select_related("layer"),
+            "open_links": _open_links(assessment),
             "new_link": request.session.pop("new_link", None),
         },
         status=400 if errors else 200,
     )
+
+
+def _open_links(assessment):
+    """The open links with their group's name, use and whether they start new responses."""
+    names = {layer.code: layer.label for layer in assessment.layers.all()}
+    links = (
+        Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.OPEN)
+        .select_related("layer")
+        .annotate(used=Count("link_responses"))
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "link": link,
+            "name": collection.open_link_name(link, names),
+            "refusal": collection.open_link_refusal(
+                link, used=link.used, min_group_size=assessment.min_group_size
+            ),
+        }
+        for link in links
+    ]
 
 
 @login_required

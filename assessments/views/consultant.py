@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import memberships
+from .. import collection, memberships
 from ..access import (
     can_edit,
+    consultant_organisation_ids,
     get_assessment_for_user,
     get_organisation_for_user,
     is_consultant,
@@ -35,11 +36,28 @@ def _with_counts(assessments):
     )
 
 
+def _counts_shown(assessments, consulted):
+    """Give each assessment `submitted_shown`: its consultant's exact count; for a viewer,
+    the response monitor's total (small numbers of who takes part stay private).
+    `consulted`: ids of the organisations the user is a consultant of (None: all)."""
+    assessments = list(assessments)
+    private = [
+        a for a in assessments if consulted is not None and a.organisation_id not in consulted
+    ]
+    shown = collection.viewer_submitted(private)
+    for assessment in assessments:
+        assessment.submitted_shown = shown.get(assessment.pk, assessment.submitted)
+    return assessments
+
+
 @login_required
 def home(request):
     organisations = list(organisations_for(request.user).order_by("name"))
-    assessments = _with_counts(
-        Assessment.objects.filter(organisation__in=organisations).order_by("-created_at")
+    assessments = _counts_shown(
+        _with_counts(
+            Assessment.objects.filter(organisation__in=organisations).order_by("-created_at")
+        ),
+        consultant_organisation_ids(request.user),
     )
     by_organisation = {organisation.pk: [] for organisation in organisations}
     for assessment in assessments:
@@ -56,7 +74,10 @@ def _organisation_page(request, organisation, *, member_form=None):
     editable = can_edit(request.user, organisation)
     context = {
         "organisation": organisation,
-        "assessments": _with_counts(organisation.assessments.order_by("-created_at")),
+        "assessments": _counts_shown(
+            _with_counts(organisation.assessments.order_by("-created_at")),
+            None if editable else set(),
+        ),
         "departments": organisation.departments.all(),
         "can_edit": editable,
     }

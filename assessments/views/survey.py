@@ -176,31 +176,44 @@ def survey_home(request):
     if survey.response is not None and request.method == "GET" and "welkom" not in request.GET:
         if survey.response.current_page >= 1:
             return redirect(_page_url(survey.response.current_page, len(tracks)))
-    ask_layer = not survey.personal and survey.invitation.layer is None
+    link = None if survey.personal else survey.invitation
+    layer = survey.response.layer if survey.response else survey.invitation.layer
+    choices = []
+    if link is not None and survey.response is None:
+        refusal = collection.open_link_refusal(
+            link, used=link.link_responses.count(), min_group_size=assessment.min_group_size
+        )
+        if refusal:
+            return _link_refused(request, survey, refusal)
+        choices = list(assessment.layers.filter(code__in=link.layers).order_by("order", "pk"))
+        if not choices:  # its layers were removed from the assessment since
+            return _link_refused(request, survey, "unbound")
+        layer = choices[0] if len(choices) == 1 else None
     departments = []
-    if not survey.personal and not survey.invitation.department:
+    if link is not None and not link.department:
         departments = list(assessment.organisation.departments.values_list("name", flat=True))
     form = StartForm(
         request.POST if request.method == "POST" else None,
-        layers=assessment.layers.order_by("order"),
+        layers=choices,
         departments=departments,
-        ask_layer=ask_layer and survey.response is None,
+        ask_layer=len(choices) > 1,
     )
     if request.method == "POST" and form.is_valid():
         response = survey.response
         if response is None:
-            if survey.personal or not ask_layer:
-                layer = survey.invitation.layer
-            else:
-                layer = assessment.layers.get(code=form.cleaned_data["layer"])
+            if "layer" in form.fields:
+                layer = next(c for c in choices if c.code == form.cleaned_data["layer"])
             department = survey.invitation.department or form.cleaned_data.get("department", "")
-            response = collection.response_start(
-                assessment=assessment,
-                invitation=survey.invitation,
-                respondent=survey.state["respondent"],
-                layer=layer,
-                department=department,
-            )
+            try:
+                response = collection.response_start(
+                    assessment=assessment,
+                    invitation=survey.invitation,
+                    respondent=survey.state["respondent"],
+                    layer=layer,
+                    department=department,
+                )
+            except collection.OpenLinkRefused as refused:
+                return _link_refused(request, survey, refused.reason)
         if response.current_page < 1:
             Response.objects.filter(pk=response.pk, current_page=0).update(current_page=1)
         return redirect(_page_url(max(response.current_page, 1), len(tracks)))
@@ -212,10 +225,20 @@ def survey_home(request):
             "form": form,
             "pages": len(tracks),
             "started": survey.response is not None,
-            "layer": survey.response.layer if survey.response else survey.invitation.layer,
+            "layer": layer,
             "ask": "layer" in form.fields or "department" in form.fields,
             "personal": survey.personal,
         },
+    )
+
+
+def _link_refused(request, survey, reason):
+    """An open link that starts no new response: full, or without a group and maximum."""
+    return render(
+        request,
+        "survey/link_refused.html",
+        {"assessment": survey.assessment, "full": reason == "full"},
+        status=200 if request.method == "GET" else 409,
     )
 
 
