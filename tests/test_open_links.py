@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assessments import collection
 from assessments.models import Invitation, Response
+from assessments.results import results_forget
 from tests.survey_data import fill_all, open_assessment, open_link
 
 pytestmark = pytest.mark.django_db
@@ -354,3 +355,17 @@ def test_the_overflow_costs_three_queries_at_any_size(assessment, django_assert_
         open_link(assessment, "specialist", headcount=1)
     with django_assert_num_queries(3):
         assert collection.open_link_overflow(assessment)[0].responses == 2005
+
+
+def test_the_results_page_marks_a_group_whose_link_overflowed(client, people, assessment):
+    link, _token = open_link(assessment, "beleid", headcount=4)
+    submitted_through(link, "beleid", 6, "a")
+    results_forget(assessment)
+    client.force_login(people.consultant)
+    content = client.get(f"/metingen/{assessment.pk}/resultaten/").content.decode()
+    assert "meer antwoorden via een open link dan er mensen in de groep zitten" in content
+    assert "6 antwoorden via open links, 4 mensen opgegeven" in content
+    link.headcount = 6
+    link.save()
+    content = client.get(f"/metingen/{assessment.pk}/resultaten/").content.decode()
+    assert "via een open link dan er mensen" not in content

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from ..access import get_assessment_with_role, results_visible
+from ..collection import open_link_overflow
 from ..models import Track
 from ..results import (
     RISK_TITLES,
@@ -367,6 +368,15 @@ def results_page(request, pk):
             row["comments"] = comments.get(row["code"], [])
         context["has_comments"] = bool(comments)
         context["benchmark"] = _benchmark_rows(results.benchmark, names, track_names)
+        if not results.department:
+            context["overflow"] = [
+                {
+                    "name": names.get(o.group, o.group),
+                    "responses": o.responses,
+                    "headcount": o.headcount,
+                }
+                for o in open_link_overflow(assessment)
+            ]
         context["min_benchmark_peers"] = MIN_BENCHMARK_PEERS
         context["trend"] = _trend_rows(results.trend, names, track_names)
     else:
