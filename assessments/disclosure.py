@@ -101,16 +101,7 @@ def light_cut(cells, hidden_departments, *, min_group_size):
     minimum cut (Stoer–Wagner); a single node with a light edge total is found first.
     """
     k = min_group_size
-    graph = nx.Graph()
-    for (group, department), n in cells.items():
-        if n <= 0:
-            continue
-        node = HIDDEN if not department or department in hidden_departments else department
-        source = ("group", group)
-        if graph.has_edge(source, node):
-            graph[source][node]["weight"] += n
-        else:
-            graph.add_edge(source, node, weight=n)
+    graph = _graph(cells, hidden_departments)
     degrees = dict(graph.degree(weight="weight"))
     for part in nx.connected_components(graph):
         if len(part) < 2:
@@ -128,6 +119,49 @@ def light_cut(cells, hidden_departments, *, min_group_size):
                 one, other = other, one
             return Cut(weight=weight, light=one, heavy=other)
     return None
+
+
+def _graph(cells, hidden_departments):
+    graph = nx.Graph()
+    for (group, department), n in cells.items():
+        if n <= 0:
+            continue
+        node = HIDDEN if not department or department in hidden_departments else department
+        source = ("group", group)
+        if graph.has_edge(source, node):
+            graph[source][node]["weight"] += n
+        else:
+            graph.add_edge(source, node, weight=n)
+    return graph
+
+
+def _all_safe(graphs, hidden_departments, k):
+    """True when one check proves every graph safe: the graph of the smallest weight of
+    each cell over all of them (0 where a graph lacks it). When its connected parts are
+    those of the graph of every cell any of them has, every graph has those parts too
+    and weighs at least as much on every edge; so when each part's minimum cut weighs
+    k or more, every cut of every graph does. False says nothing."""
+    if not graphs:
+        return True
+    keys = set().union(*graphs.values())
+    smallest = _graph(
+        {cell: min(g.get(cell, 0) for g in graphs.values()) for cell in keys}, hidden_departments
+    )
+    union = _graph({cell: 1 for cell in keys}, hidden_departments)
+    parts = {frozenset(part) for part in nx.connected_components(smallest)}
+    if smallest.number_of_nodes() != union.number_of_nodes() or parts != {
+        frozenset(part) for part in nx.connected_components(union)
+    }:
+        return False
+    degrees = dict(smallest.degree(weight="weight"))
+    for part in parts:
+        if len(part) < 2:
+            continue
+        if min(degrees[node] for node in part) < k:
+            return False
+        if nx.stoer_wagner(smallest.subgraph(part))[0] < k:
+            return False
+    return True
 
 
 def _side_weight(graph, side):
@@ -152,6 +186,8 @@ def shown_departments(cells_by_figure, counted, *, min_group_size):
         graphs.setdefault(key, cells)
     safe = set()
     while True:
+        if _all_safe(graphs, hidden, k):
+            break
         for key, cells in graphs.items():
             if key in safe:
                 continue
@@ -164,7 +200,8 @@ def shown_departments(cells_by_figure, counted, *, min_group_size):
             hidden.add(_department_to_hide(cut, counted, hidden))
             break
         else:
-            return sorted(name for name in counted if name not in hidden)
+            break
+    return sorted(name for name in counted if name not in hidden)
 
 
 def _department_to_hide(cut, counted, hidden):
