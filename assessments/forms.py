@@ -425,18 +425,21 @@ class ReportingGroupsForm(forms.Form):
         required=False,
         help_text=_(
             "Elke laag een eigen groep, behalve dat een laag met te weinig respondenten "
-            "samen telt met de volgende laag."
+            "samen telt met de volgende laag. Vink dit uit om de namen hieronder te "
+            "gebruiken."
         ),
     )
 
-    def __init__(self, *args, layers, groups, **kwargs):
+    def __init__(self, *args, layers, groups, default, **kwargs):
+        """`groups`: the groups as they stand ([{"name", "layers"}], names as shown);
+        `default`: whether they follow the standard rule."""
         super().__init__(*args, **kwargs)
         self.layers = list(layers)
         name_of = {}
-        for number, group in enumerate(groups or [], start=1):
+        for number, group in enumerate(groups, start=1):
             for code in group["layers"]:
                 name_of[code] = group.get("name") or _("Groep %(n)s") % {"n": number}
-        self.fields["default"].initial = groups is None
+        self.fields["default"].initial = default
         for layer in self.layers:
             self.fields[f"group_{layer.code}"] = forms.CharField(
                 label=layer.label,

@@ -267,16 +267,23 @@ def assessment_detail(request, pk, groups_form=None):
     editable = can_edit(request.user, assessment.organisation)
     counts = {layer.code: layer.submitted for layer in layers}
     names = {layer.code: layer.label for layer in layers}
+    current = groups_now(assessment, counts)
     groups = [
         {
             "name": group_name(group, names),
             "layers": ", ".join(names[code] for code in group.layers),
             "submitted": sum(counts[code] for code in group.layers),
         }
-        for group in groups_now(assessment, counts)
+        for group in current
     ]
     if editable and not assessment.is_closed and groups_form is None:
-        groups_form = ReportingGroupsForm(layers=layers, groups=assessment.reporting_groups)
+        groups_form = ReportingGroupsForm(
+            layers=layers,
+            groups=[
+                {"name": group_name(group, names), "layers": group.layers} for group in current
+            ],
+            default=assessment.reporting_groups is None,
+        )
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -300,7 +307,7 @@ def reporting_groups_edit(request, pk):
         messages.error(request, _("De meting is gesloten: de groepen liggen vast."))
         return redirect("assessment", pk=pk)
     form = ReportingGroupsForm(
-        request.POST, layers=assessment.layers.order_by("order", "pk"), groups=None
+        request.POST, layers=assessment.layers.order_by("order", "pk"), groups=[], default=False
     )
     if not form.is_valid():
         return assessment_detail(request, pk, groups_form=form)
