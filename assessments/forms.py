@@ -114,6 +114,11 @@ class AssessmentForm(CrispyMixin, forms.ModelForm):
         )
         if self.promised_k is not None:
             self.fields["min_group_size"].widget.attrs["min"] = self.promised_k
+        if self.instance.pk and self.instance.status == Assessment.Status.CLOSED:
+            # Results of a closed assessment never change: another k would release other
+            # figures beside the ones viewers saw, and the two versions together could
+            # give a small group away (scoring.md, Privacy).
+            self.fields["min_group_size"].disabled = True
         if not self.instance.pk:
             self.fields["model_version"].initial = ModelVersion.objects.order_by("code").last()
         if self.instance.pk:

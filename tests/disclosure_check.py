@@ -117,8 +117,20 @@ def check_release(people, organisation, departments, *, min_group_size):
     an undefined r(f); `organisation`: the results JSON; `departments`: {name: results
     JSON of that department} for every department whose results can be obtained.
     """
-    k = min_group_size
+    check_releases(people, [(organisation, departments)], min_group_size=min_group_size)
+
+
+def check_releases(people, releases, *, min_group_size):
+    """check_release over several releases of the same respondents taken together
+    (every version a viewer could have seen): `releases` are (organisation,
+    departments) pairs as check_release takes them, each rebuilt by its own groups."""
     system = _System(people)
+    for organisation, departments in releases:
+        _add_release(system, organisation, departments)
+    _check(system, min_group_size)
+
+
+def _add_release(system, organisation, departments):
     groups = organisation.get("groups", [])
     layer_group = {layer: g["code"] for g in groups for layer in g["layers"]}
 
@@ -162,7 +174,6 @@ def check_release(people, organisation, departments, *, min_group_size):
                 )
     for name, data in departments.items():
         _scores(system, data, department_figure(name))
-    _check(system, k)
 
 
 def _check(system, k):
