@@ -508,6 +508,13 @@ def _departments(table, people, group_of, shown, release, shape, k):
             for part in PARTS:
                 if group in release.released[(factor, part)] and count[part]:
                     figures.setdefault((factor, part), {})[(group, name)] = count[part]
+        # Comments are shown per department too, from every respondent of the shown
+        # groups, answers or not: the same rule on the headcounts.
+        heads = pd.DataFrame(
+            {"group": people["layer"].astype(str).map(group_of), "department": department}
+        )
+        heads = heads[heads["group"].isin(shown)].value_counts()
+        figures[("comments", "")] = {cell: int(n) for cell, n in heads.items()}
         visible = disclosure.shown_departments(figures, counted, min_group_size=k)
     result = []
     if visible:

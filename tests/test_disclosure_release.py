@@ -494,17 +494,11 @@ def comments_on(html):
     return set(re.findall(r'<li class="comment-text">(.*?)</li>', html, re.S))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="comments are filtered by shown groups, departments by the respondents with "
-    'r(f) defined: one who answered only "weet ik niet" is in no department graph, and '
-    "the organisation's comments minus the departments' are theirs",
-)
 def test_comments_of_a_small_department_cannot_be_told_apart(client, version, users):
     """uitvoering (10): 9 in Ruimte, the one member of Klein answered "weet ik niet"
-    everywhere but left a comment. Ruimte is shown (its graph has no Klein node); the
-    organisation's page has Klein's comment, Ruimte's page does not: the viewer reads
-    the comment of the one member of Klein (listed as hidden, 1 respondent)."""
+    everywhere but left a comment. No score graph has a Klein node, but comments come
+    from everyone in the shown groups: were Ruimte shown, the organisation's comments
+    minus Ruimte's would be the one member of Klein's. The headcount graph hides it."""
     respondents = [
         ("uitvoering", "Ruimte", answers(3), {"LC1": f"Ruimte-toelichting {i}"}) for i in range(9)
     ] + [("uitvoering", "Klein", dict(DONT_KNOW), {"LC1": "ALLEEN-VAN-KLEIN"})]
