@@ -379,6 +379,19 @@ def test_export_results_refuses_bad_input(hidden_case):
     assert zorg["factors"][0]["respondents"] == 6
 
 
+def test_export_results_refuses_a_hidden_department_with_exit_1(hidden_case):
+    data.add_respondents(hidden_case, [("uitvoering", "Klein", data.same_answers(0))] * 2)
+    with pytest.raises(CommandError, match="'Klein' is not shown"):
+        export(hidden_case.pk, "--department", "Klein")
+    from django.core.management import execute_from_command_line
+
+    with pytest.raises(SystemExit) as exit_code:
+        execute_from_command_line(
+            ["manage.py", "export_results", str(hidden_case.pk), "--department", "Klein"]
+        )
+    assert exit_code.value.code == 1
+
+
 # --- Demo ------------------------------------------------------------------------------
 
 

@@ -24,6 +24,12 @@ class Command(BaseCommand):
         if department and department not in department_names(assessment):
             raise CommandError(f"no respondent named the department {department!r}")
         results = assessment_results(assessment, department=department)
+        if department and not results.scores_shown:
+            raise CommandError(
+                f"the department {department!r} is not shown: it has fewer than "
+                f"{assessment.min_group_size} respondents in shown groups, or showing it would "
+                "give a smaller group's answers away (spec/scoring.md, Privacy)"
+            )
         _name, _mimetype, content = results_file(results, format)
         if output:
             Path(output).write_bytes(content)
