@@ -429,8 +429,13 @@ def _scoring_result(assessment, department):
     key = department or ""
     if assessment.is_closed:
         snapshot = ResultSnapshot.objects.filter(assessment=assessment, department=key).first()
-        if snapshot is not None and snapshot.data.get("format") == SNAPSHOT_FORMAT:
-            return _from_snapshot(snapshot.data)
+        if snapshot is not None:
+            if snapshot.data.get("format") == SNAPSHOT_FORMAT:
+                return _from_snapshot(snapshot.data)
+            # Kept in an earlier format: made again, as a new snapshot. Kept scores are
+            # known by snapshot id and creation time (_KEPT_SCORES), so one changed in
+            # place would stay stale in every process that read it before.
+            snapshot.delete()
     result = _compute(assessment, department)
     if assessment.is_closed:
         ResultSnapshot.objects.update_or_create(

@@ -7,6 +7,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import pytest
+from django.apps import apps as django_apps
 
 from assessments.models import Assessment, FactorSum, Response, ResultSnapshot
 from assessments.results import (
@@ -83,6 +84,38 @@ def test_it_keeps_the_results_of_a_closed_assessment(version, django_assert_num_
     with django_assert_num_queries(3):  # the snapshot, the peers, the trend
         again = assessment_results(assessment)
     assert again.scoring == first.scoring
+
+
+def test_kept_results_of_an_earlier_format_are_made_again_as_a_new_snapshot(version):
+    assessment = data.assessment(
+        data.organisation("Gemeente A"), version, closed_at=datetime(2026, 3, 1)
+    )
+    data.add_respondents(assessment, [("directie", "", data.same_answers(2))] * 5)
+    earlier = ResultSnapshot.objects.create(
+        assessment=assessment,
+        data={"scoring": {}, "departments": [], "order": {}},
+        scores={"shown": True, "overall": 4.0, "tracks": {}, "factors": {}},
+    )
+    assert assessment_results(assessment).overall.current == 2.0
+    kept = ResultSnapshot.objects.get(assessment=assessment)
+    # A new snapshot (another id): the kept scores known by id are not the earlier ones.
+    assert kept.pk != earlier.pk
+    assert kept.scores["overall"] == 2.0
+
+
+def test_the_migration_drops_kept_results_of_an_earlier_format(version):
+    migration = importlib.import_module("assessments.migrations.0007_drop_earlier_snapshots")
+    assessment = data.assessment(
+        data.organisation("Gemeente A"), version, closed_at=datetime(2026, 3, 1)
+    )
+    data.add_respondents(assessment, [("directie", "", data.same_answers(2))] * 5)
+    assessment_results(assessment)
+    current = ResultSnapshot.objects.get(assessment=assessment)
+    ResultSnapshot.objects.create(
+        assessment=assessment, department="Ruimte", data={"scoring": {}}, scores={}
+    )
+    migration.drop_earlier_snapshots(django_apps, None)
+    assert list(ResultSnapshot.objects.all()) == [current]
 
 
 def test_it_forgets_kept_results_when_answers_change(version):
