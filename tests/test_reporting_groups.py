@@ -1,12 +1,20 @@
 """Reporting groups on the assessment page, the minimum group size promise, the demo."""
 
+import importlib
+from datetime import datetime
+
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
+from assessments import scoring
 from assessments.models import Assessment, Membership
 from assessments.results import assessment_results
 
 from . import scoring_data as data
+from .disclosure_check import Leak, check_release, check_releases
+from .test_disclosure import released as core_release
+from .test_disclosure_release import people_of
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +139,58 @@ def test_the_demo_shows_the_top_beside_the_shop_floor(model_version):
     shown = {g.code: g for g in results.groups if g.shown}
     assert "bestuur+directie" in shown and "uitvoering" in shown
     assert shown["bestuur+directie"].factors["LC1"].current is not None
+
+
+# --- Assessments closed before reporting groups ------------------------------------------
+
+SCORED_BY_LAYER = (
+    [("bestuur", "", data.same_answers(1))] * 3
+    + [("directie", "", data.same_answers(2))] * 8
+    + [("management", "", data.same_answers(4))] * 20
+    + [("uitvoering", "", data.same_answers(3))] * 30
+)
+
+
+def test_the_default_groups_beside_a_release_by_layer_give_a_small_layer_away():
+    """Why an assessment closed with every layer its own group keeps that grouping: its
+    release then and the default groups' release now are each safe, together not."""
+    people = [
+        {**person, "r": {f: person["r"][f] for f in ("LC1", "IT3")}}
+        for person in people_of(SCORED_BY_LAYER)
+    ]
+    versions = []
+    for groups in (scoring.layer_groups(data.SMALL_LAYERS), None):
+        _result, organisation, departments = core_release(people, 5, groups)
+        check_release(people, organisation, departments, min_group_size=5)
+        versions.append((organisation, departments))
+    with pytest.raises(Leak, match=r"\[\('bestuur', ''\)\] \(3 respondents\)"):
+        check_releases(people, versions, min_group_size=5)
+
+
+def test_assessments_closed_before_groups_keep_every_layer_its_own_group():
+    migration = importlib.import_module(
+        "assessments.migrations.0008_freeze_groups_of_earlier_closes"
+    )
+    version = data.small_model()
+    closed = data.assessment(
+        data.organisation("Gemeente Eerder"), version, closed_at=datetime(2025, 3, 1)
+    )
+    data.add_respondents(closed, SCORED_BY_LAYER)
+    grouped = data.assessment(
+        data.organisation("Gemeente Gegroepeerd"), version, closed_at=datetime(2025, 3, 1)
+    )
+    Assessment.objects.filter(pk=grouped.pk).update(
+        reporting_groups=[{"name": "Top", "layers": ["bestuur", "directie"]}]
+    )
+    still_open = data.assessment(data.organisation("Gemeente Open"), version)
+    migration.freeze_every_layer_its_own_group(django_apps, None)
+    closed.refresh_from_db()
+    assert closed.reporting_groups == [{"name": "", "layers": [code]} for code in data.SMALL_LAYERS]
+    results = assessment_results(closed)
+    assert [group.code for group in results.groups] == data.SMALL_LAYERS
+    # The numbers of scoring version 1: each of the four layers weighs the same.
+    assert results.factors["LC1"].current == pytest.approx((1 + 2 + 4 + 3) / 4)
+    grouped.refresh_from_db()
+    assert grouped.reporting_groups == [{"name": "Top", "layers": ["bestuur", "directie"]}]
+    still_open.refresh_from_db()
+    assert still_open.reporting_groups is None
