@@ -237,12 +237,13 @@ class OpenLinkOverflow:
     headcount: int  # the sum of the headcounts of the open links covering its layers
 
 
-def open_link_overflow(assessment):
+def open_link_overflow(assessment, groups=None):
     """The reporting groups (as they stand; frozen once the assessment is closed) whose
     submitted open-link responses exceed the headcount of the open links that cover
     their layers: the sum of those links' headcounts, a link over layers of several
     groups counting in full for each. A link made before links had a maximum counts
-    0: its responses cannot be vouched for. In group order; three queries."""
+    0: its responses cannot be vouched for. In group order; three queries, two when
+    the caller has the groups (the results' groups: the same ones)."""
     submitted, via_link = {}, {}
     for code, n, linked in (
         Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
@@ -253,15 +254,17 @@ def open_link_overflow(assessment):
     ):
         submitted[code] = n
         via_link[code] = linked
-    codes = AssessmentLayer.objects.filter(assessment=assessment).order_by("order", "pk")
-    counts = {code: submitted.get(code, 0) for code in codes.values_list("code", flat=True)}
+    if groups is None:
+        codes = AssessmentLayer.objects.filter(assessment=assessment).order_by("order", "pk")
+        counts = {code: submitted.get(code, 0) for code in codes.values_list("code", flat=True)}
+        groups = groups_now(assessment, counts)
     links = list(
         Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.OPEN).values_list(
             "layers", "headcount"
         )
     )
     found = []
-    for group in groups_now(assessment, counts):
+    for group in groups:
         responses = sum(via_link.get(code, 0) for code in group.layers)
         headcount = sum(
             headcount or 0 for layers, headcount in links if set(layers) & set(group.layers)
@@ -269,7 +272,10 @@ def open_link_overflow(assessment):
         if responses > headcount:
             found.append(
                 OpenLinkOverflow(
-                    group=group.code, layers=group.layers, responses=responses, headcount=headcount
+                    group=group.code,
+                    layers=tuple(group.layers),
+                    responses=responses,
+                    headcount=headcount,
                 )
             )
     return found

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments import collection
 from assessments.models import Invitation, Response
-from assessments.results import results_forget
+from assessments.results import assessment_results, results_forget
 from tests.survey_data import fill_all, open_assessment, open_link
 
 pytestmark = pytest.mark.django_db
@@ -355,6 +355,18 @@ def test_the_overflow_costs_three_queries_at_any_size(assessment, django_assert_
         open_link(assessment, "specialist", headcount=1)
     with django_assert_num_queries(3):
         assert collection.open_link_overflow(assessment)[0].responses == 2005
+
+
+def test_the_overflow_by_the_results_groups_is_the_same_in_two_queries(
+    assessment, django_assert_num_queries
+):
+    link, _token = open_link(assessment, layers=["management", "beleid"], headcount=10)
+    submitted_through(link, "beleid", 11, "b")
+    groups = assessment_results(assessment).groups
+    expected = collection.open_link_overflow(assessment)
+    assert [o.group for o in expected] == ["management+beleid"]
+    with django_assert_num_queries(2):
+        assert collection.open_link_overflow(assessment, groups) == expected
 
 
 def test_the_results_page_marks_a_group_whose_link_overflowed(client, people, assessment):

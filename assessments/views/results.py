@@ -375,7 +375,7 @@ def results_page(request, pk):
                     "responses": o.responses,
                     "headcount": o.headcount,
                 }
-                for o in open_link_overflow(assessment)
+                for o in open_link_overflow(assessment, results.groups)
             ]
         context["min_benchmark_peers"] = MIN_BENCHMARK_PEERS
         context["trend"] = _trend_rows(results.trend, names, track_names)
