@@ -24,7 +24,7 @@ from datagedreven.proxies import client_ip
 from .. import collection
 from ..forms import DONT_KNOW, StartForm, SurveyPageForm
 from ..models import Answer, Assessment, FactorComment, Invitation, LevelDescriptor, Response
-from ..stages import STAGE_NAMES
+from ..stages import stage_label
 
 SESSION_KEY = "survey"
 
@@ -268,7 +268,7 @@ def _options(descriptors, field, prefix):
         {
             "value": str(descriptor.level),
             "id": f"{prefix}-{descriptor.level}",
-            "stage": STAGE_NAMES[descriptor.level],
+            "stage": stage_label(descriptor.level),
             "level": descriptor.level,
             "text": descriptor.localised("text"),
             "checked": value == str(descriptor.level),
@@ -298,6 +298,14 @@ def _page_blocks(form, questions, descriptors):
                 {
                     "factor": question.factor,
                     "description": question.factor.localised("description"),
+                    "levels": [
+                        {
+                            "level": descriptor.level,
+                            "stage": stage_label(descriptor.level),
+                            "text": descriptor.localised("text"),
+                        }
+                        for descriptor in descriptors.get(question.factor_id, [])
+                    ],
                     "questions": [],
                     "comment": comment,
                 }
@@ -402,7 +410,7 @@ def survey_page(request, number):
 def _label(value):
     if value is None:
         return _("Weet ik niet")
-    return f"{value} · {STAGE_NAMES[value]}"
+    return f"{value} · {stage_label(value)}"
 
 
 @never_cache
@@ -422,13 +430,25 @@ def survey_review(request):
     tracks = collection.survey_tracks(assessment)
     page_of = {track.pk: index + 1 for index, track in enumerate(tracks)}
     answers = {answer.question_id: answer for answer in Answer.objects.filter(response=response)}
+    comments = {
+        comment.factor_id: comment.text
+        for comment in FactorComment.objects.filter(response=response)
+        if comment.text.strip()
+    }
     sections = []
     for question in collection.asked_questions(
         assessment=assessment, layer_code=response.layer.code
     ):
         track = question.factor.track
         if not sections or sections[-1]["track"] != track:
-            sections.append({"track": track, "page": page_of[track.pk], "rows": []})
+            sections.append(
+                {"track": track, "page": page_of[track.pk], "rows": [], "comments": []}
+            )
+        factor = question.factor
+        if factor.pk in comments and not any(
+            shown["factor"] == factor for shown in sections[-1]["comments"]
+        ):
+            sections[-1]["comments"].append({"factor": factor, "text": comments[factor.pk]})
         answer = answers.get(question.pk)
         sections[-1]["rows"].append(
             {

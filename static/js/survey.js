@@ -1,6 +1,7 @@
 // Survey page: when the page comes back with errors, move the keyboard and screen
 // reader focus to the error summary at the top. Its links (plain anchors) also work
-// without this script.
+// without this script. Under each 0-5 scale, show the chosen level's description
+// (the descriptions per factor above the questions serve without this script).
 (function () {
   "use strict";
   var summary = document.getElementById("error-summary");
@@ -22,6 +23,24 @@
       if (history.replaceState) {
         history.replaceState(null, "", link.getAttribute("href"));
       }
+    }
+  });
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.type !== "radio" || !input.hasAttribute("data-choice")) {
+      return;
+    }
+    var line = document.querySelector("[data-choice-for='" + input.name + "']");
+    if (!line) {
+      return;
+    }
+    var strong = document.createElement("strong");
+    strong.textContent = input.getAttribute("data-choice");
+    line.textContent = "";
+    line.appendChild(strong);
+    var text = input.getAttribute("data-text");
+    if (text) {
+      line.appendChild(document.createTextNode(" " + text));
     }
   });
 })();

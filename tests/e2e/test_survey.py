@@ -147,3 +147,82 @@ def test_a_refused_page_puts_focus_on_an_error_summary_with_links(browser, live_
     assert page.evaluate("document.activeElement.id") == f"vraag-{questions[0].pk}"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
+
+
+SCREEN = {"width": 375, "height": 812}
+
+
+def _start(browser, live_server, token, viewport):
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"/v/{token}/")
+    page.get_by_role("button", name="Begin met de vragenlijst").click()
+    page.get_by_text("Deel 1 van 5").wait_for()
+    return context, page
+
+
+def test_a_specialists_whole_survey_fits_in_25_phone_screens(browser, live_server, people):
+    """The issue 13 measure: sum of every part's page height at 375 × 812, / 812.
+    Measured with every answer chosen (the chosen level's description shows too)."""
+    cache.clear()
+    assessment = open_assessment(people.assessment)
+    _invitation, token = invite(assessment, layer="specialist")
+    context, page = _start(browser, live_server, token, SCREEN)
+    empty = filled = 0
+    for number in range(1, 6):
+        page.get_by_text(f"Deel {number} van 5").wait_for()
+        empty += page.evaluate("document.documentElement.scrollHeight")
+        questions = questions_of(assessment, number, "specialist")
+        for question in questions:
+            # Two taps per question part at most: here one each.
+            page.locator(f"label[for=q{question.pk}-current-2]").click()
+            page.locator(f"label[for=q{question.pk}-desired-4]").click()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        filled += page.evaluate("document.documentElement.scrollHeight")
+        if number == 1:
+            page.screenshot(path="/tmp/survey-part-375.png", full_page=True)
+        page.get_by_role("button", name="Volgende").click()
+    page.get_by_role("heading", name="Controleer uw antwoorden").wait_for()
+    context.close()
+    print(f"specialist survey at 375 px: {empty / 812:.1f} screens empty, {filled / 812:.1f} filled")
+    assert filled / 812 <= 25
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_survey_part_passes_axe_at_phone_and_desktop_width(browser, live_server, survey, width):
+    _assessment, _invitation, token = survey
+    context, page = _start(browser, live_server, token, {"width": width, "height": 812})
+    assert_accessible(page)
+    page.locator("input[type=radio]").first.check()
+    page.locator("input[type=radio]").first.focus()
+    assert_accessible(page)
+    page.screenshot(path=f"/tmp/survey-part-{width}-focus.png", full_page=False)
+    context.close()
+
+
+def test_enter_on_a_radio_goes_forward_and_saves_the_choice(browser, live_server, survey):
+    assessment, invitation, token = survey
+    context, page = _start(browser, live_server, token, SCREEN)
+    questions = questions_of(assessment, 1)
+    for question in questions:
+        page.locator(f"#q{question.pk}-current-1").check()
+        page.locator(f"#q{question.pk}-desired-x").check()
+    last = page.locator(f"#q{questions[-1].pk}-desired-3")
+    last.focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.get_by_text("Deel 2 van 5").wait_for()
+    answer = Answer.objects.get(response__invitation=invitation, question=questions[-1])
+    assert (answer.current, answer.desired) == (1, 3)
+    context.close()
+
+
+def test_the_buttons_follow_the_tab_order_on_a_phone(browser, live_server, survey):
+    _assessment, _invitation, token = survey
+    context, page = _start(browser, live_server, token, SCREEN)
+    forward = page.get_by_role("button", name="Volgende").bounding_box()
+    back = page.get_by_role("button", name="Vorige").bounding_box()
+    # Volgende comes first in the DOM: left of (or above) Vorige.
+    assert (forward["y"], forward["x"]) < (back["y"], back["x"])
+    context.close()
