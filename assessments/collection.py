@@ -13,6 +13,7 @@ response is never changed.
 
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -54,7 +55,7 @@ DEFAULT_INVITATION_TEXT = gettext_lazy(
     "Beste collega,\n\n"
     "{organisatie} wil weten hoe ver we zijn met datagedreven werken, en waar we over "
     "een paar jaar willen staan. Daarom vragen we u mee te doen aan de vragenlijst "
-    '"{meting}". Het invullen duurt ongeveer 15 minuten. U kunt tussendoor stoppen '
+    '"{meting}". Het invullen duurt ongeveer {minuten} minuten. U kunt tussendoor stoppen '
     "en later verdergaan met dezelfde link.\n\n"
     "Uw antwoorden zijn vertrouwelijk: niemand ziet wat u persoonlijk antwoordt. "
     "We tonen alleen uitkomsten van groepen van minstens {groepsgrootte} mensen.\n\n"
@@ -66,12 +67,22 @@ DEFAULT_REMINDER_TEXT = gettext_lazy(
     "Beste collega,\n\n"
     'Een tijdje geleden vroegen we u de vragenlijst "{meting}" van {organisatie} in '
     "te vullen. We hebben uw antwoorden nog niet ontvangen. Wilt u de vragenlijst nog "
-    "invullen? Het duurt ongeveer 15 minuten. Bent u al begonnen, dan gaat u verder "
+    "invullen? Het duurt ongeveer {minuten} minuten. Bent u al begonnen, dan gaat u verder "
     "waar u was.\n\n"
     "Uw persoonlijke link (de link uit de eerdere e-mail werkt niet meer):\n{link}\n\n"
     "De vragenlijst sluit op {sluitdatum}. Alvast bedankt!"
 )
-PLACEHOLDERS = ("{link}", "{organisatie}", "{meting}", "{sluitdatum}", "{groepsgrootte}")
+PLACEHOLDERS = (
+    "{link}",
+    "{organisatie}",
+    "{meting}",
+    "{sluitdatum}",
+    "{groepsgrootte}",
+    "{minuten}",
+)
+# What one answer (the current or the desired level of one question) takes a respondent
+# on average: read the question and the levels once, then tap. It makes {minuten}.
+SECONDS_PER_ANSWER = 20
 
 
 # --- Tokens ----------------------------------------------------------------------------
@@ -297,7 +308,14 @@ def reminder_text(assessment):
     return assessment.reminder_text or str(DEFAULT_REMINDER_TEXT)
 
 
-def mail_body(text, *, assessment, link):
+def survey_minutes(*, assessment, layer_code):
+    """About how many minutes the survey takes this layer: its questions, two answers
+    each, rounded up to a whole minute."""
+    questions = len(asked_questions(assessment=assessment, layer_code=layer_code))
+    return max(1, math.ceil(questions * 2 * SECONDS_PER_ANSWER / 60))
+
+
+def mail_body(text, *, assessment, link, minutes=None):
     closes = (
         formats.date_format(assessment.closes_on, "j F Y")
         if assessment.closes_on
@@ -309,6 +327,8 @@ def mail_body(text, *, assessment, link):
         "{sluitdatum}": closes,
         "{groepsgrootte}": str(assessment.min_group_size),
     }
+    if minutes is not None:
+        values["{minuten}"] = str(minutes)
     for placeholder, value in values.items():
         text = text.replace(placeholder, value)
     if "{link}" not in text:
@@ -319,6 +339,7 @@ def mail_body(text, *, assessment, link):
 def _send(*, assessment, invitations, text, subject, base_url, stamp_field):
     messages = []
     now = timezone.now()
+    minutes = {}  # per layer: a personal invitation knows whose questions it asks
     with transaction.atomic():
         for invitation in invitations:
             # A fresh token per mail (the earlier link stops working); written below
@@ -326,7 +347,10 @@ def _send(*, assessment, invitations, text, subject, base_url, stamp_field):
             token = token_new()
             invitation.token_hash = token_hash(token)
             link = base_url.rstrip("/") + link_path(token)
-            body = mail_body(text, assessment=assessment, link=link)
+            code = invitation.layer.code
+            if code not in minutes:
+                minutes[code] = survey_minutes(assessment=assessment, layer_code=code)
+            body = mail_body(text, assessment=assessment, link=link, minutes=minutes[code])
             messages.append(
                 mail.EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
             )
@@ -340,7 +364,9 @@ def _send(*, assessment, invitations, text, subject, base_url, stamp_field):
 
 def invitations_send(*, assessment, base_url, resend=False):
     """Mail the personal invitations not mailed yet (all of them with `resend`)."""
-    invitations = Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.PERSONAL)
+    invitations = Invitation.objects.filter(
+        assessment=assessment, kind=Invitation.Kind.PERSONAL
+    ).select_related("layer")
     if not resend:
         invitations = invitations.filter(sent_at__isnull=True)
     subject = _("Uitnodiging: vragenlijst %(name)s") % {"name": assessment.name}
@@ -361,6 +387,7 @@ def reminders_send(*, assessment, base_url):
             assessment=assessment, kind=Invitation.Kind.PERSONAL, sent_at__isnull=False
         )
         .exclude(response__status=Response.Status.SUBMITTED)
+        .select_related("layer")
         .order_by("pk")
     )
     subject = _("Herinnering: vragenlijst %(name)s") % {"name": assessment.name}

@@ -365,7 +365,9 @@ class MailTextForm(CrispyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         help_text = _(
             "U kunt deze woorden tussen accolades gebruiken: {link}, {organisatie}, "
-            "{meting}, {sluitdatum}, {groepsgrootte}. Zonder {link} komt de link onderaan."
+            "{meting}, {sluitdatum}, {groepsgrootte}, {minuten} (hoe lang het invullen "
+            "ongeveer duurt voor de laag van de ontvanger). Zonder {link} komt de link "
+            "onderaan."
         )
         for name, default in (
             ("invitation_text", DEFAULT_INVITATION_TEXT),

@@ -42,7 +42,7 @@ def test_it_mails_invitations_with_a_working_personal_link(client, people):
     message = mail.outbox[0]
     assert message.to == ["piet@aadorp.nl"]
     assert "Nulmeting 2026" in message.subject
-    assert "15 minuten" in message.body and "Gemeente Aadorp" in message.body
+    assert "ongeveer 21 minuten" in message.body and "Gemeente Aadorp" in message.body
     path = LINK.search(message.body).group(1)
     respondent = client.__class__()
     assert respondent.get(path)["Location"] == "/vragenlijst/"
@@ -257,3 +257,33 @@ def test_the_monitor_costs_the_same_queries_at_any_size(
     with django_assert_max_num_queries(12) as large:
         client.get(url(people, "respons/"))
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_the_mail_says_how_long_the_survey_takes_for_the_invitees_layer(people):
+    """{minuten}: the layer's questions × 2 answers × 20 s, rounded up to a minute."""
+    from assessments.collection import asked_questions
+
+    assessment = open_assessment(people.assessment)
+    invite(assessment, email="bestuurder@aadorp.nl", layer="bestuur")
+    invite(assessment, email="manager@aadorp.nl", layer="management")
+    asked = {
+        code: len(asked_questions(assessment=assessment, layer_code=code))
+        for code in ("bestuur", "management")
+    }
+    assert asked["bestuur"] < asked["management"]
+    invitations_send(assessment=assessment, base_url="http://testserver")
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert "ongeveer 13 minuten" in bodies["bestuurder@aadorp.nl"]  # 19 questions
+    assert "ongeveer 22 minuten" in bodies["manager@aadorp.nl"]  # 33 questions
+    assert "{minuten}" not in "".join(bodies.values())
+    # The consultant's own text may use the placeholder too; the reminder says it again.
+    assessment.invitation_text = "Kost u {minuten} minuten: {link}"
+    assessment.save()
+    mail.outbox.clear()
+    invitations_send(assessment=assessment, base_url="http://testserver", resend=True)
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert bodies["bestuurder@aadorp.nl"].startswith("Kost u 13 minuten: http://testserver/v/")
+    mail.outbox.clear()
+    reminders_send(assessment=assessment, base_url="http://testserver")
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert "ongeveer 22 minuten" in bodies["manager@aadorp.nl"]

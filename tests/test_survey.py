@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments import collection
 from assessments.models import Answer, FactorComment, FactorSum, Invitation, Response
@@ -42,7 +43,7 @@ def test_it_moves_the_token_into_the_session_and_redirects_to_a_clean_url(client
     page = welcome.content.decode()
     assert welcome.status_code == 200
     assert token not in page
-    assert "15 minuten" in page
+    assert "ongeveer 21 minuten" in page  # beleid: 31 questions, 2 × 20 s each
     assert "minstens 5 mensen" in page
     # A personal invitation knows the layer: no choice asked.
     assert 'name="layer"' not in page
@@ -476,3 +477,44 @@ def test_the_review_page_costs_the_same_queries_at_any_size(
             assert client.get("/vragenlijst/controleren/").status_code == 200
         counts.append(len(review.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_review_page_shows_the_comments_escaped(client, survey):
+    assessment, _invitation, token = survey
+    start(client, token)
+    questions = questions_of(assessment, 1)
+    data = page_data(questions)
+    data[f"c{questions[0].factor_id}"] = "Graag <b>meer</b> data\nen minder Excel"
+    client.post("/vragenlijst/deel/1/", data)
+    page = client.get("/vragenlijst/controleren/").content.decode()
+    assert escape(f"Uw toelichting bij {questions[0].factor.label}") in page
+    assert "Graag &lt;b&gt;meer&lt;/b&gt; data<br>en minder Excel" in page
+    assert "<b>meer</b>" not in page
+
+
+def test_the_survey_shows_english_stage_names_in_english(client, survey):
+    assessment, _invitation, token = survey
+    start(client, token)
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get("/vragenlijst/deel/1/").content.decode()
+    assert "Part 1 of 5" in page
+    for name in ("0 · Waiting", "1 · Pioneer", "3 · Competent", "4 · Professional"):
+        assert name in page
+    assert "Afwachtend" not in page and "Bekwaam" not in page
+    client.post("/vragenlijst/deel/1/", page_data(questions_of(assessment, 1), "3", "x"))
+    review = client.get("/vragenlijst/controleren/").content.decode()
+    assert "3 · Competent" in review and "Don&#x27;t know" in review
+
+
+def test_a_survey_page_lists_each_factors_levels_once_and_asks_with_0_to_5(client, survey):
+    assessment, _invitation, token = survey
+    start(client, token)
+    page = client.get("/vragenlijst/deel/1/").content.decode()
+    questions = questions_of(assessment, 1)
+    factors = {question.factor for question in questions}
+    assert page.count('<details class="levels') == len(factors)
+    assert page.count(" open>") == 1  # the first factor's levels; the others fold
+    first = questions[0].factor.levels.get(level=2).text
+    assert page.count(escape(first)) == 1  # not again per question
+    # Volgende comes before Vorige: Enter in the form goes forward.
+    assert page.index('value="next"') < page.index('value="previous"')

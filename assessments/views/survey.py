@@ -217,6 +217,14 @@ def survey_home(request):
         if response.current_page < 1:
             Response.objects.filter(pk=response.pk, current_page=0).update(current_page=1)
         return redirect(_page_url(max(response.current_page, 1), len(tracks)))
+    # About how long it takes: for the respondent's layer, else the longest they can choose.
+    minutes = max(
+        (
+            collection.survey_minutes(assessment=assessment, layer_code=option.code)
+            for option in ([layer] if layer else choices)
+        ),
+        default=None,
+    )
     return render(
         request,
         "survey/welcome.html",
@@ -228,6 +236,7 @@ def survey_home(request):
             "layer": layer,
             "ask": "layer" in form.fields or "department" in form.fields,
             "personal": survey.personal,
+            "minutes": minutes,
         },
     )
 
@@ -441,9 +450,7 @@ def survey_review(request):
     ):
         track = question.factor.track
         if not sections or sections[-1]["track"] != track:
-            sections.append(
-                {"track": track, "page": page_of[track.pk], "rows": [], "comments": []}
-            )
+            sections.append({"track": track, "page": page_of[track.pk], "rows": [], "comments": []})
         factor = question.factor
         if factor.pk in comments and not any(
             shown["factor"] == factor for shown in sections[-1]["comments"]

@@ -38,9 +38,11 @@
     strong.textContent = input.getAttribute("data-choice");
     line.textContent = "";
     line.appendChild(strong);
-    var text = input.getAttribute("data-text");
-    if (text) {
-      line.appendChild(document.createTextNode(" " + text));
+    // The description stands once in the factor's list of levels above the questions.
+    var section = input.closest("section");
+    var level = section ? section.querySelector("[data-level='" + input.value + "'] dd") : null;
+    if (level) {
+      line.appendChild(document.createTextNode(" " + level.textContent));
     }
   });
 })();

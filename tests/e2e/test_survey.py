@@ -185,7 +185,7 @@ def test_a_specialists_whole_survey_fits_in_25_phone_screens(browser, live_serve
         page.get_by_role("button", name="Volgende").click()
     page.get_by_role("heading", name="Controleer uw antwoorden").wait_for()
     context.close()
-    print(f"specialist survey at 375 px: {empty / 812:.1f} screens empty, {filled / 812:.1f} filled")
+    print(f"specialist at 375 px: {empty / 812:.1f} screens empty, {filled / 812:.1f} filled")
     assert filled / 812 <= 25
 
 
