@@ -194,8 +194,11 @@ def test_a_survey_part_passes_axe_at_phone_and_desktop_width(browser, live_serve
     _assessment, _invitation, token = survey
     context, page = _start(browser, live_server, token, {"width": width, "height": 812})
     assert_accessible(page)
-    page.locator("input[type=radio]").first.check()
-    page.locator("input[type=radio]").first.focus()
+    first = page.locator("input[type=radio]").first
+    first.check()
+    first.focus()
+    page.keyboard.press("ArrowRight")  # by keyboard: the next level, with its focus ring
+    assert page.evaluate("document.activeElement.matches(':focus-visible')")
     assert_accessible(page)
     page.screenshot(path=f"/tmp/survey-part-{width}-focus.png", full_page=False)
     context.close()
