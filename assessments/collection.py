@@ -527,22 +527,23 @@ def page_save(*, response, answers, comments, questions, next_page, half=None):
     question_ids = [question.pk for question in questions]
     page_fields = {f"q{pk}-{part}" for pk in question_ids for part in ("current", "desired")}
     half = {key: value for key, value in (half or {}).items() if key in page_fields}
+    draft = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT)
     with transaction.atomic():
-        # The row lock makes a second save or a submit of the same response wait for
-        # this one; the status filter refuses a submitted response.
-        kept = (
-            Response.objects.select_for_update()
-            .filter(pk=response.pk, status=Response.Status.DRAFT)
-            .values_list("half_answers", flat=True)
-            .first()
-        )
-        if kept is None:
-            raise SubmittedError
-        merged = {key: value for key, value in kept.items() if key not in page_fields}
-        merged.update(half)
-        Response.objects.filter(pk=response.pk).update(
-            current_page=next_page, updated_at=timezone.now(), half_answers=merged
-        )
+        if half or page_fields & set(response.half_answers):
+            # The row lock makes a second save or a submit of the same response wait for
+            # this one; the status filter refuses a submitted response.
+            kept = draft.select_for_update().values_list("half_answers", flat=True).first()
+            if kept is None:
+                raise SubmittedError
+            merged = {key: value for key, value in kept.items() if key not in page_fields}
+            merged.update(half)
+            draft.update(current_page=next_page, updated_at=timezone.now(), half_answers=merged)
+        else:
+            # Nothing half on this page, before or now (the common case): the conditional
+            # UPDATE alone locks the row and refuses a submitted response.
+            merged = response.half_answers
+            if not draft.update(current_page=next_page, updated_at=timezone.now()):
+                raise SubmittedError
         unanswered = [pk for pk in question_ids if pk not in answers]
         if unanswered:
             Answer.objects.filter(response_id=response.pk, question_id__in=unanswered).delete()

@@ -12,6 +12,8 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -260,12 +262,29 @@ def _link_refused(request, survey, reason):
     )
 
 
-def _descriptors(questions):
-    by_factor = {}
-    factor_ids = {question.factor_id for question in questions}
-    for descriptor in LevelDescriptor.objects.filter(factor_id__in=factor_ids).order_by("level"):
-        by_factor.setdefault(descriptor.factor_id, []).append(descriptor)
-    return by_factor
+# The level descriptors of a model version, per factor, kept per process: a version in
+# use is frozen (spec/domain.md); saving a descriptor anyway (admin, tests) empties this.
+_descriptor_cache = {}
+
+
+@receiver([post_save, post_delete], sender=LevelDescriptor)
+def _descriptors_changed(sender, **kwargs):
+    _descriptor_cache.clear()
+
+
+def _descriptors(assessment):
+    version_id = assessment.model_version_id
+    found = _descriptor_cache.get(version_id)
+    if found is None:
+        found = {}
+        for descriptor in LevelDescriptor.objects.filter(
+            factor__track__version_id=version_id
+        ).order_by("factor_id", "level"):
+            found.setdefault(descriptor.factor_id, []).append(descriptor)
+        if len(_descriptor_cache) > 32:
+            _descriptor_cache.clear()
+        _descriptor_cache[version_id] = found
+    return found
 
 
 def _initial(response, questions):
@@ -277,6 +296,12 @@ def _initial(response, questions):
     factor_ids = {question.factor_id for question in questions}
     for comment in FactorComment.objects.filter(response=response, factor_id__in=factor_ids):
         initial[f"c{comment.factor_id}"] = comment.text
+    # Questions of a draft answered on one side only come back as they were given.
+    for question in questions:
+        for part in ("current", "desired"):
+            name = f"q{question.pk}-{part}"
+            if name in response.half_answers:
+                initial.setdefault(name, response.half_answers[name])
     return initial
 
 
@@ -427,7 +452,7 @@ def survey_page(request, number):
                 _save(survey, draft, questions, number)
         except collection.SubmittedError:
             return redirect("survey")
-    descriptors = _descriptors(questions)
+    descriptors = _descriptors(assessment)
     blocks = _page_blocks(form, questions, descriptors)
     return render(
         request,
