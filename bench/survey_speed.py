@@ -12,8 +12,8 @@ survey_page_kb                  one survey part with its CSS and JS, gzip-compre
 """
 
 import asyncio
-import os
 import gzip
+import os
 import re
 import time
 
