@@ -44,7 +44,7 @@ messages: $(VENV)/.installed-run
 # The figures of spec/quality.md, each against its floor (PostgreSQL: DATABASE_URL, else
 # the local server on 127.0.0.1:5432). Prints `name value unit` lines.
 bench: $(VENV)/.installed-test
-	cd bench && for script in scoring poster results_page departments imports load faults; do \
+	cd bench && for script in scoring poster results_page departments imports load faults survey_speed; do \
 		../$(BIN)/python $$script.py || exit 1; \
 	done
 

@@ -544,46 +544,77 @@ def _open_link_response_start(*, assessment, link, respondent, layer, department
             return Response.objects.get(assessment=assessment, respondent=respondent)
 
 
-def page_save(*, response, answers, comments, questions, next_page):
-    """Write one page: `answers` maps question id to (current, desired) for the
-    questions answered (None = "weet ik niet"); the page's other questions lose their
-    answer. `comments` maps factor id to text ('' removes it)."""
+def page_save(*, response, answers, comments, questions, next_page, half=None):
+    """Write one page, as a draft save or on "volgende": `answers` maps question id to
+    (current, desired) for the questions answered twice (None = "weet ik niet"); the
+    page's other questions lose their answer. `half` maps the form field of a question
+    answered on one side only to its value ("q12-current": "3"): kept apart, never
+    scored, so a draft comes back as it was given. `comments` maps factor id to text
+    ('' removes it). One transaction; a submitted response raises SubmittedError."""
     question_ids = [question.pk for question in questions]
+    page_fields = {f"q{pk}-{part}" for pk in question_ids for part in ("current", "desired")}
+    half = {key: value for key, value in (half or {}).items() if key in page_fields}
+    draft = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT)
     with transaction.atomic():
-        # The conditional UPDATE locks the row (a second save or a submit of the same
-        # response waits for this one) and refuses a submitted response.
-        updated = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(
-            current_page=next_page, updated_at=timezone.now()
-        )
-        if not updated:
-            raise SubmittedError
+        if half or page_fields & set(response.half_answers):
+            # The row lock makes a second save or a submit of the same response wait for
+            # this one; the status filter refuses a submitted response.
+            kept = draft.select_for_update().values_list("half_answers", flat=True).first()
+            if kept is None:
+                raise SubmittedError
+            merged = {key: value for key, value in kept.items() if key not in page_fields}
+            merged.update(half)
+            draft.update(current_page=next_page, updated_at=timezone.now(), half_answers=merged)
+        else:
+            # Nothing half on this page, before or now (the common case): the conditional
+            # UPDATE alone locks the row and refuses a submitted response.
+            merged = response.half_answers
+            if not draft.update(current_page=next_page, updated_at=timezone.now()):
+                raise SubmittedError
         unanswered = [pk for pk in question_ids if pk not in answers]
         if unanswered:
             Answer.objects.filter(response_id=response.pk, question_id__in=unanswered).delete()
-        Answer.objects.bulk_create(
-            [
-                Answer(response_id=response.pk, question_id=pk, current=current, desired=desired)
-                for pk, (current, desired) in answers.items()
-            ],
-            update_conflicts=True,
-            unique_fields=["response", "question"],
-            update_fields=["current", "desired"],
-        )
+        if answers:
+            Answer.objects.bulk_create(
+                [
+                    Answer(
+                        response_id=response.pk, question_id=pk, current=current, desired=desired
+                    )
+                    for pk, (current, desired) in answers.items()
+                ],
+                update_conflicts=True,
+                unique_fields=["response", "question"],
+                update_fields=["current", "desired"],
+            )
         empty = [factor_id for factor_id, text in comments.items() if not text]
         if empty:
             FactorComment.objects.filter(response_id=response.pk, factor_id__in=empty).delete()
-        FactorComment.objects.bulk_create(
-            [
-                FactorComment(response_id=response.pk, factor_id=factor_id, text=text)
-                for factor_id, text in comments.items()
-                if text
-            ],
-            update_conflicts=True,
-            unique_fields=["response", "factor"],
-            update_fields=["text"],
-        )
+        written = [
+            FactorComment(response_id=response.pk, factor_id=factor_id, text=text)
+            for factor_id, text in comments.items()
+            if text
+        ]
+        if written:
+            FactorComment.objects.bulk_create(
+                written,
+                update_conflicts=True,
+                unique_fields=["response", "factor"],
+                update_fields=["text"],
+            )
     response.current_page = next_page
+    response.half_answers = merged
     return response
+
+
+def first_open_page(*, response, tracks):
+    """The number of the first page with a question not answered (twice) yet, or
+    len(tracks) + 1 (the review) when every asked question is answered. One query."""
+    answered = set(Answer.objects.filter(response=response).values_list("question_id", flat=True))
+    number = {track.pk: index + 1 for index, track in enumerate(tracks)}
+    for question in asked_questions(assessment=response.assessment, layer_code=response.layer.code):
+        if question.pk not in answered:
+            return number[question.factor.track_id]
+    return len(tracks) + 1
 
 
 def missing_questions(*, response):

@@ -460,6 +460,10 @@ class Response(models.Model):
     department = models.CharField(_("afdeling"), max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     current_page = models.PositiveSmallIntegerField(default=0)
+    # Questions of a draft answered on one side only ("nu" without "over N jaar" or the
+    # other way round), by form field name ("q12-current": "3", "x" = weet ik niet):
+    # kept so that a draft saved halfway comes back as it was given. Never scored.
+    half_answers = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -46,6 +46,7 @@ urlpatterns = [
     path("v/<str:token>/", survey.survey_link, name="survey_link"),
     path("vragenlijst/", survey.survey_home, name="survey"),
     path("vragenlijst/deel/<int:number>/", survey.survey_page, name="survey_page"),
+    path("vragenlijst/deel/<int:number>/opslaan/", survey.survey_save, name="survey_save"),
     path("vragenlijst/controleren/", survey.survey_review, name="survey_review"),
     path("vragenlijst/bedankt/", survey.survey_thanks, name="survey_thanks"),
 ]

@@ -1,5 +1,6 @@
-"""A respondent over HTTP, as a browser without JavaScript does it: the invitation
-link, the welcome page, every track page ("volgende"), the review and submit.
+"""A respondent over HTTP, as a browser does it: the invitation link, the welcome
+page, every track page with one draft save halfway (survey-autosave.js, debounced)
+and "volgende", the review and submit.
 
 Used by the load and fault scripts. Every answer the respondent sends is recorded, so
 the script can compare them with what the database holds.
@@ -104,8 +105,30 @@ class Respondent:
             data[f"q{question}-desired"] = desired
         return data
 
-    async def save_page(self, client, url, csrf, questions):
-        data = {"csrfmiddlewaretoken": csrf, "action": "next", **self.answers_for(questions)}
+    async def save_draft(self, client, url, csrf, answers):
+        """The autosave of a part filled in halfway: the first half of its fields (with
+        an odd number of questions the last of them has "nu" only, a half answer).
+        Acknowledged drafts are recorded."""
+        names = list(answers)[: max(1, len(answers) // 2)]
+        data = {"csrfmiddlewaretoken": csrf, **{name: answers[name] for name in names}}
+        response = await self._request(client, "POST", url.rstrip("/") + "/opslaan/", data=data)
+        self.posts += 1
+        if response.status_code == 204:
+            given = {}
+            for name in names:
+                question, part = name[1:].split("-")
+                value = None if answers[name] == "x" else int(answers[name])
+                given.setdefault(int(question), {})[part] = value
+            for question, parts in given.items():
+                if len(parts) == 2:  # a half answer is kept apart, never scored
+                    self.sent[question] = (parts["current"], parts["desired"])
+        return response.status_code
+
+    async def save_page(self, client, url, csrf, questions, draft=True):
+        answers = self.answers_for(questions)
+        if draft:
+            await self.save_draft(client, url, csrf, answers)
+        data = {"csrfmiddlewaretoken": csrf, "action": "next", **answers}
         while True:
             response = await self._request(client, "POST", url, data=data)
             self.posts += 1

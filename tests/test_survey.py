@@ -149,7 +149,7 @@ def test_only_the_questions_of_the_respondents_layer_are_asked(client, people):
         assert (f'name="q{question.pk}-current"' in page) == (question in asked)
 
 
-def test_next_needs_every_answer_but_previous_saves_what_is_complete(client, survey):
+def test_next_needs_every_answer_but_keeps_what_was_given_and_so_does_previous(client, survey):
     assessment, invitation, token = survey
     start(client, token)
     questions = questions_of(assessment, 2)
@@ -158,7 +158,11 @@ def test_next_needs_every_answer_but_previous_saves_what_is_complete(client, sur
     refused = client.post("/vragenlijst/deel/2/", data)
     assert refused.status_code == 400
     assert "Kies een antwoord" in refused.content.decode()
-    assert Answer.objects.count() == 0
+    # Nothing given is lost: the complete answers and the half one are kept as a draft.
+    assert Answer.objects.count() == len(questions) - 1
+    response = Response.objects.get()
+    assert response.half_answers == {f"q{questions[0].pk}-current": "2"}
+    assert response.current_page == 2
     back = client.post("/vragenlijst/deel/2/", {**data, "action": "previous"})
     assert back["Location"] == "/vragenlijst/deel/1/"
     assert Answer.objects.count() == len(questions) - 1
@@ -236,7 +240,8 @@ def test_it_refuses_values_outside_the_scale(client, survey, bad):
     data[f"q{questions[0].pk}-current"] = bad["value"]
     response = client.post("/vragenlijst/deel/1/", data)
     assert response.status_code == 400
-    assert Answer.objects.count() == 0
+    # An empty value is no bad value but a question not answered yet: the rest is kept.
+    assert Answer.objects.count() == (0 if bad["value"] else len(questions) - 1)
 
 
 def test_it_refuses_a_question_of_another_page_or_assessment(client, survey, people):

@@ -12,12 +12,14 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from datagedreven.proxies import client_ip
 
@@ -89,7 +91,24 @@ def _link(request, token):
     else:
         state = {"invitation": invitation.pk, "respondent": "r-" + secrets.token_hex(10)}
     request.session[SESSION_KEY] = state
-    return redirect("survey")
+    return redirect(_resume_url(invitation, state))
+
+
+def _resume_url(invitation, state):
+    """Where the link leads: a started response straight to its first part with an
+    unanswered question (or the review), without a hop through the welcome page."""
+    if invitation.assessment.status != Assessment.Status.OPEN:
+        return reverse("survey")
+    responses = Response.objects.select_related("layer")
+    if invitation.kind == Invitation.Kind.PERSONAL:
+        response = responses.filter(invitation=invitation).first()
+    else:
+        response = responses.filter(open_link=invitation, respondent=state["respondent"]).first()
+    if response is None or response.is_submitted or response.current_page < 1:
+        return reverse("survey")
+    response.assessment = invitation.assessment
+    tracks = collection.survey_tracks(invitation.assessment)
+    return _page_url(collection.first_open_page(response=response, tracks=tracks), len(tracks))
 
 
 class NoSurvey(Exception):
@@ -175,7 +194,8 @@ def survey_home(request):
     tracks = collection.survey_tracks(assessment)
     if survey.response is not None and request.method == "GET" and "welkom" not in request.GET:
         if survey.response.current_page >= 1:
-            return redirect(_page_url(survey.response.current_page, len(tracks)))
+            number = collection.first_open_page(response=survey.response, tracks=tracks)
+            return redirect(_page_url(number, len(tracks)))
     link = None if survey.personal else survey.invitation
     layer = survey.response.layer if survey.response else survey.invitation.layer
     choices = []
@@ -251,12 +271,29 @@ def _link_refused(request, survey, reason):
     )
 
 
-def _descriptors(questions):
-    by_factor = {}
-    factor_ids = {question.factor_id for question in questions}
-    for descriptor in LevelDescriptor.objects.filter(factor_id__in=factor_ids).order_by("level"):
-        by_factor.setdefault(descriptor.factor_id, []).append(descriptor)
-    return by_factor
+# The level descriptors of a model version, per factor, kept per process: a version in
+# use is frozen (spec/domain.md); saving a descriptor anyway (admin, tests) empties this.
+_descriptor_cache = {}
+
+
+@receiver([post_save, post_delete], sender=LevelDescriptor)
+def _descriptors_changed(sender, **kwargs):
+    _descriptor_cache.clear()
+
+
+def _descriptors(assessment):
+    version_id = assessment.model_version_id
+    found = _descriptor_cache.get(version_id)
+    if found is None:
+        found = {}
+        for descriptor in LevelDescriptor.objects.filter(
+            factor__track__version_id=version_id
+        ).order_by("factor_id", "level"):
+            found.setdefault(descriptor.factor_id, []).append(descriptor)
+        if len(_descriptor_cache) > 32:
+            _descriptor_cache.clear()
+        _descriptor_cache[version_id] = found
+    return found
 
 
 def _initial(response, questions):
@@ -268,6 +305,12 @@ def _initial(response, questions):
     factor_ids = {question.factor_id for question in questions}
     for comment in FactorComment.objects.filter(response=response, factor_id__in=factor_ids):
         initial[f"c{comment.factor_id}"] = comment.text
+    # Questions of a draft answered on one side only come back as they were given.
+    for question in questions:
+        for part in ("current", "desired"):
+            name = f"q{question.pk}-{part}"
+            if name in response.half_answers:
+                initial.setdefault(name, response.half_answers[name])
     return initial
 
 
@@ -360,6 +403,40 @@ def _error_summary(blocks):
     return items
 
 
+def _half(form, questions):
+    """The form fields of the questions answered on one side only: {field: value}."""
+    found = {}
+    for question in questions:
+        names = [f"q{question.pk}-{part}" for part in ("current", "desired")]
+        given = [name for name in names if form.cleaned_data.get(name)]
+        if len(given) == 1:
+            found[given[0]] = form.cleaned_data[given[0]]
+    return found
+
+
+def _save(survey, form, questions, next_page):
+    return collection.page_save(
+        response=survey.response,
+        answers=form.answers(),
+        comments=form.comments(),
+        half=_half(form, questions),
+        questions=questions,
+        next_page=next_page,
+    )
+
+
+def _page_setup(survey, number):
+    """(tracks, track, questions) of part `number`; Http404 for a part that is none."""
+    tracks = collection.survey_tracks(survey.assessment)
+    if not 1 <= number <= len(tracks):
+        raise Http404
+    track = tracks[number - 1]
+    questions = collection.page_questions(
+        assessment=survey.assessment, track=track, layer_code=survey.response.layer.code
+    )
+    return tracks, track, questions
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def survey_page(request, number):
@@ -369,35 +446,30 @@ def survey_page(request, number):
     if survey.response is None:
         return redirect("survey")
     assessment = survey.assessment
-    tracks = collection.survey_tracks(assessment)
-    if not 1 <= number <= len(tracks):
-        raise Http404
-    track = tracks[number - 1]
-    questions = collection.page_questions(
-        assessment=assessment, track=track, layer_code=survey.response.layer.code
-    )
+    tracks, track, questions = _page_setup(survey, number)
     action = request.POST.get("action", "next")
+    data = request.POST if request.method == "POST" else None
     form = SurveyPageForm(
-        request.POST if request.method == "POST" else None,
+        data,
         # A posted page shows what was posted; only a fresh page needs the saved answers.
         initial=_initial(survey.response, questions) if request.method == "GET" else {},
         questions=questions,
         require_all=action == "next",
     )
-    if request.method == "POST" and form.is_valid():
-        target = number - 1 if action == "previous" else number + 1
+    if request.method == "POST":
         try:
-            collection.page_save(
-                response=survey.response,
-                answers=form.answers(),
-                comments=form.comments(),
-                questions=questions,
-                next_page=max(target, 1),
-            )
+            if form.is_valid():
+                target = number - 1 if action == "previous" else number + 1
+                _save(survey, form, questions, max(target, 1))
+                return redirect(_page_url(target, len(tracks)))
+            # "Volgende" on a part not complete yet: what was given is kept all the same
+            # (as a draft), and the page asks for the rest.
+            draft = SurveyPageForm(data, questions=questions, require_all=False)
+            if draft.is_valid():
+                _save(survey, draft, questions, number)
         except collection.SubmittedError:
             return redirect("survey")
-        return redirect(_page_url(target, len(tracks)))
-    descriptors = _descriptors(questions)
+    descriptors = _descriptors(assessment)
     blocks = _page_blocks(form, questions, descriptors)
     return render(
         request,
@@ -414,6 +486,38 @@ def survey_page(request, number):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _json(status, **body):
+    return JsonResponse(body, status=status)
+
+
+@never_cache
+@require_POST
+def survey_save(request, number):
+    """A part's draft, saved as it is given (survey-autosave.js): incomplete answers are
+    kept, with the validation of the page's POST (values 0–5 or 'weet ik niet', only
+    this part's questions, the comment's length). 204 when saved; 400 and nothing saved
+    for bad input; 404 without the survey session; 409 once submitted or closed."""
+    try:
+        survey = Survey(request)
+    except NoSurvey:
+        return _json(404, error="unknown")
+    if survey.assessment.status != Assessment.Status.OPEN:
+        return _json(409, error="closed")
+    if survey.response is None:
+        return _json(409, error="not-started")
+    if survey.response.is_submitted:
+        return _json(409, error="submitted")
+    _tracks, _track, questions = _page_setup(survey, number)
+    form = SurveyPageForm(request.POST, questions=questions, require_all=False)
+    if not form.is_valid():
+        return _json(400, error="invalid", fields=sorted(form.errors))
+    try:
+        _save(survey, form, questions, number)
+    except collection.SubmittedError:
+        return _json(409, error="submitted")
+    return HttpResponse(status=204)
 
 
 def _label(value):

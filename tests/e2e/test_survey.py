@@ -229,3 +229,35 @@ def test_the_buttons_follow_the_tab_order_on_a_phone(browser, live_server, surve
     # Volgende comes first in the DOM: left of (or above) Vorige.
     assert (forward["y"], forward["x"]) < (back["y"], back["x"])
     context.close()
+
+
+def test_half_a_part_is_kept_by_the_autosave_when_the_browser_is_closed(
+    browser, live_server, survey
+):
+    assessment, _invitation, token = survey
+    context, page = new_page(browser, live_server)
+    page.goto(f"/v/{token}/")
+    page.get_by_role("button", name="Begin met de vragenlijst").click()
+    page.get_by_text("Deel 1 van 5").wait_for()
+    questions = questions_of(assessment, 1)
+    half = questions[: len(questions) // 2]
+    for question in half:
+        page.locator(f"#q{question.pk}-current-3").check()
+        page.locator(f"#q{question.pk}-desired-x").check()
+    last = questions[len(questions) // 2]
+    page.locator(f"#q{last.pk}-current-1").check()  # half an answer
+    page.locator(f"#id_c{last.factor_id}").fill("Tussendoor opgeslagen")
+    form = page.locator("form[data-save-url]")
+    form.and_(page.locator("[data-autosave=saved]")).wait_for()
+    context.close()  # no "Volgende": the browser is closed
+
+    context, page = new_page(browser, live_server)
+    page.goto(f"/v/{token}/")
+    page.get_by_text("Deel 1 van 5").wait_for()
+    for question in half:
+        assert page.locator(f"#q{question.pk}-current-3").is_checked()
+        assert page.locator(f"#q{question.pk}-desired-x").is_checked()
+    assert page.locator(f"#q{last.pk}-current-1").is_checked()
+    assert page.locator(f"#id_c{last.factor_id}").input_value() == "Tussendoor opgeslagen"
+    assert Answer.objects.filter(response__status=Response.Status.DRAFT).count() == len(half)
+    context.close()
