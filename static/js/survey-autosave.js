@@ -9,6 +9,11 @@
     return;
   }
   var url = form.getAttribute("data-save-url");
+  // Only with this script are choices kept as they are given: only then say so.
+  var note = form.querySelector("[data-autosave-note]");
+  if (note) {
+    note.hidden = false;
+  }
   var DELAY = 600;
   var timer = null;
   var dirty = false;

@@ -249,6 +249,8 @@ def test_half_a_part_is_kept_by_the_autosave_when_the_browser_is_closed(
     page.locator(f"#id_c{last.factor_id}").fill("Tussendoor opgeslagen")
     form = page.locator("form[data-save-url]")
     form.and_(page.locator("[data-autosave=saved]")).wait_for()
+    # With the script (and only then) the page says that choices are kept at once.
+    assert page.get_by_text("Uw keuzes worden direct bewaard.").is_visible()
     context.close()  # no "Volgende": the browser is closed
 
     context, page = new_page(browser, live_server)
