@@ -159,9 +159,13 @@ class OpenLinkRefused(Exception):
         self.reason = reason
 
 
+# A respondent chooses a layer only among groups of at least 2k people (scoring.md).
+CHOICE_FACTOR = 2
+
+
 def choice_minimum(assessment):
     """The fewest people in a group whose open link lets the respondent choose the layer."""
-    return 2 * assessment.min_group_size
+    return CHOICE_FACTOR * assessment.min_group_size
 
 
 def open_link_groups(assessment):
@@ -231,7 +235,7 @@ def open_link_refusal(link, *, used, min_group_size):
     - 'full': as many responses as its group has people."""
     if link.headcount is None or not link.layers:
         return "unbound"
-    if len(link.layers) > 1 and link.headcount < 2 * min_group_size:
+    if len(link.layers) > 1 and link.headcount < CHOICE_FACTOR * min_group_size:
         return "unbound"
     if used >= link.headcount:
         return "full"

@@ -365,7 +365,7 @@ def score_respondents(respondents, *, shape, min_group_size, groups=None, depart
 
     table = _Table.of(respondents, group_of)
     release = _release(table, groups, shown, shape, k) if scores_shown else None
-    departments = _departments(table, people, group_of, shown, release, shape, k)
+    departments, pooled = _departments(table, people, group_of, shown, release, shape, k)
     result = ScoringResult(
         respondents=total,
         min_group_size=k,
@@ -382,7 +382,7 @@ def score_respondents(respondents, *, shape, min_group_size, groups=None, depart
         highlights=Highlights(),
     )
     if department is not None:
-        return _department_result(result, table, release, department, shape)
+        return _department_result(result, pooled, department, shape)
     counts = table.by("factor")[1]
     for code, factor in result.factors.items():
         factor.respondents = int(counts["current"].get(code, 0))
@@ -487,11 +487,13 @@ def _pooled(table, release, shape):
 
 def _departments(table, people, group_of, shown, release, shape, k):
     """The departments side by side: sizes, whether each is shown, and D(f, d) of the
-    shown ones (the mean of r(f) over the department's respondents in released groups)."""
+    shown ones (the mean of r(f) over the department's respondents in released groups);
+    and those respondents' pooled rows (None when no department is shown), which a
+    department's own results take their spread from."""
     department = people["department"].fillna("").astype(str)
     named = people[department != ""]
     if named.empty:
-        return []
+        return [], None
     sizes = department[department != ""].value_counts()
     in_shown = named["layer"].astype(str).map(group_of).isin(shown)
     counted_sizes = department[department != ""][in_shown.to_numpy()].value_counts()
@@ -516,7 +518,7 @@ def _departments(table, people, group_of, shown, release, shape, k):
         heads = heads[heads["group"].isin(shown)].value_counts()
         figures[("comments", "")] = {cell: int(n) for cell, n in heads.items()}
         visible = disclosure.shown_departments(figures, counted, min_group_size=k)
-    result = []
+    result, pooled = [], None
     if visible:
         pooled = _pooled(table, release, shape)
         pooled = pooled[pooled["department"].isin(visible)]
@@ -535,10 +537,10 @@ def _departments(table, people, group_of, shown, release, shape, k):
                     respondents=int(count.get("current", 0)),
                 )
         result.append(group)
-    return result
+    return result, pooled
 
 
-def _department_result(whole, table, release, department, shape):
+def _department_result(whole, pooled, department, shape):
     """One department's results: its D(f, d) as shown side by side, its track and
     overall scores by rules 4–6, the spread over its counted respondents; no groups."""
     found = next((d for d in whole.departments if d.code == department), None)
@@ -568,7 +570,6 @@ def _department_result(whole, table, release, department, shape):
         {part: {c: getattr(score, part) for c, score in found.factors.items()} for part in PARTS}
     ).astype(float)
     _fill_scores(result, s, shape)
-    pooled = _pooled(table, release, shape)
     spread = (
         pooled[pooled["department"] == department]
         .groupby("factor", sort=False)["current"]
