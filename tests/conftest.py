@@ -81,3 +81,23 @@ class People:
 @pytest.fixture
 def people(model_version):
     return People(model_version)
+
+
+@pytest.fixture
+def empty_cache():
+    """The survey's rate limits live in the cache: each test starts and ends empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def survey(people):
+    """An open assessment with one personal invitation: (assessment, invitation, token)."""
+    from tests.survey_data import invite, open_assessment
+
+    open_assessment(people.assessment)
+    invitation, token = invite(people.assessment)
+    return people.assessment, invitation, token

@@ -1,7 +1,6 @@
 """The respondent's survey: link, welcome, pages, review, submit, and bad input."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -10,21 +9,8 @@ from assessments import collection
 from assessments.models import Answer, FactorComment, FactorSum, Invitation, Response
 from tests.survey_data import fill_all, invite, open_assessment, open_link, page_data, questions_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def survey(people):
-    open_assessment(people.assessment)
-    invitation, token = invite(people.assessment)
-    return people.assessment, invitation, token
+# survey and empty_cache: tests/conftest.py
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def start(client, token):

@@ -2,29 +2,15 @@
 unanswered part, and the survey's requests kept cheap (query counts)."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Answer, FactorComment, Response
-from tests.survey_data import fill_all, invite, open_assessment, open_link, page_data, questions_of
+from tests.survey_data import fill_all, open_assessment, open_link, page_data, questions_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def survey(people):
-    open_assessment(people.assessment)
-    invitation, token = invite(people.assessment)
-    return people.assessment, invitation, token
+# survey and empty_cache: tests/conftest.py
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def start(client, token):
