@@ -374,15 +374,27 @@ def placeholder_problems(text):
     return problems
 
 
+def invitations_to_mail(*, assessment, resend=False):
+    """The personal invitations an invitation mail goes to: those not mailed yet (all
+    of them with `resend`)."""
+    invitations = Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.PERSONAL)
+    return invitations if resend else invitations.filter(sent_at__isnull=True)
+
+
+def invitations_to_remind(*, assessment):
+    """The invited people who have not submitted (started or not)."""
+    return Invitation.objects.filter(
+        assessment=assessment, kind=Invitation.Kind.PERSONAL, sent_at__isnull=False
+    ).exclude(response__status=Response.Status.SUBMITTED)
+
+
 def invitations_send(*, assessment, base_url, resend=False):
     """Queue the invitation mail for the personal invitations not mailed yet (all of
     them with `resend`); the worker sends them (assessments/outbox.py). Returns the
     number queued."""
     from . import outbox
 
-    invitations = Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.PERSONAL)
-    if not resend:
-        invitations = invitations.filter(sent_at__isnull=True)
+    invitations = invitations_to_mail(assessment=assessment, resend=resend)
     return outbox.queue(assessment, invitations, outbox.Kind.INVITATION, base_url)
 
 
@@ -391,9 +403,7 @@ def reminders_send(*, assessment, base_url):
     the worker sends them. Returns the number queued."""
     from . import outbox
 
-    invitations = Invitation.objects.filter(
-        assessment=assessment, kind=Invitation.Kind.PERSONAL, sent_at__isnull=False
-    ).exclude(response__status=Response.Status.SUBMITTED)
+    invitations = invitations_to_remind(assessment=assessment)
     return outbox.queue(assessment, invitations, outbox.Kind.REMINDER, base_url)
 
 

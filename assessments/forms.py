@@ -17,7 +17,14 @@ from .collection import (
 )
 from .imports import MAX_UPLOAD_BYTES
 from .memberships import same_address
-from .models import Assessment, Department, Membership, ModelVersion, Organisation
+from .models import (
+    Assessment,
+    Department,
+    Invitation,
+    Membership,
+    ModelVersion,
+    Organisation,
+)
 from .results import group_name
 
 
@@ -392,6 +399,34 @@ class MailTextForm(CrispyMixin, forms.ModelForm):
             for problem in placeholder_problems(text) if text.strip() else []:
                 self.add_error(name, problem)
         return cleaned
+
+
+class MailPreviewForm(forms.Form):
+    """Which invitee's mail to preview, and which mail (GET on the invitations page)."""
+
+    invitee = forms.CharField(label=_("E-mailadres van de ontvanger"), max_length=254)
+    kind = forms.ChoiceField(
+        label=_("E-mail"),
+        choices=[("invitation", _("Uitnodiging")), ("reminder", _("Herinnering"))],
+        initial="invitation",
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessment = assessment
+
+    def clean_invitee(self):
+        email = self.cleaned_data["invitee"].strip()
+        invitation = (
+            Invitation.objects.filter(
+                assessment=self.assessment, kind=Invitation.Kind.PERSONAL, email__iexact=email
+            )
+            .select_related("layer", "assessment__organisation")
+            .first()
+        )
+        if invitation is None:
+            raise forms.ValidationError(_("Niemand met dit e-mailadres is uitgenodigd."))
+        return invitation
 
 
 class MemberAddForm(CrispyMixin, forms.Form):

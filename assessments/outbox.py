@@ -175,7 +175,7 @@ def recover(now=None):
     stale = now - SENDING_TIMEOUT
     stuck = OutboxMessage.objects.filter(status=Status.SENDING)
     requeued = stuck.filter(handed_at__isnull=True, claimed_at__lt=stale).update(
-        status=Status.QUEUED, claim="", claimed_at=None, next_attempt_at=now
+        status=Status.QUEUED, claim="", claimed_at=None, next_attempt_at=timezone.now()
     )
     failed = stuck.filter(handed_at__lt=stale).update(
         status=Status.FAILED,

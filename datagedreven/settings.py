@@ -204,6 +204,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nulmeting@datagedreven.local")
+# The site's address as invitees reach it: the links in mails queued by a command
+# (`send_invitations`); mails queued from the web use the request's own address.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000/")
 # An SMTP server that stops answering must not hold a worker forever (seconds).
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
