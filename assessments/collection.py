@@ -345,29 +345,25 @@ def mail_body(text, *, assessment, link, minutes=None):
 
 def placeholder_problems(text):
     """What is wrong with the placeholders of a mail text, as messages ([] when nothing):
-    {link} missing, a placeholder not in PLACEHOLDERS ({naam}), a brace left open
-    ({link) or a closing one alone."""
+    a placeholder not in PLACEHOLDERS ({naam}), a brace left open ({link) or a closing
+    one alone, then which ones are known; and {link} missing."""
     problems = []
-    known = ", ".join(PLACEHOLDERS)
     unknown = []
     for found in PLACEHOLDER_PATTERN.finditer(text):
         word = found.group(0)
-        if not word.endswith("}") or word.count("{") != 1:
+        if not word.endswith("}"):
             problems.append(
-                _("Een accolade staat niet goed bij “%(text)s”. Gebruik alleen: %(known)s.")
-                % {"text": word.strip()[:40], "known": known}
+                _("Een accolade staat niet goed bij “%(text)s”.") % {"text": word.strip()[:40]}
             )
         elif word not in PLACEHOLDERS and word not in unknown:
             unknown.append(word)
     if unknown:
-        problems.append(
-            _("Onbekend: %(unknown)s. Gebruik alleen: %(known)s.")
-            % {"unknown": ", ".join(unknown), "known": known}
-        )
+        problems.append(_("Onbekend: %(unknown)s.") % {"unknown": ", ".join(unknown)})
     if "}" in PLACEHOLDER_PATTERN.sub("", text):
+        problems.append(_("Er staat een losse sluitaccolade “}” in de tekst."))
+    if problems:
         problems.append(
-            _("Er staat een losse sluitaccolade “}” in de tekst. Gebruik alleen: %(known)s.")
-            % {"known": known}
+            _("Tussen accolades kan alleen: %(known)s.") % {"known": ", ".join(PLACEHOLDERS)}
         )
     if "{link}" not in text:
         problems.append(_("De tekst moet {link} bevatten: daar komt de persoonlijke link."))

@@ -409,6 +409,7 @@ class MailPreviewForm(forms.Form):
         label=_("E-mail"),
         choices=[("invitation", _("Uitnodiging")), ("reminder", _("Herinnering"))],
         initial="invitation",
+        required=False,
     )
 
     def __init__(self, *args, assessment, **kwargs):
@@ -427,6 +428,9 @@ class MailPreviewForm(forms.Form):
         if invitation is None:
             raise forms.ValidationError(_("Niemand met dit e-mailadres is uitgenodigd."))
         return invitation
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or "invitation"
 
 
 class MemberAddForm(CrispyMixin, forms.Form):

@@ -389,7 +389,8 @@ def test_mail_texts_with_bad_placeholders_are_refused(client, people, text, expe
     page = response.content.decode()
     assert response.status_code == 200
     assert expected in page
-    assert "{organisatie}" in page and "{sluitdatum}" in page  # the known ones listed
+    if "bevatten" not in expected:  # with a placeholder problem: the known ones listed
+        assert "Tussen accolades kan alleen: {link}, {organisatie}, {meting}" in page
     people.assessment.refresh_from_db()
     assert people.assessment.invitation_text == ""
 
