@@ -97,8 +97,13 @@ def make_due():
 # --- Queueing --------------------------------------------------------------------------
 
 
-def test_a_click_only_queues_and_the_worker_sends(client, people, settings):
+def test_a_click_only_queues_and_the_worker_sends(client, people, settings, monkeypatch):
     settings.TASKS = DB_BACKEND
+    # The worker closes stale connections between tasks; in this process that would be
+    # the test's own connection (and its transaction) on PostgreSQL.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     assessment = open_assessment(people.assessment)
     invite(assessment, email="a@aadorp.nl")
     invite(assessment, email="b@aadorp.nl")
@@ -443,3 +448,38 @@ def test_the_send_invitations_command(people, settings):
 def test_the_command_rejects_a_bad_id_in_one_line():
     with pytest.raises(CommandError, match="invalid int value: 'abc'"):
         call_command("send_invitations", "abc")
+
+
+def test_the_page_and_status_cost_the_same_queries_at_any_size(
+    client, people, settings, django_assert_max_num_queries
+):
+    settings.TASKS = DB_BACKEND
+    assessment = open_assessment(people.assessment)
+    client.force_login(people.consultant)
+
+    def grow(count, start):
+        layer = assessment.layers.get(code="beleid")
+        Invitation.objects.bulk_create(
+            Invitation(
+                assessment=assessment,
+                kind=Invitation.Kind.PERSONAL,
+                email=f"g{start + number}@aadorp.nl",
+                layer=layer,
+                token_hash=f"{start + number:064d}",
+            )
+            for number in range(count)
+        )
+        invitations_send(assessment=assessment, base_url="http://testserver/")
+        OutboxMessage.objects.filter(
+            pk__in=OutboxMessage.objects.order_by("pk")[: count // 2].values("pk")
+        ).update(status="failed", error="550 nope")
+
+    grow(4, 0)
+    with django_assert_max_num_queries(30) as small:
+        client.get(url(people, "uitnodigingen/"))
+        client.get(url(people, "uitnodigingen/verzending/"))
+    grow(400, 4)
+    with django_assert_max_num_queries(30) as large:
+        client.get(url(people, "uitnodigingen/"))
+        client.get(url(people, "uitnodigingen/verzending/"))
+    assert len(small.captured_queries) == len(large.captured_queries)
