@@ -29,7 +29,8 @@ consultant sees it and may press "opnieuw proberen". We chose at-most-once becau
 second mail with a second token silently breaks the first link, and a person who
 receives two invitations distrusts both; a failure on screen with a retry button costs
 one click. A worker killed between claim and hand-over loses nothing: after
-SENDING_TIMEOUT its rows go back to the queue (they cannot have been sent). A worker
+SENDING_TIMEOUT its rows go back to the queue (they cannot have been sent); every run
+that ends while rows are held leaves a task for that moment, so this needs no click. A worker
 killed between hand-over and the mark leaves a row "sending" with `handed_at`: after
 SENDING_TIMEOUT it becomes failed ("onderbroken"), not sent again. If that slow worker
 does finish after all, its mark still turns the row into "sent".
@@ -164,6 +165,13 @@ def drain(*, chunks=None):
             done[key] += value
         if chunks is not None:
             chunks -= 1
+    # Rows another run holds: if that run died, a later drain must find them once the
+    # timeout has passed, even when nobody clicks anything.
+    oldest = OutboxMessage.objects.filter(status=Status.SENDING).aggregate(
+        oldest=Min("claimed_at")
+    )["oldest"]
+    if oldest is not None:
+        wake(1, run_after=oldest + SENDING_TIMEOUT + timedelta(seconds=1))
     return done
 
 

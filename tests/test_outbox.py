@@ -18,6 +18,7 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from assessments import outbox
 from assessments.collection import invitation_for_token, invitations_send, reminders_send
@@ -212,8 +213,14 @@ def test_a_worker_killed_between_claim_and_send_loses_nothing(people, settings):
     before = hashes(assessment)
     _claim, rows = outbox.claim_chunk()  # ... and the worker dies here
     assert len(rows) == 5
-    # Another worker does not take rows someone holds, until the timeout.
+    # Another worker does not take rows someone holds, until the timeout; it leaves a
+    # task for then, so nothing waits for the next click.
     assert outbox.drain() == {"sent": 0, "failed": 0, "retry": 0}
+    soon = timezone.now() + outbox.SENDING_TIMEOUT
+    later = DBTaskResult.objects.filter(  # (a task to run at once has the largest date)
+        run_after__range=(soon - timedelta(minutes=1), soon + timedelta(minutes=1))
+    )
+    assert later.count() == 1
     assert hashes(assessment) == before  # the killed worker changed no link
     assert outbox.recover(now=timezone.now() + outbox.SENDING_TIMEOUT * 2) == (5, 0)
     outbox.drain()
