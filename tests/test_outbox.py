@@ -117,8 +117,9 @@ def test_a_click_only_queues_and_the_worker_sends(client, people, settings, monk
     assert hashes(assessment) == before
     assert not Invitation.objects.filter(sent_at__isnull=False).exists()
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"queued"}
-    # A second click queues nothing twice.
-    client.post(url(people, "uitnodigingen/"), {"action": "send"})
+    # A second click queues nothing twice, and says so.
+    again = client.post(url(people, "uitnodigingen/"), {"action": "send"}, follow=True)
+    assert "Er is niemand meer om uit te nodigen" in again.content.decode()
     assert OutboxMessage.objects.count() == 2
     # django-tasks-db's own worker, in this process, until the queue is empty.
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)

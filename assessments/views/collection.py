@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import collection, imports, outbox
@@ -172,6 +173,16 @@ def invitations(request, pk):
 
 
 def _queued_message(queued, *, reminders):
+    if not queued:
+        if reminders:
+            return _(
+                "Er is niemand om te herinneren: wie een e-mail kreeg, is klaar of staat al "
+                "in de wachtrij."
+            )
+        return _(
+            "Er is niemand meer om uit te nodigen: iedereen op de lijst is gemaild of staat "
+            "in de wachtrij."
+        )
     if reminders:
         text = ngettext(
             "%(n)s herinnering staat klaar om te versturen.",
@@ -187,6 +198,7 @@ def _queued_message(queued, *, reminders):
     return text % {"n": queued}
 
 
+@never_cache
 @login_required
 def outbox_status(request, pk):
     """The outbox's progress as JSON, for the invitations page's progress bar."""
