@@ -24,9 +24,10 @@ setup: $(VENV)/.installed-run
 	$(BIN)/python manage.py load_model
 	$(BIN)/python manage.py load_demo
 
+# The web server and the mail worker together; Ctrl+C stops both.
 run: setup
-	@echo "Datagedreven draait op http://$(HOST)/ (stoppen: Ctrl+C)"
-	$(BIN)/python manage.py runserver $(HOST)
+	@echo "Datagedreven draait op http://$(HOST)/ met de mailverzending ernaast (stoppen: Ctrl+C)"
+	$(BIN)/python manage.py run_with_worker $(HOST)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -44,7 +45,7 @@ messages: $(VENV)/.installed-run
 # The figures of spec/quality.md, each against its floor (PostgreSQL: DATABASE_URL, else
 # the local server on 127.0.0.1:5432). Prints `name value unit` lines.
 bench: $(VENV)/.installed-test
-	cd bench && for script in scoring poster results_page departments imports load faults survey_speed; do \
+	cd bench && for script in scoring poster results_page departments imports load faults survey_speed mail; do \
 		../$(BIN)/python $$script.py || exit 1; \
 	done
 

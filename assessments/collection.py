@@ -2,7 +2,8 @@
 
 Tokens: 256 bits from `secrets`; only their sha256 is stored. A personal invitation
 gets a fresh token whenever a mail is sent (the invitation and every reminder carry
-a working link; an earlier link stops working). An open link's token is shown once,
+a working link; an earlier link stops working): the worker that sends the mail makes
+it (assessments/outbox.py); queueing a mail changes no token. An open link's token is shown once,
 when it is made or renewed.
 
 Writing answers: one page is saved in one transaction, with the response locked
@@ -14,11 +15,10 @@ response is never changed.
 import hashlib
 import hmac
 import math
+import re
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core import mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
@@ -80,6 +80,9 @@ PLACEHOLDERS = (
     "{groepsgrootte}",
     "{minuten}",
 )
+# A placeholder as written: "{" and what follows up to a closing brace, or up to the
+# first character no placeholder has (so "{link" and "{link {meting}" are caught).
+PLACEHOLDER_PATTERN = re.compile(r"\{[^{}\s]{0,40}\}?")
 # What one answer (the current or the desired level of one question) takes a respondent
 # on average: read the question and the levels once, then tap. It makes {minuten}.
 SECONDS_PER_ANSWER = 20
@@ -340,69 +343,64 @@ def mail_body(text, *, assessment, link, minutes=None):
     return text.replace("{link}", link)
 
 
-def _send(*, assessment, invitations, text, subject, base_url, stamp_field):
-    messages = []
-    now = timezone.now()
-    minutes = {}  # per layer: a personal invitation knows whose questions it asks
-    with transaction.atomic():
-        for invitation in invitations:
-            # A fresh token per mail (the earlier link stops working); written below
-            # with the stamp in one bulk update, not one UPDATE per invitation.
-            token = token_new()
-            invitation.token_hash = token_hash(token)
-            link = base_url.rstrip("/") + link_path(token)
-            code = invitation.layer.code
-            if code not in minutes:
-                minutes[code] = survey_minutes(assessment=assessment, layer_code=code)
-            body = mail_body(text, assessment=assessment, link=link, minutes=minutes[code])
-            messages.append(
-                mail.EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+def placeholder_problems(text):
+    """What is wrong with the placeholders of a mail text, as messages ([] when nothing):
+    a placeholder not in PLACEHOLDERS ({naam}), a brace left open ({link) or a closing
+    one alone, then which ones are known; and {link} missing."""
+    problems = []
+    unknown = []
+    for found in PLACEHOLDER_PATTERN.finditer(text):
+        word = found.group(0)
+        if not word.endswith("}"):
+            problems.append(
+                _("Een accolade staat niet goed bij “%(text)s”.") % {"text": word.strip()[:40]}
             )
-            setattr(invitation, stamp_field, now)
-        Invitation.objects.bulk_update(invitations, ["token_hash", stamp_field])
-    if messages:
-        with mail.get_connection() as connection:
-            connection.send_messages(messages)
-    return len(messages)
+        elif word not in PLACEHOLDERS and word not in unknown:
+            unknown.append(word)
+    if unknown:
+        problems.append(_("Onbekend: %(unknown)s.") % {"unknown": ", ".join(unknown)})
+    if "}" in PLACEHOLDER_PATTERN.sub("", text):
+        problems.append(_("Er staat een losse sluitaccolade “}” in de tekst."))
+    if problems:
+        problems.append(
+            _("Tussen accolades kan alleen: %(known)s.") % {"known": ", ".join(PLACEHOLDERS)}
+        )
+    if "{link}" not in text:
+        problems.append(_("De tekst moet {link} bevatten: daar komt de persoonlijke link."))
+    return problems
+
+
+def invitations_to_mail(*, assessment, resend=False):
+    """The personal invitations an invitation mail goes to: those not mailed yet (all
+    of them with `resend`)."""
+    invitations = Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.PERSONAL)
+    return invitations if resend else invitations.filter(sent_at__isnull=True)
+
+
+def invitations_to_remind(*, assessment):
+    """The invited people who have not submitted (started or not)."""
+    return Invitation.objects.filter(
+        assessment=assessment, kind=Invitation.Kind.PERSONAL, sent_at__isnull=False
+    ).exclude(response__status=Response.Status.SUBMITTED)
 
 
 def invitations_send(*, assessment, base_url, resend=False):
-    """Mail the personal invitations not mailed yet (all of them with `resend`)."""
-    invitations = Invitation.objects.filter(
-        assessment=assessment, kind=Invitation.Kind.PERSONAL
-    ).select_related("layer")
-    if not resend:
-        invitations = invitations.filter(sent_at__isnull=True)
-    subject = _("Uitnodiging: vragenlijst %(name)s") % {"name": assessment.name}
-    return _send(
-        assessment=assessment,
-        invitations=list(invitations.order_by("pk")),
-        text=invitation_text(assessment),
-        subject=subject,
-        base_url=base_url,
-        stamp_field="sent_at",
-    )
+    """Queue the invitation mail for the personal invitations not mailed yet (all of
+    them with `resend`); the worker sends them (assessments/outbox.py). Returns the
+    number queued."""
+    from . import outbox
+
+    invitations = invitations_to_mail(assessment=assessment, resend=resend)
+    return outbox.queue(assessment, invitations, outbox.Kind.INVITATION, base_url)
 
 
 def reminders_send(*, assessment, base_url):
-    """Remind the invited people who have not submitted (started or not)."""
-    invitations = (
-        Invitation.objects.filter(
-            assessment=assessment, kind=Invitation.Kind.PERSONAL, sent_at__isnull=False
-        )
-        .exclude(response__status=Response.Status.SUBMITTED)
-        .select_related("layer")
-        .order_by("pk")
-    )
-    subject = _("Herinnering: vragenlijst %(name)s") % {"name": assessment.name}
-    return _send(
-        assessment=assessment,
-        invitations=list(invitations),
-        text=reminder_text(assessment),
-        subject=subject,
-        base_url=base_url,
-        stamp_field="reminded_at",
-    )
+    """Queue a reminder for the invited people who have not submitted (started or not);
+    the worker sends them. Returns the number queued."""
+    from . import outbox
+
+    invitations = invitations_to_remind(assessment=assessment)
+    return outbox.queue(assessment, invitations, outbox.Kind.REMINDER, base_url)
 
 
 # --- Status ----------------------------------------------------------------------------

@@ -9,10 +9,22 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import collection
-from .collection import COMMENT_MAX_LENGTH, DEFAULT_INVITATION_TEXT, DEFAULT_REMINDER_TEXT
+from .collection import (
+    COMMENT_MAX_LENGTH,
+    DEFAULT_INVITATION_TEXT,
+    DEFAULT_REMINDER_TEXT,
+    placeholder_problems,
+)
 from .imports import MAX_UPLOAD_BYTES
 from .memberships import same_address
-from .models import Assessment, Department, Membership, ModelVersion, Organisation
+from .models import (
+    Assessment,
+    Department,
+    Invitation,
+    Membership,
+    ModelVersion,
+    Organisation,
+)
 from .results import group_name
 
 
@@ -366,8 +378,8 @@ class MailTextForm(CrispyMixin, forms.ModelForm):
         help_text = _(
             "U kunt deze woorden tussen accolades gebruiken: {link}, {organisatie}, "
             "{meting}, {sluitdatum}, {groepsgrootte}, {minuten} (hoe lang het invullen "
-            "ongeveer duurt voor de laag van de ontvanger). Zonder {link} komt de link "
-            "onderaan."
+            "ongeveer duurt voor de laag van de ontvanger). {link} is verplicht: daar komt "
+            "de persoonlijke link."
         )
         for name, default in (
             ("invitation_text", DEFAULT_INVITATION_TEXT),
@@ -380,9 +392,45 @@ class MailTextForm(CrispyMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         for name in ("invitation_text", "reminder_text"):
-            if len(cleaned.get(name) or "") > 5000:
+            text = cleaned.get(name) or ""
+            if len(text) > 5000:
                 self.add_error(name, _("De tekst is te lang (max. 5.000 tekens)."))
+            # An empty text means the default one, which is right as it is.
+            for problem in placeholder_problems(text) if text.strip() else []:
+                self.add_error(name, problem)
         return cleaned
+
+
+class MailPreviewForm(forms.Form):
+    """Which invitee's mail to preview, and which mail (GET on the invitations page)."""
+
+    invitee = forms.CharField(label=_("E-mailadres van de ontvanger"), max_length=254)
+    kind = forms.ChoiceField(
+        label=_("E-mail"),
+        choices=[("invitation", _("Uitnodiging")), ("reminder", _("Herinnering"))],
+        initial="invitation",
+        required=False,
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessment = assessment
+
+    def clean_invitee(self):
+        email = self.cleaned_data["invitee"].strip()
+        invitation = (
+            Invitation.objects.filter(
+                assessment=self.assessment, kind=Invitation.Kind.PERSONAL, email__iexact=email
+            )
+            .select_related("layer", "assessment__organisation")
+            .first()
+        )
+        if invitation is None:
+            raise forms.ValidationError(_("Niemand met dit e-mailadres is uitgenodigd."))
+        return invitation
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or "invitation"
 
 
 class MemberAddForm(CrispyMixin, forms.Form):

@@ -591,3 +591,60 @@ class ResultSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.assessment} {self.department}".strip()
+
+
+class OutboxMessage(models.Model):
+    """One mail to one invitee (an invitation or a reminder), sent by the worker.
+
+    The life of a row (assessments/outbox.py): queued → sending (claimed by one worker)
+    → sent, or → failed with the SMTP reason; a failure the server calls temporary goes
+    back to queued with a later `next_attempt_at` (backoff). `handed_at` is stamped
+    just before the mail is handed to SMTP: a row found in "sending" without it can
+    not have been sent."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Uitnodiging")
+        REMINDER = "reminder", _("Herinnering")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("In de wachtrij")
+        SENDING = "sending", _("Wordt verstuurd")
+        SENT = "sent", _("Verstuurd")
+        FAILED = "failed", _("Mislukt")
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="outbox")
+    invitation = models.ForeignKey(Invitation, models.CASCADE, related_name="outbox")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    # The site's address the link is built on (the request's, or the command's).
+    base_url = models.CharField(max_length=200)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    # Which worker run holds the row while it is "sending".
+    claim = models.CharField(max_length=32, blank=True)
+    # When a person (or the command) last put it in the queue: a round of sending.
+    queued_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    handed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitgaande e-mail")
+        verbose_name_plural = _("uitgaande e-mails")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_ready"),
+            models.Index(fields=["assessment", "status"], name="outbox_assessment_status"),
+        ]
+        constraints = [
+            # One unfinished mail of a kind per invitee: clicking "send" twice, or two
+            # consultants at once, queues nothing twice.
+            models.UniqueConstraint(
+                fields=["invitation", "kind"],
+                condition=Q(status__in=["queued", "sending", "failed"]),
+                name="one_open_outbox_message",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.invitation_id} ({self.status})"

@@ -36,6 +36,11 @@ urlpatterns = [
     path("metingen/<int:pk>/respons/", collection.response_monitor, name="response_monitor"),
     path("metingen/<int:pk>/uitnodigingen/", collection.invitations, name="invitations"),
     path(
+        "metingen/<int:pk>/uitnodigingen/verzending/",
+        collection.outbox_status,
+        name="outbox_status",
+    ),
+    path(
         "metingen/<int:pk>/links/<int:link>/vernieuwen/",
         collection.open_link_renew,
         name="open_link_renew",

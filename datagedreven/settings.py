@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "assessments",
     "roadmap",
 ]
@@ -202,6 +204,23 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nulmeting@datagedreven.local")
+# The site's address as invitees reach it: the links in mails queued by a command
+# (`send_invitations`); mails queued from the web use the request's own address.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000/")
+# An SMTP server that stops answering must not hold a worker forever (seconds).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+
+# Background work (mail): Django's task framework (the django-tasks backport) with its
+# database backend, so the queue lives in the same database (SQLite or PostgreSQL) and
+# needs no other service. Workers: `python manage.py db_worker` (several may run side by
+# side). TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs every task
+# inside the request instead (tests; a machine without a worker).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, reverse
 
 from assessments.models import Organisation
+from assessments.tasks import send_outbox
 from roadmap.models import DataProject
 from tests.conftest import make_user
 from tests.roadmap_data import answer_and_close, roadmap_with_activities
@@ -39,8 +40,11 @@ POST_DATA = {
 
 
 @pytest.fixture
-def objects(people):
+def objects(people, settings):
     """At least one real object of every model the admin shows."""
+    # A background task's record (django-tasks-db's admin): one queued mail run.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    send_outbox.enqueue()
     assessment = answer_and_close(people.assessment)
     roadmap_with_activities(assessment, 2)
     DataProject.objects.create(organisation=people.organisation, subject="Dashboard")

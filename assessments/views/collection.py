@@ -4,15 +4,17 @@ monitor, and raw-answer upload and download. Every view goes through access.py."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .. import collection, imports
+from .. import collection, imports, outbox
 from ..access import get_assessment_for_user, get_assessment_with_role
-from ..forms import MailTextForm, OpenLinkForm, UploadForm
+from ..forms import MailPreviewForm, MailTextForm, OpenLinkForm, UploadForm
 from ..models import Invitation
 
 MAX_ERRORS_SHOWN = 200
@@ -111,19 +113,42 @@ def invitations(request, pk):
                 text_form.save()
                 messages.success(request, _("De teksten zijn opgeslagen."))
                 return redirect("invitations", pk=assessment.pk)
-        elif action in ("send", "remind"):
+        elif action in ("send", "remind", "retry"):
             if not assessment.is_open:
                 messages.error(request, _("Zet de vragenlijst eerst open."))
             elif action == "send":
-                sent = collection.invitations_send(
+                queued = collection.invitations_send(
                     assessment=assessment, base_url=_base_url(request)
                 )
-                messages.success(request, _("%(n)s uitnodigingen verstuurd.") % {"n": sent})
+                messages.success(request, _queued_message(queued, reminders=False))
+            elif action == "remind":
+                queued = collection.reminders_send(
+                    assessment=assessment, base_url=_base_url(request)
+                )
+                messages.success(request, _queued_message(queued, reminders=True))
             else:
-                sent = collection.reminders_send(assessment=assessment, base_url=_base_url(request))
-                messages.success(request, _("%(n)s herinneringen verstuurd.") % {"n": sent})
+                queued = outbox.retry_failed(assessment, base_url=_base_url(request))
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)s mislukte e-mail staat weer klaar om te versturen.",
+                        "%(n)s mislukte e-mails staan weer klaar om te versturen.",
+                        queued,
+                    )
+                    % {"n": queued},
+                )
             return redirect("invitations", pk=assessment.pk)
     personal = Invitation.objects.filter(assessment=assessment, kind=Invitation.Kind.PERSONAL)
+    preview_form = MailPreviewForm(request.GET or None, assessment=assessment)
+    preview = None
+    if preview_form.is_bound and preview_form.is_valid():
+        subject, body = outbox.preview(
+            assessment=assessment,
+            invitation=preview_form.cleaned_data["invitee"],
+            kind=preview_form.cleaned_data["kind"],
+            base_url=_base_url(request),
+        )
+        preview = {"subject": subject, "body": body}
     return render(
         request,
         "assessments/invitations.html",
@@ -137,10 +162,48 @@ def invitations(request, pk):
             "personal": personal.count(),
             "unsent": personal.filter(sent_at__isnull=True).count(),
             "open_links": _open_links(assessment),
+            "outbox": outbox.progress(assessment),
+            "failed_mails": outbox.failed_mails(assessment),
+            "preview_form": preview_form,
+            "preview": preview,
             "new_link": request.session.pop("new_link", None),
         },
         status=400 if errors else 200,
     )
+
+
+def _queued_message(queued, *, reminders):
+    if not queued:
+        if reminders:
+            return _(
+                "Er is niemand om te herinneren: wie een e-mail kreeg, is klaar of staat al "
+                "in de wachtrij."
+            )
+        return _(
+            "Er is niemand meer om uit te nodigen: iedereen op de lijst is gemaild of staat "
+            "in de wachtrij."
+        )
+    if reminders:
+        text = ngettext(
+            "%(n)s herinnering staat klaar om te versturen.",
+            "%(n)s herinneringen staan klaar om te versturen.",
+            queued,
+        )
+    else:
+        text = ngettext(
+            "%(n)s uitnodiging staat klaar om te versturen.",
+            "%(n)s uitnodigingen staan klaar om te versturen.",
+            queued,
+        )
+    return text % {"n": queued}
+
+
+@never_cache
+@login_required
+def outbox_status(request, pk):
+    """The outbox's progress as JSON, for the invitations page's progress bar."""
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    return JsonResponse(outbox.progress(assessment))
 
 
 def _open_links(assessment):
