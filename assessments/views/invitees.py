@@ -5,11 +5,11 @@ takes part follow the response monitor's private counting)."""
 from urllib.parse import urlsplit
 
 from django import forms
-from django.db.models import Count, Q
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
