@@ -47,6 +47,7 @@ from .results import (
     layer_counts,
 )
 from .scoring import ReportingGroup, group_code
+from .versions import after_close
 
 TOKEN_BYTES = 32
 COMMENT_MAX_LENGTH = 2000
@@ -427,6 +428,8 @@ def assessment_set_status(*, assessment, action):
     if target == "closed":
         # Results of a closed assessment never change: its grouping is fixed now.
         freeze_reporting_groups(assessment)
+        # After a reopen: may viewers see the new version? (scoring.md, Versions)
+        after_close(assessment)
     return True
 
 

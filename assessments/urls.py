@@ -32,6 +32,9 @@ urlpatterns = [
         results.results_download,
         name="results_download",
     ),
+    path(
+        "metingen/<int:pk>/heropenen/", consultant.assessment_reopen_view, name="assessment_reopen"
+    ),
     path("metingen/<int:pk>/status/", collection.assessment_status, name="assessment_status"),
     path("metingen/<int:pk>/respons/", collection.response_monitor, name="response_monitor"),
     path("metingen/<int:pk>/uitnodigingen/", collection.invitations, name="invitations"),

@@ -30,6 +30,7 @@ from ..results import (
 from ..results_export import FORMATS, results_file
 from ..scoring import MIN_BENCHMARK_PEERS, SAFEGUARDS_TRACK
 from ..stages import stage_name
+from ..versions import held_back
 
 DEPARTMENT_PARAMETER = "afdeling"
 
@@ -52,12 +53,15 @@ def _results_for_user(request, pk):
     if not results_visible(assessment, consultant=consultant):
         raise NotYetClosed(assessment)
     department = request.GET.get(DEPARTMENT_PARAMETER, "").strip()
+    # The consultant sees the current results; a viewer the version released to them.
+    only = None if consultant else assessment.released_responses
     if department:
         # Only a department that respondents named; anything else is not a page (and
         # would otherwise keep a result row for every made-up name).
-        if department not in department_names(assessment):
+        if department not in department_names(assessment, only):
             raise UnknownDepartment
-    return assessment, consultant, assessment_results(assessment, department=department)
+    results = assessment_results(assessment, department=department, current=consultant)
+    return assessment, consultant, results
 
 
 def _chart_value(value):
@@ -377,6 +381,7 @@ def results_page(request, pk):
             "stage": _stage(results.overall),
         },
         "formats": FORMATS,
+        "held_back": held_back(assessment) if consultant else [],
     }
     if results.scores_shown:
         comments = visible_comments(results)
