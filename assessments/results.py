@@ -456,14 +456,19 @@ def _closed_scores(assessments, own):
     """current_scores() of closed assessments, from their snapshots (computed if missing),
     with tracks and factors in the order of `own` (the result they are compared to)."""
     assessments = list(assessments)
+    # After a reopen, others see the version released to viewers (versions.py).
+    held = {a.pk: a for a in assessments if a.released_responses is not None}
     kept = {
         pk: _scores_in_order(scores, own)
         for pk, scores in ResultSnapshot.objects.filter(
-            assessment__in=[a.pk for a in assessments], department=""
+            assessment__in=[a.pk for a in assessments if a.pk not in held], department=""
         ).values_list("assessment_id", "scores")
     }
     for assessment in assessments:
-        if assessment.pk not in kept:
+        if assessment.pk in held:
+            result = _compute(assessment, None, assessment.released_responses)
+            kept[assessment.pk] = _scores_in_order(scoring.current_scores(result), own)
+        elif assessment.pk not in kept:
             kept[assessment.pk] = scoring.current_scores(_scoring_result(assessment, None))
     return kept
 
@@ -508,6 +513,9 @@ def _peer_scores(assessment):
             organisation__type=assessment.organisation.type,
             organisation__benchmark_agreed_at__isnull=False,
             status=Assessment.Status.CLOSED,
+            # A closed assessment whose new version is held back for viewers after a
+            # reopen (versions.py) is no peer: its kept results are the new version.
+            released_responses__isnull=True,
         )
         .exclude(organisation_id=assessment.organisation_id)
         .annotate(

@@ -166,3 +166,23 @@ def test_no_new_respondents_releases_the_same_version(client, people, closed):
     close(closed)
     assert closed.released_responses is None
     assert scores(client, people.viewer, closed) == before
+
+
+def test_a_later_assessments_trend_shows_the_version_viewers_see(client, people, closed):
+    before = scores(client, people.viewer, closed)
+    reopen(client, people, closed)
+    add(closed, 1, layer="beleid", department="Ruimte", level=5)
+    close(closed)
+    later = Assessment.objects.create(
+        organisation=people.organisation,
+        model_version=closed.model_version,
+        name="Herhaalmeting",
+        status=Assessment.Status.OPEN,
+    )
+    later.add_default_layers()
+    add(later, K, layer="beleid")
+    close(later)
+    client.force_login(people.viewer)
+    data = json.loads(client.get(f"/metingen/{later.pk}/resultaten/download.json").content)
+    (earlier,) = [point for point in data["trend"] if point["assessment"] == closed.pk]
+    assert earlier["overall"]["current"] == pytest.approx(before[0]["current"])
