@@ -220,6 +220,8 @@ def test_a_started_invitee_cannot_be_changed_or_removed(client, people, listed, 
 def test_the_consultant_removes_an_invitee_who_has_not_started(client, people, listed):
     assessment, made = listed
     client.force_login(people.consultant)
+    page = client.get(url(assessment, "?status=gemaild")).content.decode()
+    assert f'name="next" value="{url(assessment, "?status=gemaild")}"' in page
     response = client.post(
         url(assessment, f"{made['gemaild'].pk}/"),
         {"action": "remove", "next": url(assessment, "?status=gemaild")},

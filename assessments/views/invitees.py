@@ -171,7 +171,7 @@ def invitee_list(request, pk, edit=None):
             "query": urlencode(query),
             "status_rows": _status_rows(invitees.status_counts(personal), data.get("status")),
             "found": page.paginator.count,
-            "here": request.get_full_path(),
+            "back_to": request.get_full_path(),
         },
         status=400 if (edit is not None or filters.errors) else 200,
     )
