@@ -120,3 +120,25 @@ def test_the_consultant_corrects_an_invitee_in_the_browser(page, control_room):
     # Back on the filtered list, where it no longer matches the layer.
     assert "laag=beleid" in page.url
     assert page.locator("tbody th", has_text=email).count() == 0
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_roadmap_and_a_closed_assessment_pass_axe(browser, live_server, people, width):
+    from roadmap.services import roadmap_for, roadmap_generate
+    from tests.roadmap_data import answer_and_close
+
+    assessment = answer_and_close(people.assessment)
+    roadmap_generate(roadmap=roadmap_for(assessment))
+    context = browser.new_context(
+        base_url=live_server.url, locale="nl-NL", viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, "alice")
+    for path in ("routekaart/", ""):
+        page.goto(f"/metingen/{assessment.pk}/{path}")
+        page.locator("h1").first.wait_for()
+        page.screenshot(path=f"/tmp/ctl/closed-{path.strip('/') or 'meting'}-{width}.png")
+        assert violations(page, SCROLL_RULE) == []
+        assert violations(page) == []
+    context.close()
