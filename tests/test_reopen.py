@@ -123,6 +123,7 @@ def test_one_new_respondent_in_a_group_keeps_the_old_version_for_viewers(client,
     client.force_login(people.viewer)
     text = client.get(f"/metingen/{closed.pk}/resultaten/").content.decode()
     assert "Meekijkers zien nog" not in text
+    assert "U ziet de uitslag zoals die bij de vorige sluiting was" in text
     # The viewer's department pages are of the old version too.
     assert scores(client, people.viewer, closed, "Ruimte")[1] == K
 
@@ -186,3 +187,20 @@ def test_a_later_assessments_trend_shows_the_version_viewers_see(client, people,
     data = json.loads(client.get(f"/metingen/{later.pk}/resultaten/download.json").content)
     (earlier,) = [point for point in data["trend"] if point["assessment"] == closed.pk]
     assert earlier["overall"]["current"] == pytest.approx(before[0]["current"])
+
+
+def test_a_held_back_respondents_comment_is_not_shown_to_viewers(client, people, closed):
+    from assessments.models import FactorComment
+
+    reopen(client, people, closed)
+    add(closed, 1, layer="beleid", department="Ruimte", level=5)
+    newest = Response.objects.order_by("-pk").first()
+    factor = closed.model_version.factors.first()
+    FactorComment.objects.create(response=newest, factor=factor, text="Alleen ik zeg dit")
+    close(closed)
+    client.force_login(people.consultant)
+    assert "Alleen ik zeg dit" in client.get(f"/metingen/{closed.pk}/resultaten/").content.decode()
+    client.force_login(people.viewer)
+    assert (
+        "Alleen ik zeg dit" not in client.get(f"/metingen/{closed.pk}/resultaten/").content.decode()
+    )
