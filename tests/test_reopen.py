@@ -204,3 +204,14 @@ def test_a_held_back_respondents_comment_is_not_shown_to_viewers(client, people,
     assert (
         "Alleen ik zeg dit" not in client.get(f"/metingen/{closed.pk}/resultaten/").content.decode()
     )
+
+
+def test_the_groups_stay_fixed_after_a_reopen(client, people, closed):
+    groups = closed.reporting_groups
+    reopen(client, people, closed)
+    page = client.get(f"/metingen/{closed.pk}/").content.decode()
+    assert "Groepen aanpassen" not in page and "De meting is eerder gesloten" in page
+    response = client.post(f"/metingen/{closed.pk}/groepen/", {"group_beleid": "Samen"})
+    assert response.status_code == 302
+    closed.refresh_from_db()
+    assert closed.reporting_groups == groups

@@ -277,7 +277,8 @@ def assessment_detail(request, pk, groups_form=None):
         }
         for group in current
     ]
-    if editable and not assessment.is_closed and groups_form is None:
+    groups_fixed = assessment.is_closed or assessment.released_responses is not None
+    if editable and not groups_fixed and groups_form is None:
         groups_form = ReportingGroupsForm(
             layers=layers,
             groups=[
@@ -338,6 +339,11 @@ def reporting_groups_edit(request, pk):
     assessment = get_assessment_for_user(request.user, pk, write=True)
     if assessment.is_closed:
         messages.error(request, _("De meting is gesloten: de groepen liggen vast."))
+        return redirect("assessment", pk=pk)
+    if assessment.released_responses is not None:
+        # Reopened: viewers see the earlier close, in its groups; other groups over the
+        # same people would set two releases side by side.
+        messages.error(request, _("De meting is eerder gesloten: de groepen liggen vast."))
         return redirect("assessment", pk=pk)
     form = ReportingGroupsForm(
         request.POST, layers=assessment.layers.order_by("order", "pk"), groups=[], default=False
