@@ -94,6 +94,14 @@ def test_control_room_pages_pass_axe(browser, live_server, control_room, name, w
     context.close()
 
 
+def test_a_viewers_invitee_counts_pass_axe(phone, control_room):
+    log_in(phone, "victor")
+    phone.goto(f"/metingen/{control_room.pk}/genodigden/")
+    phone.get_by_role("heading", name="Genodigden").wait_for()
+    assert "@" not in phone.locator("main").inner_text()
+    assert violations(phone) == []
+
+
 def test_a_wide_table_scrolls_by_keyboard_at_phone_width(phone, control_room):
     log_in(phone, "alice")
     phone.goto(f"/metingen/{control_room.pk}/genodigden/")
@@ -135,7 +143,7 @@ def test_the_roadmap_and_a_closed_assessment_pass_axe(browser, live_server, peop
     page = context.new_page()
     page.set_default_timeout(10_000)
     log_in(page, "alice")
-    for path in ("routekaart/", ""):
+    for path in ("routekaart/", "", "heropenen/"):
         page.goto(f"/metingen/{assessment.pk}/{path}")
         page.locator("h1").first.wait_for()
         page.screenshot(path=f"/tmp/ctl/closed-{path.strip('/') or 'meting'}-{width}.png")
