@@ -79,7 +79,8 @@ def get_assessment_with_role(user, pk):
 def results_visible(assessment, *, consultant):
     """Results (pages, exports, poster, report): consultants always, viewers only once
     the assessment is closed, because an open assessment's scores are not final."""
-    return consultant or assessment.is_closed
+    # After a reopen, viewers keep the version of the earlier close (versions.py).
+    return consultant or assessment.is_closed or assessment.released_responses is not None
 
 
 def get_assessment_for_user(user, pk, *, write=False):

@@ -47,6 +47,7 @@ from .results import (
     layer_counts,
 )
 from .scoring import ReportingGroup, group_code
+from .versions import after_close
 
 TOKEN_BYTES = 32
 COMMENT_MAX_LENGTH = 2000
@@ -425,6 +426,8 @@ def assessment_set_status(*, assessment, action):
     if target == "closed":
         # Results of a closed assessment never change: its grouping is fixed now.
         freeze_reporting_groups(assessment)
+        # After a reopen: may viewers see the new version? (scoring.md, Versions)
+        after_close(assessment)
     return True
 
 
@@ -772,6 +775,50 @@ def _departments_private(group_rows, department_rows, k):
     return True
 
 
+def _personal_and_open(total, personal_started):
+    """The total in its own two lines: personal invitations (with the response rate, the
+    only one there is) and open-link respondents (counts only: nobody knows how many got
+    the link). Empty when no one answered through an open link."""
+    open_started = total["started"] - personal_started
+    open_submitted = total["submitted"] - total["personal_submitted"]
+    if not open_submitted and not open_started:
+        return []
+    personal = {
+        **_line(_("Persoonlijk uitgenodigd"), total["invited"], 0, 0, 0),
+        "started": personal_started,
+        "submitted": total["personal_submitted"],
+        "personal_submitted": total["personal_submitted"],
+        "percent": total["percent"],
+    }
+    opened = {
+        **_line(_("Via een open link"), 0, 0, 0, 0),
+        "started": open_started,
+        "submitted": open_submitted,
+        "percent": None,
+    }
+    return [personal, opened]
+
+
+def _private_split(split, shown_total, k):
+    """The personal/open-link lines as a viewer sees them. Per count: exact only where
+    the total is exact and neither line is under k (but above 0), else one line would
+    be the total minus the other; such a count shows as "–". No lines at all while the
+    submitted counts cannot be shown."""
+    if not split:
+        return []
+    lines = [dict(line) for line in split]
+    for key in ("started", "submitted"):
+        values = [line[key] for line in split]
+        safe = isinstance(shown_total[key], int) and not any(0 < v < k for v in values)
+        if not safe:
+            if key == "submitted":
+                return []
+            for line in lines:
+                line[key] = None
+    lines[0]["percent"] = shown_total["percent"]
+    return lines
+
+
 def response_monitor(assessment, *, private=False):
     """Counts per layer and per department: invited, started, submitted. Never answers.
 
@@ -795,6 +842,7 @@ def response_monitor(assessment, *, private=False):
     )
     counts = {}
     by_department = {}
+    personal_started = 0
     rows = (
         Response.objects.filter(assessment=assessment)
         .values("layer_id", "department", "status")
@@ -808,6 +856,8 @@ def response_monitor(assessment, *, private=False):
             row["department"], {"draft": 0, "submitted": 0, "personal": 0}
         )
         department[row["status"]] += row["n"]
+        if row["status"] == Response.Status.DRAFT:
+            personal_started += row["personal"]
         if row["status"] == Response.Status.SUBMITTED:
             counts[(row["layer_id"], "personal")] = (
                 counts.get((row["layer_id"], "personal"), 0) + row["personal"]
@@ -836,8 +886,14 @@ def response_monitor(assessment, *, private=False):
         for name in names
     ]
     total = _sum_lines(_("Totaal"), layer_rows)
+    split = _personal_and_open(total, personal_started)
     if not private:
-        return {"layers": layer_rows, "departments": department_rows, "total": total}
+        return {
+            "layers": layer_rows,
+            "departments": department_rows,
+            "total": total,
+            "split": split,
+        }
 
     row_of = {layer.code: row for layer, row in zip(layers, layer_rows, strict=True)}
     submitted = {layer.code: row_of[layer.code]["submitted"] for layer in layers}
@@ -847,10 +903,12 @@ def response_monitor(assessment, *, private=False):
         for group in groups_now(assessment, submitted)
     ]
     departments_shown = _departments_private(group_rows, department_rows, k)
+    shown_total = _private_total(total, group_rows, k)
     return {
         "private": True,
         "groups": _private_rows(group_rows, k),
+        "split": _private_split(split, shown_total, k),
         "departments": _private_rows(department_rows, k) if departments_shown else [],
         "departments_hidden": bool(department_rows) and not departments_shown,
-        "total": _private_total(total, group_rows, k),
+        "total": shown_total,
     }

@@ -314,6 +314,9 @@ class Assessment(models.Model):
     # None follows the default (scoring.default_groups). Written when the assessment
     # closes, so a closed assessment's grouping never changes.
     reporting_groups = models.JSONField(_("rapportagegroepen"), null=True, blank=True)
+    # After a reopen: the ids of the submitted responses of the version viewers see
+    # (scoring.md, Versions). Empty (None) while viewers see the current results.
+    released_responses = models.JSONField(null=True, blank=True, editable=False)
     invitation_text = models.TextField(_("uitnodigingstekst"), blank=True)
     reminder_text = models.TextField(_("herinneringstekst"), blank=True)
     created_by = models.ForeignKey(
@@ -364,6 +367,30 @@ class Assessment(models.Model):
             )
             for layer in self.model_version.layers.all()
         )
+
+
+class Reopening(models.Model):
+    """A closed assessment opened again: who and when, and what its next close did for
+    viewers (`held_back`: None until it closed again; [] when the new version replaced
+    the old one; else the reasons viewers keep the earlier version)."""
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="reopenings")
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The name as it was, should the account go.
+    reopened_by_name = models.CharField(max_length=150, blank=True)
+    reopened_at = models.DateTimeField(default=timezone.now)
+    closed_again_at = models.DateTimeField(null=True, blank=True)
+    held_back = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("heropening")
+        verbose_name_plural = _("heropeningen")
+        ordering = ["reopened_at", "pk"]
+
+    def __str__(self):
+        return f"{self.assessment} {self.reopened_at:%Y-%m-%d %H:%M}"
 
 
 class AssessmentLayer(Bilingual, models.Model):

@@ -59,6 +59,9 @@ class Results:
     scoring: scoring.ScoringResult
     benchmark: scoring.Benchmark | None
     trend: list[scoring.TrendPoint]
+    # The response ids these results are limited to (an earlier version, kept for
+    # viewers after a reopen), or None for all submitted responses.
+    only: list[int] | None = None
 
     @property
     def respondents(self):
@@ -172,7 +175,7 @@ def keep_factor_sums(responses):
         )
 
 
-def load_respondents(assessment):
+def load_respondents(assessment, only=None):
     """The assessment's submitted respondents and their r(f), as scoring.py takes them.
 
     Three queries whatever the number of respondents: the submitted respondents (layer,
@@ -181,9 +184,12 @@ def load_respondents(assessment):
     the mean of the respondent's non-empty answers on f (rule 1), the same float as
     the mean of the answers. A submitted response whose sums were not kept (written
     around keep_factor_sums) is scored from its answers, one more query. Drafts never
-    count; a response submitted after the first query is left out.
+    count; a response submitted after the first query is left out. `only`: response
+    ids to limit them to (an earlier version).
     """
     submitted = Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
+    if only is not None:
+        submitted = submitted.filter(pk__in=only)
     people = pd.DataFrame.from_records(
         list(submitted.values_list("pk", "layer__code", "department").order_by()),
         columns=["respondent", "layer", "department"],
@@ -365,10 +371,10 @@ def freeze_reporting_groups(assessment, respondents=None, layers=None):
     Assessment.objects.filter(pk=assessment.pk).update(reporting_groups=assessment.reporting_groups)
 
 
-def _compute(assessment, department):
+def _compute(assessment, department, only=None):
     shape = model_shape(assessment)
-    respondents = load_respondents(assessment)
-    if assessment.is_closed:
+    respondents = load_respondents(assessment, only)
+    if assessment.is_closed and only is None:
         freeze_reporting_groups(assessment, respondents, shape.layers)
     return scoring.score_respondents(
         respondents,
@@ -450,14 +456,19 @@ def _closed_scores(assessments, own):
     """current_scores() of closed assessments, from their snapshots (computed if missing),
     with tracks and factors in the order of `own` (the result they are compared to)."""
     assessments = list(assessments)
+    # After a reopen, others see the version released to viewers (versions.py).
+    held = {a.pk: a for a in assessments if a.released_responses is not None}
     kept = {
         pk: _scores_in_order(scores, own)
         for pk, scores in ResultSnapshot.objects.filter(
-            assessment__in=[a.pk for a in assessments], department=""
+            assessment__in=[a.pk for a in assessments if a.pk not in held], department=""
         ).values_list("assessment_id", "scores")
     }
     for assessment in assessments:
-        if assessment.pk not in kept:
+        if assessment.pk in held:
+            result = _compute(assessment, None, assessment.released_responses)
+            kept[assessment.pk] = _scores_in_order(scoring.current_scores(result), own)
+        elif assessment.pk not in kept:
             kept[assessment.pk] = scoring.current_scores(_scoring_result(assessment, None))
     return kept
 
@@ -502,6 +513,9 @@ def _peer_scores(assessment):
             organisation__type=assessment.organisation.type,
             organisation__benchmark_agreed_at__isnull=False,
             status=Assessment.Status.CLOSED,
+            # A closed assessment whose new version is held back for viewers after a
+            # reopen (versions.py) is no peer: its kept results are the new version.
+            released_responses__isnull=True,
         )
         .exclude(organisation_id=assessment.organisation_id)
         .annotate(
@@ -591,38 +605,45 @@ def _date(assessment):
     return assessment.closed_at.date().isoformat() if assessment.closed_at else None
 
 
-def assessment_results(assessment, *, department=None):
+def assessment_results(assessment, *, department=None, current=False):
     """The results of an assessment, or of one department of it (same rules, its
     respondents only; no layer breakdown). Benchmark and trend are of the whole
-    organisation, so a department's results carry neither."""
-    result = _scoring_result(assessment, department)
+    organisation, so a department's results carry neither.
+
+    After a reopen whose new close may not replace the version viewers saw
+    (scoring.md, Versions), these are that earlier version, computed from its
+    responses alone (not kept); `current` (the consultant's own pages): the current
+    results all the same."""
+    only = None if current else assessment.released_responses
+    if only is not None:
+        result = _compute(assessment, department, only)
+    else:
+        result = _scoring_result(assessment, department)
     return Results(
         assessment=assessment,
         department=department or None,
         scoring=result,
         benchmark=None if department else _benchmark(assessment, result),
         trend=[] if department else _trend(assessment, result),
+        only=only,
     )
 
 
-def department_names(assessment):
-    """The departments that the assessment's submitted respondents named (one query)."""
-    return set(
-        Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
-        .exclude(department="")
-        .values_list("department", flat=True)
-        .distinct()
-    )
+def department_names(assessment, only=None):
+    """The departments that the assessment's submitted respondents named (one query);
+    `only`: of these response ids (an earlier version)."""
+    submitted = Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
+    if only is not None:
+        submitted = submitted.filter(pk__in=only)
+    return set(submitted.exclude(department="").values_list("department", flat=True).distinct())
 
 
-def layer_counts(assessment):
+def layer_counts(assessment, only=None):
     """Submitted respondents per layer code, in layer order (two small queries)."""
-    sizes = dict(
-        Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
-        .values_list("layer__code")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    submitted = Response.objects.filter(assessment=assessment, status=Response.Status.SUBMITTED)
+    if only is not None:
+        submitted = submitted.filter(pk__in=only)
+    sizes = dict(submitted.values_list("layer__code").annotate(n=Count("pk")).order_by())
     return {
         code: sizes.get(code, 0)
         for code in AssessmentLayer.objects.filter(assessment=assessment)
@@ -639,10 +660,10 @@ def groups_now(assessment, counts):
     )
 
 
-def _shown_layers(assessment):
+def _shown_layers(assessment, only=None):
     """The layers of the organisation's shown reporting groups, from the layer sizes
     alone."""
-    counts = layer_counts(assessment)
+    counts = layer_counts(assessment, only)
     k = assessment.min_group_size
     if sum(counts.values()) < k:
         return []
@@ -682,10 +703,12 @@ def visible_comments(results):
         response__assessment=results.assessment,
         response__status=Response.Status.SUBMITTED,
     )
+    if results.only is not None:
+        comments = comments.filter(response__in=results.only)
     if results.department:
         comments = comments.filter(
             response__department=results.department,
-            response__layer__code__in=_shown_layers(results.assessment),
+            response__layer__code__in=_shown_layers(results.assessment, results.only),
         )
     else:
         comments = comments.filter(response__layer__code__in=results.shown_layers)

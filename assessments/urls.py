@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import collection, consultant, results, survey
+from .views import collection, consultant, invitees, results, survey
 
 urlpatterns = [
     path("", consultant.home, name="home"),
@@ -32,9 +32,18 @@ urlpatterns = [
         results.results_download,
         name="results_download",
     ),
+    path(
+        "metingen/<int:pk>/heropenen/", consultant.assessment_reopen_view, name="assessment_reopen"
+    ),
     path("metingen/<int:pk>/status/", collection.assessment_status, name="assessment_status"),
     path("metingen/<int:pk>/respons/", collection.response_monitor, name="response_monitor"),
     path("metingen/<int:pk>/uitnodigingen/", collection.invitations, name="invitations"),
+    path("metingen/<int:pk>/genodigden/", invitees.invitee_list, name="invitees"),
+    path(
+        "metingen/<int:pk>/genodigden/<int:invitation>/",
+        invitees.invitee_edit,
+        name="invitee_edit",
+    ),
     path(
         "metingen/<int:pk>/uitnodigingen/verzending/",
         collection.outbox_status,

@@ -32,8 +32,10 @@ class RoadmapError(ValueError):
 
 
 def default_start_year(assessment):
-    """The year after the assessment closed (or will close)."""
-    moment = assessment.closed_at or assessment.closes_on or date.today()
+    """The first roadmap year: the year after the assessment's period began (opens_on),
+    so a period over New Year (December 2026 to January 2027) plans from 2027, not
+    2028; without a start date, the year after it closed (or will close)."""
+    moment = assessment.opens_on or assessment.closed_at or assessment.closes_on or date.today()
     return moment.year + 1
 
 

@@ -69,8 +69,14 @@ def strategy(request, pk):
         )
         messages.success(request, _("Strategiesessie opgeslagen."))
         if "generate" in request.POST and assessment.is_closed:
+            first = not roadmap.activities.exists()
             services.roadmap_generate(roadmap=roadmap)
-            messages.success(request, _("Routekaart gemaakt; uw eigen wijzigingen zijn bewaard."))
+            if first:
+                messages.success(request, _("Routekaart gemaakt."))
+            else:
+                messages.success(
+                    request, _("Routekaart bijgewerkt; uw eigen wijzigingen zijn bewaard.")
+                )
             return redirect(_roadmap_url(assessment.pk))
         return redirect("strategy", pk=assessment.pk)
     for row in targets:
@@ -147,8 +153,12 @@ def roadmap_generate(request, pk):
         messages.error(request, _("Sluit eerst de meting: de routekaart volgt uit de uitslag."))
         return redirect(_roadmap_url(assessment.pk))
     reset = form.is_valid() and form.cleaned_data["reset"]
-    services.roadmap_generate(roadmap=services.roadmap_for(assessment), reset=reset)
-    if reset:
+    roadmap = services.roadmap_for(assessment)
+    first = not roadmap.activities.exists()
+    services.roadmap_generate(roadmap=roadmap, reset=reset)
+    if first:
+        messages.success(request, _("Routekaart gemaakt."))
+    elif reset:
         messages.success(request, _("Routekaart opnieuw gemaakt vanaf de bibliotheek."))
     else:
         messages.success(request, _("Routekaart bijgewerkt; uw eigen wijzigingen zijn bewaard."))

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from assessments.collection import open_link_create
 from roadmap.models import DataProject
 from tests.roadmap_data import answer_and_close, roadmap_with_activities
+from tests.survey_data import invite
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,7 @@ def objects(people):
         # Parameters beside the pk: every value each one takes.
         "file_format": ["json", "csv", "xlsx"],
         "link": [link.pk],
+        "invitation": [invite(assessment, "piet@aadorp.nl")[0].pk],
         "membership": list(people.organisation.memberships.values_list("pk", flat=True)),
     }
 

@@ -89,11 +89,17 @@ def invitations(request, pk):
                     imports.import_respondents, assessment=assessment, form=upload
                 )
                 if outcome is not None:
-                    messages.success(
-                        request,
-                        _("%(created)s uitnodigingen toegevoegd, %(skipped)s stonden er al.")
-                        % {"created": outcome.created, "skipped": outcome.skipped},
-                    )
+                    added = ngettext(
+                        "%(created)s uitnodiging toegevoegd",
+                        "%(created)s uitnodigingen toegevoegd",
+                        outcome.created,
+                    ) % {"created": outcome.created}
+                    skipped = ngettext(
+                        "%(skipped)s stond er al.",
+                        "%(skipped)s stonden er al.",
+                        outcome.skipped,
+                    ) % {"skipped": outcome.skipped}
+                    messages.success(request, f"{added}, {skipped}")
                     return redirect("invitations", pk=assessment.pk)
         elif action == "link":
             link_form = OpenLinkForm(request.POST, assessment=assessment)
@@ -114,7 +120,15 @@ def invitations(request, pk):
                 messages.success(request, _("De teksten zijn opgeslagen."))
                 return redirect("invitations", pk=assessment.pk)
         elif action in ("send", "remind", "retry"):
-            if not assessment.is_open:
+            if assessment.is_closed:
+                messages.error(
+                    request,
+                    _(
+                        "De vragenlijst is gesloten: er gaan geen uitnodigingen of "
+                        "herinneringen meer uit."
+                    ),
+                )
+            elif not assessment.is_open:
                 messages.error(request, _("Zet de vragenlijst eerst open."))
             elif action == "send":
                 queued = collection.invitations_send(

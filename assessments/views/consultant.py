@@ -28,6 +28,7 @@ from ..forms import (
 )
 from ..models import Assessment, Membership, Response
 from ..results import group_name, groups_now
+from ..versions import assessment_reopen, held_back
 
 
 def _with_counts(assessments):
@@ -276,7 +277,8 @@ def assessment_detail(request, pk, groups_form=None):
         }
         for group in current
     ]
-    if editable and not assessment.is_closed and groups_form is None:
+    groups_fixed = assessment.is_closed or assessment.released_responses is not None
+    if editable and not groups_fixed and groups_form is None:
         groups_form = ReportingGroupsForm(
             layers=layers,
             groups=[
@@ -294,7 +296,39 @@ def assessment_detail(request, pk, groups_form=None):
             "groups": groups,
             "groups_form": groups_form,
             "can_edit": editable,
+            "reopenings": list(assessment.reopenings.order_by("reopened_at", "pk"))
+            if editable
+            else [],
+            "held_back": held_back(assessment) if editable else [],
         },
+    )
+
+
+@login_required
+def assessment_reopen_view(request, pk):
+    """Open a closed assessment again, after a confirmation (consultants only)."""
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    if not assessment.is_closed:
+        messages.error(request, _("Alleen een gesloten meting kan weer open."))
+        return redirect("assessment", pk=pk)
+    error = ""
+    if request.method == "POST":
+        if not request.POST.get("confirm"):
+            error = _("Vink eerst aan dat u de vragenlijst weer wilt openzetten.")
+        elif assessment_reopen(assessment=assessment, user=request.user):
+            messages.success(
+                request,
+                _(
+                    "De vragenlijst is weer open. Meekijkers zien de uitslag van de vorige "
+                    "sluiting."
+                ),
+            )
+            return redirect("assessment", pk=pk)
+    return render(
+        request,
+        "assessments/reopen_confirm.html",
+        {"assessment": assessment, "organisation": assessment.organisation, "error": error},
+        status=400 if error else 200,
     )
 
 
@@ -305,6 +339,11 @@ def reporting_groups_edit(request, pk):
     assessment = get_assessment_for_user(request.user, pk, write=True)
     if assessment.is_closed:
         messages.error(request, _("De meting is gesloten: de groepen liggen vast."))
+        return redirect("assessment", pk=pk)
+    if assessment.released_responses is not None:
+        # Reopened: viewers see the earlier close, in its groups; other groups over the
+        # same people would set two releases side by side.
+        messages.error(request, _("De meting is eerder gesloten: de groepen liggen vast."))
         return redirect("assessment", pk=pk)
     form = ReportingGroupsForm(
         request.POST, layers=assessment.layers.order_by("order", "pk"), groups=[], default=False

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..access import get_assessment_with_role, results_visible
@@ -29,8 +30,13 @@ from ..results import (
 from ..results_export import FORMATS, results_file
 from ..scoring import MIN_BENCHMARK_PEERS, SAFEGUARDS_TRACK
 from ..stages import stage_name
+from ..versions import held_back
 
 DEPARTMENT_PARAMETER = "afdeling"
+
+
+class UnknownDepartment(Exception):
+    """A department parameter that names no department of the assessment's respondents."""
 
 
 class NotYetClosed(PermissionDenied):
@@ -47,12 +53,15 @@ def _results_for_user(request, pk):
     if not results_visible(assessment, consultant=consultant):
         raise NotYetClosed(assessment)
     department = request.GET.get(DEPARTMENT_PARAMETER, "").strip()
+    # The consultant sees the current results; a viewer the version released to them.
+    only = None if consultant else assessment.released_responses
     if department:
         # Only a department that respondents named; anything else is not a page (and
         # would otherwise keep a result row for every made-up name).
-        if department not in department_names(assessment):
-            raise Http404
-    return assessment, consultant, assessment_results(assessment, department=department)
+        if department not in department_names(assessment, only):
+            raise UnknownDepartment
+    results = assessment_results(assessment, department=department, current=consultant)
+    return assessment, consultant, results
 
 
 def _chart_value(value):
@@ -332,6 +341,17 @@ def _summary(results, names):
     return lines
 
 
+def _unknown_department(request, pk):
+    """A rendered 404 (not Django's debug page listing every URL pattern when DEBUG is on)
+    for a department name that no respondent gave, with the way back to the results."""
+    return render(
+        request,
+        "assessments/unknown_department.html",
+        {"results_url": reverse("results", args=[pk])},
+        status=404,
+    )
+
+
 @login_required
 def results_page(request, pk):
     try:
@@ -339,6 +359,8 @@ def results_page(request, pk):
     except NotYetClosed as refused:
         context = {"assessment": refused.assessment}
         return render(request, "assessments/results_not_yet.html", context, status=403)
+    except UnknownDepartment:
+        return _unknown_department(request, pk)
     names = group_labels(results, labels(assessment))
     track_names = {
         track.code: track.label
@@ -359,6 +381,7 @@ def results_page(request, pk):
             "stage": _stage(results.overall),
         },
         "formats": FORMATS,
+        "held_back": held_back(assessment) if consultant else [],
     }
     if results.scores_shown:
         comments = visible_comments(results)
@@ -388,7 +411,10 @@ def results_page(request, pk):
 def results_download(request, pk, file_format):
     if file_format not in FORMATS:
         raise Http404
-    _assessment, _consultant, results = _results_for_user(request, pk)
+    try:
+        _assessment, _consultant, results = _results_for_user(request, pk)
+    except UnknownDepartment:
+        return _unknown_department(request, pk)
     filename, mimetype, content = results_file(results, file_format)
     response = HttpResponse(content, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
