@@ -126,10 +126,16 @@ class AssessmentForm(CrispyMixin, forms.ModelForm):
         )
         if self.promised_k is not None:
             self.fields["min_group_size"].widget.attrs["min"] = self.promised_k
-        if self.instance.pk and self.instance.status == Assessment.Status.CLOSED:
+        if self.instance.pk and (
+            self.instance.status == Assessment.Status.CLOSED
+            or self.instance.released_responses is not None
+        ):
             # Results of a closed assessment never change: another k would release other
             # figures beside the ones viewers saw, and the two versions together could
-            # give a small group away (scoring.md, Privacy).
+            # give a small group away (scoring.md, Privacy). That holds after a reopen
+            # too: the version viewers keep was released with this k, and a department's
+            # figure pooled without a group newly hidden by a larger k, set beside the
+            # earlier one, would be that small cell's sum.
             self.fields["min_group_size"].disabled = True
         if not self.instance.pk:
             self.fields["model_version"].initial = ModelVersion.objects.order_by("code").last()

@@ -215,3 +215,18 @@ def test_the_groups_stay_fixed_after_a_reopen(client, people, closed):
     assert response.status_code == 302
     closed.refresh_from_db()
     assert closed.reporting_groups == groups
+
+
+def test_k_stays_fixed_after_a_reopen(client, people, closed):
+    reopen(client, people, closed)
+    url = f"/metingen/{closed.pk}/bewerken/"
+    fields = {
+        "name": closed.name,
+        "kind": closed.kind,
+        "scope": closed.scope,
+        "model_version": closed.model_version_id,
+        "horizon": closed.horizon,
+    }
+    client.post(url, {**fields, "min_group_size": K + 2})
+    closed.refresh_from_db()
+    assert closed.min_group_size == K
