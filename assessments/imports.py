@@ -5,10 +5,8 @@ bad row imports nothing; each bad row is reported with its line number (the head
 is line 1; a comment that spans several lines counts as one) and the reason.
 """
 
-import csv
 import hashlib
 import hmac
-import io
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import tabular
 from .collection import COMMENT_MAX_LENGTH, unusable_token_hash
 from .models import (
     Answer,
@@ -73,28 +72,23 @@ class Outcome:
 # --- Reading ---------------------------------------------------------------------------
 
 
-def read_table(data, name, *, columns, optional=(), aliases=None):
+def read_table(data, name, *, columns, optional=(), aliases=None, limits=None):
     """A file's rows as a DataFrame of stripped strings with exactly `columns`
     (`optional` ones may be missing and are then empty; header names are compared
     lowercase and trimmed, and `aliases` maps other names onto them). A CSV may be
     separated by commas or by semicolons (what Dutch Excel writes). A value loses the
-    leading ' that a formula-safe export added (safe_cells.unquote). Raises FileRejected."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise FileRejected([(None, _("Het bestand is te groot (meer dan 50 MB)."))])
-    if not data.strip():
-        raise FileRejected([(None, _("Het bestand is leeg."))])
-    if name.lower().endswith(".xlsx"):
-        frame = _read_xlsx(data)
-    else:
-        frame = _read_csv(data)
-    found = [str(column).strip() for column in frame.columns]
-    frame.columns = [column.lower() for column in found]
+    leading ' that a formula-safe export added (safe_cells.unquote). `data` is bytes or
+    a binary file; it is read streamed, within the limits of tabular.py. Raises
+    FileRejected."""
+    header, rows = read_raw(data, name, limits=limits)
+    found = [str(column).strip() for column in header]
+    lowered = [column.lower() for column in found]
     if aliases:
-        frame.columns = [aliases.get(column, column) for column in frame.columns]
+        lowered = [aliases.get(column, column) for column in lowered]
     required = [column for column in columns if column not in optional]
-    missing = [column for column in required if column not in frame.columns]
-    extra = [column for column in frame.columns if column not in columns]
-    if missing or extra or len(set(frame.columns)) != len(frame.columns):
+    missing = [column for column in required if column not in lowered]
+    extra = [column for column in lowered if column not in columns]
+    if missing or extra or len(set(lowered)) != len(lowered):
         raise FileRejected(
             [
                 (
@@ -104,58 +98,50 @@ def read_table(data, name, *, columns, optional=(), aliases=None):
                 )
             ]
         )
+    frame = rows_frame(rows, lowered)
     for column in columns:
         if column not in frame.columns:
             frame[column] = ""
-    frame = frame[columns].fillna("").astype(str)
-    for column in columns:
+    return frame[columns]
+
+
+def read_raw(data, name, *, limits=None):
+    """(header, rows) of tabular.read_rows, its errors as FileRejected."""
+    if isinstance(data, bytes | bytearray):
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise FileRejected([(None, _("Het bestand is te groot (meer dan 50 MB)."))])
+        if not data.strip():
+            raise FileRejected([(None, _("Het bestand is leeg."))])
+    try:
+        header, rows = tabular.read_rows(data, name, limits)
+    except tabular.TableError as error:
+        raise FileRejected([(error.line, error.reason)]) from None
+    if not rows:
+        raise FileRejected([(None, _("Het bestand heeft geen regels onder de kopregel."))])
+    return header, rows
+
+
+def rows_frame(rows, columns):
+    """The data rows as a DataFrame of stripped strings (a leading ' of a formula-safe
+    export taken off), indexed by line number; a row with text beyond the last column
+    is an error."""
+    width = len(columns)
+    errors = [
+        (line, _("deze regel heeft meer cellen dan de kopregel kolommen heeft."))
+        for line, cells in rows
+        if len(cells) > width and any(cell.strip() for cell in cells[width:])
+    ]
+    if errors:
+        raise FileRejected(errors)
+    padded = [cells[:width] + [""] * (width - len(cells)) for _line, cells in rows]
+    frame = pd.DataFrame(padded, columns=columns, index=[line for line, _cells in rows], dtype=str)
+    for column in frame.columns.unique():
         values = frame[column].str.strip()
         quoted = values.str.startswith("'")
         if quoted.any():  # rare: spare large files a call per cell
             values[quoted] = values[quoted].map(unquote)
         frame[column] = values
-    if frame.empty:
-        raise FileRejected([(None, _("Het bestand heeft geen regels onder de kopregel."))])
-    frame.index = range(2, len(frame) + 2)  # line numbers
     return frame
-
-
-def _read_csv(data):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRejected(
-            [(None, _("Het bestand is geen UTF-8-tekst. Sla het op als CSV UTF-8."))]
-        ) from None
-    try:
-        return pd.read_csv(
-            io.StringIO(text),
-            sep=_delimiter(text),
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=True,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-        raise FileRejected(
-            [(None, _("Het bestand is geen geldige CSV: %(error)s") % {"error": error})]
-        ) from None
-
-
-def _delimiter(text):
-    """';' when the header line has more semicolons than commas (Dutch Excel's "CSV"),
-    else ','. Only the header decides: values (comments) may hold either."""
-    header = text.lstrip().split("\n", 1)[0]
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def _read_xlsx(data):
-    try:
-        frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-    except Exception:  # openpyxl raises many kinds of errors on garbage
-        raise FileRejected(
-            [(None, _("Het bestand is geen geldig Excel-bestand (.xlsx)."))]
-        ) from None
-    return frame.dropna(how="all")
 
 
 def _errors_of(frame, mask, reason):

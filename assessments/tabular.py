@@ -1,0 +1,338 @@
+"""Reading an uploaded CSV or XLSX as rows of text, streamed and within limits.
+
+A file is never read whole into memory before it is checked: a CSV is decoded line by
+line, an XLSX is unzipped and its XML parsed in chunks (the workbook is opened
+read-only, never loaded). Three limits, all settings, are checked while reading, so a
+file that is small when compressed but huge inside (a "zip bomb") is refused after at
+most the limit's worth of work:
+
+- IMPORT_MAX_ROWS: data rows under the header (default 50,000);
+- IMPORT_MAX_BYTES: uncompressed bytes read, for an XLSX its sheet and its shared
+  strings together (default 20 MiB);
+- IMPORT_MAX_CELL_CHARS: characters in one cell (default 32,767, Excel's own limit).
+
+A NUL byte or text that is not UTF-8 is an error on its line. Errors are raised as
+TableError(line, reason), line None for the whole file; imports.py reports them.
+"""
+
+import codecs
+import csv
+import io
+import posixpath
+import re
+import zipfile
+from xml.etree.ElementTree import ParseError, XMLPullParser
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+CHUNK = 64 * 1024
+
+
+class TableError(Exception):
+    def __init__(self, line, reason):
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+class Limits:
+    def __init__(self, *, max_rows=None, max_bytes=None, max_cell=None):
+        self.max_rows = max_rows or getattr(settings, "IMPORT_MAX_ROWS", 50_000)
+        self.max_bytes = max_bytes or getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+        self.max_cell = max_cell or getattr(settings, "IMPORT_MAX_CELL_CHARS", 32_767)
+
+    def too_many_rows(self):
+        return TableError(
+            None,
+            _(
+                "Het bestand heeft meer dan %(max)s regels onder de kopregel (de grens voor "
+                "één upload); splits het bestand."
+            )
+            % {"max": f"{self.max_rows:,}".replace(",", ".")},
+        )
+
+    def too_large(self):
+        return TableError(
+            None,
+            _(
+                "Het bestand is uitgepakt groter dan %(max)s MB (de grens voor één upload); "
+                "splits het bestand."
+            )
+            % {"max": self.max_bytes // (1024 * 1024)},
+        )
+
+    def cell_too_long(self, line):
+        return TableError(
+            line,
+            _("een cel is langer dan %(max)s tekens (de grens per cel).")
+            % {"max": f"{self.max_cell:,}".replace(",", ".")},
+        )
+
+
+def open_source(source):
+    """A binary file object of bytes or of an (uploaded or opened) file."""
+    if isinstance(source, bytes | bytearray):
+        return io.BytesIO(source)
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return source
+
+
+def read_rows(source, name, limits=None):
+    """(header, rows) of a CSV or XLSX: the header as a list of strings, rows a list of
+    (line, [cell, ...]) for every non-empty data row, line as the user sees it."""
+    limits = limits or Limits()
+    stream = open_source(source)
+    if name.lower().endswith(".xlsx"):
+        rows = _xlsx_rows(stream, limits)
+    else:
+        rows = _csv_rows(stream, limits)
+    header = None
+    data = []
+    for line, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if header is None:
+            header = cells
+            continue
+        if len(data) >= limits.max_rows:
+            raise limits.too_many_rows()
+        data.append((line, cells))
+    if header is None:
+        raise TableError(None, _("Het bestand is leeg."))
+    return header, data
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def _csv_rows(stream, limits):
+    """(line, cells) per record; a record whose quoted text spans lines counts as one
+    line. The delimiter is ';' when the header has more semicolons than commas."""
+    state = {"record": 1, "bytes": 0}
+    lines = _decoded_lines(stream, limits, state)
+    try:
+        first = next(lines)
+    except StopIteration:
+        return
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+
+    def all_lines():
+        yield first
+        yield from lines
+
+    reader = csv.reader(all_lines(), delimiter=delimiter, strict=False)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise limits.cell_too_long(state["record"]) from None
+            raise TableError(
+                state["record"], _("geen geldige CSV: %(error)s") % {"error": error}
+            ) from None
+        for cell in cells:
+            if len(cell) > limits.max_cell:
+                raise limits.cell_too_long(state["record"])
+        yield state["record"], cells
+        state["record"] += 1
+
+
+def _decoded_lines(stream, limits, state):
+    """The file's lines as text: UTF-8 (a byte-order mark is dropped), each checked for
+    NUL bytes and bad encoding, the bytes read counted against the limit."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    first = True
+    # A line longer than a cell can be (4 bytes a character), plus room for the rest.
+    longest = limits.max_cell * 4 + 4096
+    while True:
+        raw = stream.readline(longest + 1)
+        if not raw:
+            return
+        state["bytes"] += len(raw)
+        if state["bytes"] > limits.max_bytes:
+            raise limits.too_large()
+        if len(raw) > longest:
+            raise limits.cell_too_long(state["record"])
+        if first:
+            first = False
+            if raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            elif raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                raise TableError(
+                    None,
+                    _("Het bestand is geen UTF-8-tekst (maar UTF-16). Sla het op als CSV UTF-8."),
+                )
+        if b"\x00" in raw:
+            raise TableError(
+                state["record"],
+                _("de regel bevat een NUL-teken (een beschadigd of binair bestand?)."),
+            )
+        try:
+            yield decoder.decode(raw)
+        except UnicodeDecodeError as error:
+            raise TableError(
+                state["record"],
+                _("de tekst is geen UTF-8 (teken 0x%(byte)02x); sla het bestand op als CSV UTF-8.")
+                % {"byte": raw[error.start] if error.start < len(raw) else 0},
+            ) from None
+
+
+# --- XLSX ------------------------------------------------------------------------------
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+CELL_REFERENCE = re.compile(r"([A-Z]+)(\d+)$")
+
+
+def _bad_xlsx():
+    return TableError(None, _("Het bestand is geen geldig Excel-bestand (.xlsx)."))
+
+
+def _local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xlsx_rows(stream, limits):
+    """(row number, cells) of the workbook's first sheet. Shared strings and the sheet
+    are parsed in chunks; their uncompressed bytes together count against the limit."""
+    try:
+        archive = zipfile.ZipFile(stream)
+        names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _bad_xlsx() from None
+    counter = {"bytes": 0}
+    try:
+        sheet = _first_sheet(archive, names, limits, counter)
+        strings = []
+        if "xl/sharedStrings.xml" in names:
+            strings = _shared_strings(archive, limits, counter)
+        yield from _sheet_rows(archive, sheet, strings, limits, counter)
+    except (zipfile.BadZipFile, ParseError, KeyError, OSError, EOFError, ValueError) as error:
+        if isinstance(error, TableError):
+            raise
+        raise _bad_xlsx() from None
+
+
+def _elements(archive, member, limits, counter, tags):
+    """The elements named in `tags` (local names) of one XML part, each when it is
+    complete, parsed a chunk at a time; once used, each is taken out of the tree, so
+    memory holds one row (or one shared string) at a time."""
+    parser = XMLPullParser(events=("start", "end"))
+    open_elements = []
+
+    def complete():
+        for event, element in parser.read_events():
+            if event == "start":
+                open_elements.append(element)
+                continue
+            open_elements.pop()
+            if _local(element.tag) in tags:
+                yield element
+                if open_elements:
+                    open_elements[-1].remove(element)
+
+    with archive.open(member) as part:
+        while True:
+            chunk = part.read(CHUNK)
+            if not chunk:
+                break
+            counter["bytes"] += len(chunk)
+            if counter["bytes"] > limits.max_bytes:
+                raise limits.too_large()
+            parser.feed(chunk)
+            yield from complete()
+        parser.close()
+        yield from complete()
+
+
+def _first_sheet(archive, names, limits, counter):
+    sheet_id = None
+    for element in _elements(archive, "xl/workbook.xml", limits, counter, {"sheet"}):
+        sheet_id = element.get(RELATIONSHIP)
+        break
+    target = None
+    if sheet_id and "xl/_rels/workbook.xml.rels" in names:
+        for element in _elements(
+            archive, "xl/_rels/workbook.xml.rels", limits, counter, {"Relationship"}
+        ):
+            if element.get("Id") == sheet_id:
+                target = element.get("Target", "")
+                break
+    if target:
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        path = posixpath.normpath(path)
+        if path in names:
+            return path
+    if "xl/worksheets/sheet1.xml" in names:
+        return "xl/worksheets/sheet1.xml"
+    raise _bad_xlsx()
+
+
+def _shared_strings(archive, limits, counter):
+    strings = []
+    for element in _elements(archive, "xl/sharedStrings.xml", limits, counter, {"si", "sst"}):
+        if _local(element.tag) == "sst":
+            continue
+        text = "".join(node.text or "" for node in element.iter() if _local(node.tag) == "t")
+        if len(text) > limits.max_cell:
+            raise limits.cell_too_long(None)
+        strings.append(text)
+    return strings
+
+
+def _column_index(letters):
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _sheet_rows(archive, sheet, strings, limits, counter):
+    number = 0
+    rows_seen = 0
+    for row in _elements(archive, sheet, limits, counter, {"row"}):
+        number = int(row.get("r") or number + 1)
+        rows_seen += 1
+        # The header and the data rows; blank rows are dropped later but still count
+        # here, so a sheet of millions of empty rows stops too.
+        if rows_seen > 2 * limits.max_rows + 1:
+            raise limits.too_many_rows()
+        cells = []
+        for cell in row:
+            if _local(cell.tag) != "c":
+                continue
+            reference = CELL_REFERENCE.match(cell.get("r") or "")
+            index = _column_index(reference.group(1)) if reference else len(cells)
+            if index > 16_384:
+                raise _bad_xlsx()
+            value = _cell_value(cell, strings)
+            if len(value) > limits.max_cell:
+                raise limits.cell_too_long(number)
+            while len(cells) < index:
+                cells.append("")
+            cells.append(value)
+        yield number, cells
+
+
+def _cell_value(cell, strings):
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(node.text or "" for node in cell.iter() if _local(node.tag) == "t")
+    value = ""
+    for node in cell:
+        if _local(node.tag) == "v":
+            value = node.text or ""
+    if kind == "s":
+        try:
+            return strings[int(value)]
+        except (ValueError, IndexError):
+            raise _bad_xlsx() from None
+    if kind == "b":
+        return "TRUE" if value == "1" else "FALSE"
+    if kind == "n" and value.endswith(".0"):
+        return value[:-2]  # a whole number written as a float
+    return value
