@@ -8,7 +8,7 @@ most the limit's worth of work:
 
 - IMPORT_MAX_ROWS: data rows under the header (default 50,000);
 - IMPORT_MAX_BYTES: uncompressed bytes read, for an XLSX its sheet and its shared
-  strings together (default 20 MiB);
+  strings together (default 16 MiB);
 - IMPORT_MAX_CELL_CHARS: characters in one cell (default 32,767, Excel's own limit).
 
 A NUL byte or text that is not UTF-8 is an error on its line. Errors are raised as
@@ -39,7 +39,7 @@ class TableError(Exception):
 class Limits:
     def __init__(self, *, max_rows=None, max_bytes=None, max_cell=None):
         self.max_rows = max_rows or getattr(settings, "IMPORT_MAX_ROWS", 50_000)
-        self.max_bytes = max_bytes or getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+        self.max_bytes = max_bytes or getattr(settings, "IMPORT_MAX_BYTES", 16 * 1024 * 1024)
         self.max_cell = max_cell or getattr(settings, "IMPORT_MAX_CELL_CHARS", 32_767)
 
     def too_many_rows(self):
@@ -192,8 +192,37 @@ def _bad_xlsx():
     return TableError(None, _("Het bestand is geen geldig Excel-bestand (.xlsx)."))
 
 
-def _local(tag):
-    return tag.rsplit("}", 1)[-1]
+def _names(local):
+    """A tag as ElementTree names it, with the main namespace and without (both occur)."""
+    return {MAIN + local, local}
+
+
+ROW, CELL, VALUE, TEXT = _names("row"), _names("c"), _names("v"), _names("t")
+
+
+def _elements(archive, member, limits, counter, tags):
+    """The elements whose tag is in `tags`, each when it is complete, parsed a chunk
+    at a time. Only end events: a used element is cleared (its text and children
+    freed); what stays is an empty shell per element, bounded by the row limit and
+    the byte limit."""
+    parser = XMLPullParser(events=("end",))
+    with archive.open(member) as part:
+        while True:
+            chunk = part.read(CHUNK)
+            if not chunk:
+                break
+            counter["bytes"] += len(chunk)
+            if counter["bytes"] > limits.max_bytes:
+                raise limits.too_large()
+            parser.feed(chunk)
+            for _event, element in parser.read_events():
+                if element.tag in tags:
+                    yield element
+                    element.clear()
+        parser.close()
+        for _event, element in parser.read_events():
+            if element.tag in tags:
+                yield element
 
 
 def _xlsx_rows(stream, limits):
@@ -207,57 +236,63 @@ def _xlsx_rows(stream, limits):
     counter = {"bytes": 0}
     try:
         sheet = _first_sheet(archive, names, limits, counter)
+        _prescan(archive, sheet, names, limits)
+        counter["bytes"] = 0
         strings = []
         if "xl/sharedStrings.xml" in names:
             strings = _shared_strings(archive, limits, counter)
         yield from _sheet_rows(archive, sheet, strings, limits, counter)
-    except (zipfile.BadZipFile, ParseError, KeyError, OSError, EOFError, ValueError) as error:
-        if isinstance(error, TableError):
-            raise
+    except TableError:
+        raise
+    except (zipfile.BadZipFile, ParseError, KeyError, OSError, EOFError, ValueError):
         raise _bad_xlsx() from None
 
 
-def _elements(archive, member, limits, counter, tags):
-    """The elements named in `tags` (local names) of one XML part, each when it is
-    complete, parsed a chunk at a time; once used, each is taken out of the tree, so
-    memory holds one row (or one shared string) at a time."""
-    parser = XMLPullParser(events=("start", "end"))
-    open_elements = []
+ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
-    def complete():
-        for event, element in parser.read_events():
-            if event == "start":
-                open_elements.append(element)
-                continue
-            open_elements.pop()
-            if _local(element.tag) in tags:
-                yield element
-                if open_elements:
-                    open_elements[-1].remove(element)
 
-    with archive.open(member) as part:
-        while True:
-            chunk = part.read(CHUNK)
-            if not chunk:
-                break
-            counter["bytes"] += len(chunk)
-            if counter["bytes"] > limits.max_bytes:
-                raise limits.too_large()
-            parser.feed(chunk)
-            yield from complete()
-        parser.close()
-        yield from complete()
+def _prescan(archive, sheet, names, limits):
+    """Unzip the sheet and its shared strings once without parsing (fast, in C): their
+    size against the byte limit and the sheet's rows against the row limit, before the
+    slower parse. Every <row> counts here, also an empty one (a sheet of more than
+    IMPORT_MAX_ROWS formatted empty rows is refused too)."""
+    total = 0
+    rows = 0
+    for member in ("xl/sharedStrings.xml", sheet):
+        if member not in names:
+            continue
+        tail = b""
+        with archive.open(member) as part:
+            while True:
+                chunk = part.read(CHUNK * 16)
+                if not chunk:
+                    break
+                total += len(chunk)
+                if total > limits.max_bytes:
+                    raise limits.too_large()
+                if member == sheet:
+                    window = tail + chunk
+                    rows += sum(
+                        1 for match in ROW_START.finditer(window) if match.end() > len(tail)
+                    )
+                    if rows > limits.max_rows + 1:
+                        raise limits.too_many_rows()
+                    tail = window[-32:]
 
 
 def _first_sheet(archive, names, limits, counter):
     sheet_id = None
-    for element in _elements(archive, "xl/workbook.xml", limits, counter, {"sheet"}):
+    for element in _elements(archive, "xl/workbook.xml", limits, counter, _names("sheet")):
         sheet_id = element.get(RELATIONSHIP)
         break
     target = None
     if sheet_id and "xl/_rels/workbook.xml.rels" in names:
         for element in _elements(
-            archive, "xl/_rels/workbook.xml.rels", limits, counter, {"Relationship"}
+            archive,
+            "xl/_rels/workbook.xml.rels",
+            limits,
+            counter,
+            {"{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"},
         ):
             if element.get("Id") == sheet_id:
                 target = element.get("Target", "")
@@ -274,10 +309,8 @@ def _first_sheet(archive, names, limits, counter):
 
 def _shared_strings(archive, limits, counter):
     strings = []
-    for element in _elements(archive, "xl/sharedStrings.xml", limits, counter, {"si", "sst"}):
-        if _local(element.tag) == "sst":
-            continue
-        text = "".join(node.text or "" for node in element.iter() if _local(node.tag) == "t")
+    for element in _elements(archive, "xl/sharedStrings.xml", limits, counter, _names("si")):
+        text = "".join(node.text or "" for node in element.iter() if node.tag in TEXT)
         if len(text) > limits.max_cell:
             raise limits.cell_too_long(None)
         strings.append(text)
@@ -294,7 +327,7 @@ def _column_index(letters):
 def _sheet_rows(archive, sheet, strings, limits, counter):
     number = 0
     rows_seen = 0
-    for row in _elements(archive, sheet, limits, counter, {"row"}):
+    for row in _elements(archive, sheet, limits, counter, ROW):
         number = int(row.get("r") or number + 1)
         rows_seen += 1
         # The header and the data rows; blank rows are dropped later but still count
@@ -303,7 +336,7 @@ def _sheet_rows(archive, sheet, strings, limits, counter):
             raise limits.too_many_rows()
         cells = []
         for cell in row:
-            if _local(cell.tag) != "c":
+            if cell.tag not in CELL:
                 continue
             reference = CELL_REFERENCE.match(cell.get("r") or "")
             index = _column_index(reference.group(1)) if reference else len(cells)
@@ -321,10 +354,10 @@ def _sheet_rows(archive, sheet, strings, limits, counter):
 def _cell_value(cell, strings):
     kind = cell.get("t", "n")
     if kind == "inlineStr":
-        return "".join(node.text or "" for node in cell.iter() if _local(node.tag) == "t")
+        return "".join(node.text or "" for node in cell.iter() if node.tag in TEXT)
     value = ""
     for node in cell:
-        if _local(node.tag) == "v":
+        if node.tag in VALUE:
             value = node.text or ""
     if kind == "s":
         try:

@@ -54,7 +54,8 @@ def _import_upload(importer, *, assessment, form):
     """Run an all-or-nothing import of the uploaded file: (outcome, []) or (None, errors)."""
     file = form.cleaned_data["file"]
     try:
-        return importer(assessment=assessment, data=file.read(), name=file.name), []
+        # The file itself, not its bytes: the import reads it streamed, within limits.
+        return importer(assessment=assessment, data=file, name=file.name), []
     except imports.FileRejected as rejected:
         return None, rejected.errors
 
