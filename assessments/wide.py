@@ -113,6 +113,8 @@ def parse_level(text):
     value = words(text)
     if not value:
         return EMPTY
+    if str(text).strip()[:1] in "-+":  # "-1" is not level 1
+        raise ValueError(text)
     if value in DONT_KNOW_WORDS:
         return None
     if value in LEVEL_WORDS:
