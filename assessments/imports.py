@@ -190,7 +190,7 @@ def resolve_departments(frame, *, organisation, create):
     unknown = ~frame["department"].isin(list(names))
     for line, value in frame.loc[unknown, "department"].items():
         errors.append((int(line), _unknown_department(value, known)))
-    frame["department"] = frame["department"].map(names).fillna(frame["department"])
+    frame["department"] = [names.get(value, value) for value in frame["department"]]
     return errors, sorted(new.values())
 
 

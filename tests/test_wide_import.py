@@ -50,9 +50,51 @@ def forms_export(model_version):
     for question in qs:
         header += [f"{question.text} (nu)", f"{question.text} (gewenst)"]
     people = [
-        [1, "1/15/26 9:02:11", "1/15/26 9:10:40", "piet@aadorp.nl", "Piet Jansen", "Beleid & advies", "Sociaal Domein", "2", "4", "3 - Bekwaam", "Professioneel", "Weet ik niet", "5"],  # noqa: E501
-        [2, "1/15/26 9:05:00", "1/15/26 9:12:13", "anna@aadorp.nl", "Anna de Vries", "beleid", "sociaal domein", "Pionier", "Adept", "1", "3", None, None],  # noqa: E501
-        [3, "1/16/26 14:00:00", "1/16/26 14:01:00", "anonymous", None, "Beleid & advies", None, None, None, None, None, None, None],  # noqa: E501
+        [
+            1,
+            "1/15/26 9:02:11",
+            "1/15/26 9:10:40",
+            "piet@aadorp.nl",
+            "Piet Jansen",
+            "Beleid & advies",
+            "Sociaal Domein",
+            "2",
+            "4",
+            "3 - Bekwaam",
+            "Professioneel",
+            "Weet ik niet",
+            "5",
+        ],  # noqa: E501
+        [
+            2,
+            "1/15/26 9:05:00",
+            "1/15/26 9:12:13",
+            "anna@aadorp.nl",
+            "Anna de Vries",
+            "beleid",
+            "sociaal domein",
+            "Pionier",
+            "Adept",
+            "1",
+            "3",
+            None,
+            None,
+        ],  # noqa: E501
+        [
+            3,
+            "1/16/26 14:00:00",
+            "1/16/26 14:01:00",
+            "anonymous",
+            None,
+            "Beleid & advies",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],  # noqa: E501
     ]
     return xlsx_bytes([header, *people]), qs
 
@@ -203,11 +245,11 @@ def test_the_invitation_upload_page_checks_departments_unless_ticked(client, peo
     client.force_login(people.consultant)
     url = f"/metingen/{people.assessment.pk}/uitnodigingen/"
     content = b"email,layer,department\na@b.nl,beleid,Sociaal domien\n"
-    response = client.post(
-        url, {"action": "upload", "file": SimpleUploadedFile("l.csv", content)}
-    )
+    response = client.post(url, {"action": "upload", "file": SimpleUploadedFile("l.csv", content)})
     assert response.status_code == 400
-    assert "bedoelt u" in response.content.decode() and "Sociaal Domein" in response.content.decode()
+    assert (
+        "bedoelt u" in response.content.decode() and "Sociaal Domein" in response.content.decode()
+    )
     response = client.post(
         url,
         {
@@ -307,3 +349,48 @@ def test_the_command_row_limit_can_be_raised(tmp_path, model_version, settings):
     out = io.StringIO()
     call_command("import_answers", str(path), *arguments, "--max-rows", "2", stdout=out)
     assert "imported 2 respondents" in out.getvalue()
+
+
+# --- The upload page: dry run and mapping ------------------------------------------------
+
+
+def test_the_upload_page_dry_run_shows_each_column_and_saves_nothing(client, people, model_version):
+    Department.objects.create(organisation=people.organisation, name="Sociaal Domein")
+    content, qs = forms_export(model_version)
+    client.force_login(people.consultant)
+    url = f"/metingen/{people.assessment.pk}/antwoorden/import/"
+    response = client.post(
+        url, {"action": "upload", "file": SimpleUploadedFile("f.xlsx", content), "dry_run": "on"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Proefimport" in page and "2 respondenten met 5 antwoorden" in page
+    assert "Hoe elke kolom is begrepen" in page
+    assert f"{qs[0].code} nu" in page and "genegeerd" in page
+    assert "piet@aadorp.nl" not in page  # identity values are never shown either
+    assert Response.objects.count() == 0
+
+
+def test_the_saved_mapping_reads_other_headers(client, people, model_version):
+    [question] = questions_for(model_version, "beleid", 1)
+    client.force_login(people.consultant)
+    url = f"/metingen/{people.assessment.pk}/antwoorden/import/"
+    content = b"Functie,Vraag 1a,Vraag 1b,Opmerking\nbeleid,2,4,prima\n"
+    response = client.post(url, {"action": "upload", "file": SimpleUploadedFile("a.csv", content)})
+    assert response.status_code == 400
+    assert "niet herkend" in response.content.decode()
+    bad = client.post(url, {"action": "mapping", "mapping": "Functie = baas\nVraag 1a nu"})
+    assert bad.status_code == 400 and "1, 2" in bad.content.decode()
+    mapping = (
+        f"Functie = laag\nVraag 1a = {question.code} nu\nVraag 1b = {question.code} gewenst\n"
+        "Opmerking = negeren"
+    )
+    assert client.post(url, {"action": "mapping", "mapping": mapping}).status_code == 302
+    people.assessment.refresh_from_db()
+    assert people.assessment.import_mapping["functie"] == "layer"
+    assert f"{question.code} gewenst" in client.get(url).content.decode()  # shown again
+    response = client.post(url, {"action": "upload", "file": SimpleUploadedFile("a.csv", content)})
+    assert response.status_code == 302
+    answer = Answer.objects.get()
+    assert (answer.question, answer.current, answer.desired) == (question, 2, 4)
+    assert answer.response.layer.code == "beleid"
