@@ -142,14 +142,19 @@ def rows_frame(rows, columns):
     ]
     if errors:
         raise FileRejected(errors)
-    padded = [cells[:width] + [""] * (width - len(cells)) for _line, cells in rows]
-    frame = pd.DataFrame(padded, columns=columns, index=[line for line, _cells in rows], dtype=str)
-    for column in frame.columns.unique():
-        values = frame[column].str.strip()
-        quoted = values.str.startswith("'")
-        if quoted.any():  # rare: spare large files a call per cell
-            values[quoted] = values[quoted].map(unquote)
-        frame[column] = values
+    lines = [line for line, _cells in rows]
+    if all(len(cells) == width for _line, cells in rows):
+        values = zip(*(cells for _line, cells in rows), strict=True)
+    else:
+        values = zip(
+            *(cells[:width] + [""] * (width - len(cells)) for _line, cells in rows), strict=True
+        )
+    data = {}
+    for column, cells in zip(columns, values, strict=True):
+        # In plain Python: pandas' string methods call Python per cell anyway.
+        cells = [cell.strip() for cell in cells]
+        data[column] = [unquote(cell) if cell[:1] == "'" else cell for cell in cells]
+    frame = pd.DataFrame(data, index=lines, dtype=str)
     return frame
 
 

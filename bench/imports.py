@@ -64,10 +64,14 @@ def main():
                 "--assessment",
                 "Import 10k",
                 "--close",
+                # 10,000 respondents in the long shape are ~300,000 rows: beyond the
+                # web upload's default limit, which a command may raise.
+                "--max-rows",
+                str(rows),
             ],
             check=True,
             cwd=ROOT,
-            env=os.environ,
+            env={**os.environ, "IMPORT_MAX_MB": "64"},
             stdout=subprocess.DEVNULL,
         )
         seconds = time.perf_counter() - start
