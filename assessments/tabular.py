@@ -23,6 +23,7 @@ import re
 import zipfile
 from xml.etree.ElementTree import ParseError, XMLPullParser
 
+import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -79,18 +80,87 @@ def open_source(source):
     return source
 
 
-def read_rows(source, name, limits=None):
-    """(header, rows) of a CSV or XLSX: the header as a list of strings, rows a list of
-    (line, [cell, ...]) for every non-empty data row, line as the user sees it."""
+def read_frame(source, name, limits=None):
+    """(header, frame) of a CSV or XLSX: the header as a list of strings, the data rows
+    as a DataFrame of text with the columns 0..len(header)-1, indexed by line number;
+    rows without any text are left out. A row with text beyond the header's columns
+    is an error on its line."""
     limits = limits or Limits()
     stream = open_source(source)
-    if name.lower().endswith(".xlsx"):
-        rows = _xlsx_rows(stream, limits)
-    else:
-        rows = _csv_rows(stream, limits)
+    if not name.lower().endswith(".xlsx"):
+        return _csv_frame(stream, limits)
+    header, rows = _xlsx_table(stream, limits)
+    width = len(header)
+    for line, cells in rows:
+        if len(cells) > width and "".join(cells[width:]).strip():
+            raise TableError(line, _("deze regel heeft meer cellen dan de kopregel kolommen."))
+    frame = pd.DataFrame(
+        [cells[:width] + [""] * (width - len(cells)) for _line, cells in rows],
+        index=[line for line, _cells in rows],
+        columns=range(width),
+        dtype=str,
+    )
+    return header, frame
+
+
+def _csv_frame(stream, limits):
+    """A CSV read up to the byte limit, checked whole for NUL bytes and UTF-8 (in C),
+    parsed by pandas' C parser (a record whose quoted text spans lines counts as one
+    line; the header is line 1). Only a file that fails a check is read again line by
+    line, to name the line."""
+    data = _read_limited(stream, limits)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        if b"\x00" in data:
+            raise ValueError
+        text = data.decode("utf-8")
+    except (UnicodeDecodeError, ValueError):
+        for _record in _csv_rows_by_line(io.BytesIO(data), limits):
+            pass  # raises on the bad line
+        raise TableError(
+            None, _("Het bestand is geen UTF-8-tekst. Sla het op als CSV UTF-8.")
+        ) from None
+    if not text.strip():
+        raise TableError(None, _("Het bestand is leeg."))
+    first = text.lstrip().split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
+            nrows=limits.max_rows + 2,  # the header, the limit, and one to know
+            engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
+        raise TableError(
+            None, _("Het bestand is geen geldige CSV: %(error)s") % {"error": error}
+        ) from None
+    frame = frame.fillna("")
+    header = [str(value) for value in frame.iloc[0]]
+    frame = frame.iloc[1:]
+    frame.index = range(2, len(frame) + 2)
+    frame.columns = range(len(header))
+    if len(frame) > limits.max_rows:
+        raise limits.too_many_rows()
+    for column in frame.columns:
+        lengths = frame[column].str.len()
+        if len(lengths) and lengths.max() > limits.max_cell:
+            raise limits.cell_too_long(int(lengths.idxmax()))
+    blank = (frame == "").all(axis=1)
+    return header, frame[~blank] if blank.any() else frame
+
+
+def _xlsx_table(stream, limits):
+    """(header, [(line, cells), …]) of an XLSX's first sheet: the first row with text
+    is the header; rows without text are left out; the row limit is checked here."""
     header = None
     data = []
-    for line, cells in rows:
+    for line, cells in _xlsx_rows(stream, limits):
         if not "".join(cells).strip():
             continue
         if header is None:
@@ -105,31 +175,6 @@ def read_rows(source, name, limits=None):
 
 
 # --- CSV -------------------------------------------------------------------------------
-
-
-def _csv_rows(stream, limits):
-    """(line, cells) per record; a record whose quoted text spans lines counts as one
-    line. The delimiter is ';' when the header has more semicolons than commas.
-
-    The file is read in chunks up to the byte limit, checked whole for NUL bytes and
-    UTF-8 (fast, in C) and parsed by the csv module; only a file that fails a check is
-    read again line by line, to name the line."""
-    data = _read_limited(stream, limits)
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        if b"\x00" in data:
-            raise ValueError
-        text = data.decode("utf-8")
-    except (UnicodeDecodeError, ValueError):
-        yield from _csv_rows_by_line(io.BytesIO(data), limits)
-        raise TableError(
-            None, _("Het bestand is geen UTF-8-tekst. Sla het op als CSV UTF-8.")
-        ) from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    yield from _records(reader, limits)
 
 
 def _read_limited(stream, limits):
@@ -170,7 +215,7 @@ def _records(reader, limits, state=None):
 
 
 def _csv_rows_by_line(stream, limits):
-    """As _csv_rows, decoding line by line: the slow way that names the line with a
+    """A CSV decoded line by line: the slow way that names the line with a
     NUL byte or with text that is not UTF-8."""
     state = {"record": 1, "bytes": 0}
     lines = _decoded_lines(stream, limits, state)

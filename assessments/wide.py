@@ -204,7 +204,8 @@ def describe_target(target, question_texts):
 
 
 def to_long(header, rows, *, questions, mapping):
-    """(long frame, columns, skipped rows, errors) of a wide file."""
+    """(long frame, columns, skipped rows, errors) of a wide file; `rows` as
+    tabular.read_frame gives them."""
     columns = understand(header, questions, mapping)
     errors = []
     unknown = [column.header or f"#{column.index + 1}" for column in columns if not column.target]
@@ -245,7 +246,7 @@ def to_long(header, rows, *, questions, mapping):
     digest = None
     if "respondent" not in at:
         content = hashlib.sha256()
-        for _line, cells in rows:
+        for cells in rows.itertuples(index=False, name=None):
             content.update("\x1f".join(cells).encode() + b"\x1e")
         digest = content.hexdigest()[:16]
     records = []
@@ -254,7 +255,7 @@ def to_long(header, rows, *, questions, mapping):
     def cell(cells, index):
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
-    for line, cells in rows:
+    for line, *cells in rows.itertuples(name=None):
         respondent = cell(cells, at.get("respondent")) or (f"{digest}-{line}" if digest else "")
         layer = cell(cells, at["layer"])
         department = cell(cells, at.get("department"))
