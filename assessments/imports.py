@@ -197,7 +197,11 @@ def _unknown_department(value, known):
         }
     else:
         reason += "; " + _("de organisatie heeft nog geen afdelingen")
-    return reason + " " + _("(of kies 'nieuwe afdelingen aanmaken').")
+    return (
+        reason
+        + " "
+        + _("(of kies 'nieuwe afdelingen aanmaken'; bij de opdrachtregel --create-departments).")
+    )
 
 
 def create_departments_of(organisation, names):

@@ -343,11 +343,22 @@ def test_the_command_row_limit_can_be_raised(tmp_path, model_version, settings):
     )
     arguments = ["--organisation", "O", "--type", "gemeente", "--assessment", "A"]
     err = io.StringIO()
+    settings.IMPORT_MAX_ROWS = 1
     with pytest.raises(CommandError):
         call_command("import_answers", str(path), *arguments, stderr=err)
     assert "meer dan 1 regels" in err.getvalue()
     out = io.StringIO()
     call_command("import_answers", str(path), *arguments, "--max-rows", "2", stdout=out)
+    assert "imported 2 respondents" in out.getvalue()
+    settings.IMPORT_MAX_BYTES = 10
+    with pytest.raises(CommandError):
+        call_command("import_answers", str(path), *arguments, stderr=err)
+    assert "groter dan 0 MB" in err.getvalue()  # 10 bytes: the message rounds down
+    out = io.StringIO()
+    arguments[-1] = "B"
+    call_command(
+        "import_answers", str(path), *arguments, "--max-mb", "1", "--max-rows", "2", stdout=out
+    )
     assert "imported 2 respondents" in out.getvalue()
 
 

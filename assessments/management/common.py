@@ -47,6 +47,19 @@ def add_limit_arguments(parser):
         type=int,
         help="refuse a file with more data rows than this (default: IMPORT_MAX_ROWS, 50,000)",
     )
+    parser.add_argument(
+        "--max-mb",
+        type=int,
+        help="refuse a file larger than this uncompressed (default: IMPORT_MAX_MB, 16)",
+    )
+
+
+def limits_of(options):
+    """The tabular.Limits of a command's --max-rows and --max-mb."""
+    from assessments.tabular import Limits
+
+    max_mb = options.get("max_mb")
+    return Limits(max_rows=options.get("max_rows"), max_bytes=max_mb and max_mb * 1024 * 1024)
 
 
 def file_rejected(command, rejected, name):

@@ -3,8 +3,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from assessments.imports import FileRejected, import_answers_file
-from assessments.management.common import add_limit_arguments, file_rejected, open_input
-from assessments.tabular import Limits
+from assessments.management.common import (
+    add_limit_arguments,
+    file_rejected,
+    limits_of,
+    open_input,
+)
 
 
 class Command(BaseCommand):
@@ -48,7 +52,7 @@ class Command(BaseCommand):
                     close=options["close"],
                     create_departments=options["create_departments"],
                     dry_run=options["dry_run"],
-                    limits=Limits(max_rows=options["max_rows"]),
+                    limits=limits_of(options),
                 )
             except FileRejected as rejected:
                 if rejected.columns:

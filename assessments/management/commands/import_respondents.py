@@ -7,9 +7,9 @@ from assessments.management.common import (
     add_limit_arguments,
     assessment_or_error,
     file_rejected,
+    limits_of,
     open_input,
 )
-from assessments.tabular import Limits
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                     data=file,
                     name=path.name,
                     create_departments=options["create_departments"],
-                    limits=Limits(max_rows=options["max_rows"]),
+                    limits=limits_of(options),
                 )
             except FileRejected as rejected:
                 raise file_rejected(self, rejected, path.name) from None
