@@ -474,15 +474,21 @@ def is_long(header):
 
 
 def answers_frame(assessment, header, rows):
-    """(long frame, wide columns or None, rows skipped) of a file in either shape."""
+    """(long frame, wide columns or None, counts) of a file in either shape; counts has
+    the wide file's rows without any answer (`skipped_rows`) and its answers to
+    questions the respondent's layer is not asked (`not_asked`), both left out: a
+    survey tool may have put every question to everyone."""
+    counts = {"skipped_rows": 0, "not_asked": 0}
     if is_long(header):
         frame = table_from(header, rows, columns=ANSWER_COLUMNS, optional=("department", "comment"))
-        return frame, None, 0
-    questions = wide.Questions(
+        return frame, None, counts
+    found = list(
         Question.objects.filter(version_id=assessment.model_version_id).values_list(
-            "code", "text", "text_en"
+            "code", "text", "text_en", "layers"
         )
     )
+    questions = wide.Questions([(code, text, text_en) for code, text, text_en, _l in found])
+    asked_of = {code: set(layers) for code, _t, _e, layers in found}
     frame, columns, skipped, errors = wide.to_long(
         header, rows, questions=questions, mapping=assessment.import_mapping or {}
     )
@@ -496,7 +502,15 @@ def answers_frame(assessment, header, rows):
     frame["layer"] = [
         layers[value.lower()].code if value.lower() in layers else value for value in frame["layer"]
     ]
-    return frame, columns, skipped
+    asked = [
+        not asked_of[code] or layer in asked_of[code]
+        for code, layer in zip(frame["question"], frame["layer"], strict=True)
+    ]
+    counts["skipped_rows"] = skipped
+    counts["not_asked"] = len(asked) - sum(asked)
+    if counts["not_asked"]:
+        frame = frame[asked]
+    return frame, columns, counts
 
 
 def import_answers(
@@ -515,10 +529,10 @@ def import_answers(
     and reports (details: columns, answers) without writing."""
     if assessment.is_closed:
         raise FileRejected([(None, _("Deze meting is gesloten; er kan niets meer bij."))])
-    columns, skipped = None, 0
+    columns, counts = None, {"skipped_rows": 0, "not_asked": 0}
     if frame is None:
         header, rows = table or read_raw(data, name, limits=limits)
-        frame, columns, skipped = answers_frame(assessment, header, rows)
+        frame, columns, counts = answers_frame(assessment, header, rows)
     errors, new_departments = resolve_departments(
         frame, organisation=assessment.organisation, create=create_departments
     )
@@ -530,7 +544,7 @@ def import_answers(
     details = {
         "answers": len(frame),
         "columns": columns,
-        "skipped_rows": skipped,
+        **counts,
         "new_departments": new_departments,
     }
     if dry_run:

@@ -20,7 +20,8 @@ A level is a number 0–5 or a stage name (Dutch or English, also "3 - Bekwaam" 
 "Bekwaam (3)"); "weet ik niet"/"don't know" is don't know; empty is not answered. A
 question part left empty while the other part of the same question has a value is
 stored as don't know (an answer has both parts); a question with both parts empty is
-not answered (no answer row); a row without any answer is skipped and counted.
+not answered (no answer row); a row without any answer is skipped and counted, and
+so is an answer to a question the respondent's layer is not asked (imports.py).
 
 The result is the long frame of imports.ANSWER_COLUMNS, checked and written by the
 same code as the long format.

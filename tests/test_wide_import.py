@@ -405,3 +405,17 @@ def test_the_saved_mapping_reads_other_headers(client, people, model_version):
     answer = Answer.objects.get()
     assert (answer.question, answer.current, answer.desired) == (question, 2, 4)
     assert answer.response.layer.code == "beleid"
+
+
+def test_answers_to_questions_a_layer_is_not_asked_are_left_out_and_counted(people, model_version):
+    only_some = Question.objects.filter(version=model_version).exclude(layers=[]).first()
+    assert "uitvoering" not in only_some.layers
+    header = f"laag,{only_some.code} nu,{only_some.code} gewenst,LC1.1 nu,LC1.1 gewenst\n"
+    content = (header + "uitvoering,2,3,1,2\nbeleid,4,5,,\n").encode()
+    outcome = imports.import_answers(assessment=people.assessment, data=content, name="a.csv")
+    # uitvoering's answer to it, and beleid's too when beleid is not asked it either.
+    assert outcome.details["not_asked"] == 1 + ("beleid" not in only_some.layers)
+    kept = sorted(Answer.objects.values_list("response__layer__code", "question__code"))
+    assert ("uitvoering", only_some.code) not in kept
+    assert ("uitvoering", "LC1.1") in kept
+    assert outcome.created == len({layer for layer, _code in kept})

@@ -65,6 +65,11 @@ class Command(BaseCommand):
             self.stdout.write("new departments: " + ", ".join(details["new_departments"]))
         if details["skipped_rows"]:
             self.stdout.write(f"skipped {details['skipped_rows']} rows without any answer")
+        if details["not_asked"]:
+            self.stdout.write(
+                f"left out {details['not_asked']} answers to questions the respondent's layer "
+                "is not asked"
+            )
         if details.get("dry_run"):
             self.stdout.write(
                 f"dry run: would import {outcome.created} respondents, "
