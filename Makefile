@@ -42,8 +42,9 @@ messages: $(VENV)/.installed-run
 	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
-# The figures of spec/quality.md, each against its floor (PostgreSQL: DATABASE_URL, else
-# the local server on 127.0.0.1:5432). Prints `name value unit` lines.
+# The figures of spec/quality.md, each against its floor, in a PostgreSQL database of their
+# own (BENCH_DATABASE_URL, else DATABASE_URL's name + _bench; only a *_bench database is
+# ever dropped). Prints `name value unit` lines.
 bench: $(VENV)/.installed-test
 	cd bench && for script in scoring poster results_page departments imports load faults survey_speed mail; do \
 		../$(BIN)/python $$script.py || exit 1; \

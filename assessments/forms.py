@@ -3,12 +3,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import collection
+from . import collection, wide
 from .collection import (
     COMMENT_MAX_LENGTH,
     DEFAULT_INVITATION_TEXT,
@@ -24,6 +25,7 @@ from .models import (
     Membership,
     ModelVersion,
     Organisation,
+    Question,
 )
 from .results import group_name
 
@@ -295,12 +297,80 @@ class SurveyPageForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Bestand"), help_text=UPLOAD_HELP)
+    create_departments = forms.BooleanField(
+        label=_("Nieuwe afdelingen aanmaken"),
+        required=False,
+        help_text=_(
+            "Zonder dit vinkje moet elke afdeling in het bestand al bij de organisatie "
+            "bestaan; een onbekende afdeling wordt dan als fout gemeld."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "CSV (UTF-8) of Excel (.xlsx), hoogstens 50 MB, uitgepakt hoogstens %(mb)s MB "
+            "en %(rows)s regels."
+        ) % {
+            "mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+            "rows": f"{settings.IMPORT_MAX_ROWS:,}".replace(",", "."),
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("Het bestand is te groot (meer dan 50 MB)."))
         return upload
+
+
+class AnswersUploadForm(UploadForm):
+    dry_run = forms.BooleanField(
+        label=_("Alleen proefimport"),
+        required=False,
+        help_text=_(
+            "Laat zien hoe elke kolom is begrepen en wat er zou worden ingelezen; "
+            "er wordt niets opgeslagen."
+        ),
+    )
+
+
+class ImportMappingForm(forms.Form):
+    """The assessment's saved column mapping for answer files with other headers: one
+    line "kolomkop = doel" each (wide.py)."""
+
+    mapping = forms.CharField(
+        label=_("Kolomkoppeling"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Eén regel per kolom: kolomkop = doel. Doel is laag, afdeling, respondent, "
+            "negeren, of een vraagcode met nu of gewenst (bijvoorbeeld: "
+            "Wat is uw functie? = laag, Vraag 1a = LC1.1 nu)."
+        ),
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
+        self.assessment = assessment
+        self.questions = wide.Questions(
+            Question.objects.filter(version_id=assessment.model_version_id).values_list(
+                "code", "text", "text_en"
+            )
+        )
+        kwargs.setdefault("initial", {"mapping": wide.mapping_text(assessment.import_mapping)})
+        super().__init__(*args, **kwargs)
+
+    def clean_mapping(self):
+        try:
+            return wide.parse_mapping(self.cleaned_data["mapping"], self.questions)
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("Deze regels zijn niet te begrijpen: %(lines)s. Schrijf kolomkop = doel.")
+                % {"lines": ", ".join(str(line) for line in error.args[0])}
+            ) from None
+
+    def save(self):
+        self.assessment.import_mapping = self.cleaned_data["mapping"]
+        self.assessment.save(update_fields=["import_mapping"])
 
 
 class OpenLinkForm(forms.Form):

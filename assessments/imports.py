@@ -5,10 +5,9 @@ bad row imports nothing; each bad row is reported with its line number (the head
 is line 1; a comment that spans several lines counts as one) and the reason.
 """
 
-import csv
+import difflib
 import hashlib
 import hmac
-import io
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,10 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import tabular, wide
 from .collection import COMMENT_MAX_LENGTH, unusable_token_hash
 from .models import (
     Answer,
     Assessment,
+    Department,
     FactorComment,
     Invitation,
     ModelVersion,
@@ -52,9 +53,11 @@ class FileRejected(Exception):
     """The file could not be imported; `errors` lists (line, reason), line None for the
     whole file."""
 
-    def __init__(self, errors):
+    def __init__(self, errors, columns=None):
         super().__init__("; ".join(describe(line, reason) for line, reason in errors[:5]))
         self.errors = errors
+        # A wide file's columns (wide.Column) as they were understood, for the dry run.
+        self.columns = columns
 
 
 def describe(line, reason):
@@ -73,28 +76,28 @@ class Outcome:
 # --- Reading ---------------------------------------------------------------------------
 
 
-def read_table(data, name, *, columns, optional=(), aliases=None):
+def read_table(data, name, *, columns, optional=(), aliases=None, limits=None):
     """A file's rows as a DataFrame of stripped strings with exactly `columns`
     (`optional` ones may be missing and are then empty; header names are compared
     lowercase and trimmed, and `aliases` maps other names onto them). A CSV may be
     separated by commas or by semicolons (what Dutch Excel writes). A value loses the
-    leading ' that a formula-safe export added (safe_cells.unquote). Raises FileRejected."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise FileRejected([(None, _("Het bestand is te groot (meer dan 50 MB)."))])
-    if not data.strip():
-        raise FileRejected([(None, _("Het bestand is leeg."))])
-    if name.lower().endswith(".xlsx"):
-        frame = _read_xlsx(data)
-    else:
-        frame = _read_csv(data)
-    found = [str(column).strip() for column in frame.columns]
-    frame.columns = [column.lower() for column in found]
+    leading ' that a formula-safe export added (safe_cells.unquote). `data` is bytes or
+    a binary file; it is read streamed, within the limits of tabular.py. Raises
+    FileRejected."""
+    header, rows = read_raw(data, name, limits=limits)
+    return table_from(header, rows, columns=columns, optional=optional, aliases=aliases)
+
+
+def table_from(header, rows, *, columns, optional=(), aliases=None):
+    """read_table's frame of a header and rows (tabular.read_frame) read already."""
+    found = [str(column).strip() for column in header]
+    lowered = [column.lower() for column in found]
     if aliases:
-        frame.columns = [aliases.get(column, column) for column in frame.columns]
+        lowered = [aliases.get(column, column) for column in lowered]
     required = [column for column in columns if column not in optional]
-    missing = [column for column in required if column not in frame.columns]
-    extra = [column for column in frame.columns if column not in columns]
-    if missing or extra or len(set(frame.columns)) != len(frame.columns):
+    missing = [column for column in required if column not in lowered]
+    extra = [column for column in lowered if column not in columns]
+    if missing or extra or len(set(lowered)) != len(lowered):
         raise FileRejected(
             [
                 (
@@ -104,70 +107,117 @@ def read_table(data, name, *, columns, optional=(), aliases=None):
                 )
             ]
         )
+    frame = rows_frame(rows, lowered)
     for column in columns:
         if column not in frame.columns:
             frame[column] = ""
-    frame = frame[columns].fillna("").astype(str)
-    for column in columns:
+    return frame[columns]
+
+
+def read_raw(data, name, *, limits=None):
+    """(header, rows) of tabular.read_frame, its errors as FileRejected."""
+    if isinstance(data, bytes | bytearray):
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise FileRejected([(None, _("Het bestand is te groot (meer dan 50 MB)."))])
+        if not data.strip():
+            raise FileRejected([(None, _("Het bestand is leeg."))])
+    try:
+        header, rows = tabular.read_frame(data, name, limits)
+    except tabular.TableError as error:
+        raise FileRejected([(error.line, error.reason)]) from None
+    if rows.empty:
+        raise FileRejected([(None, _("Het bestand heeft geen regels onder de kopregel."))])
+    return header, rows
+
+
+def rows_frame(rows, columns):
+    """The data rows (tabular.read_frame) with the names `columns`, as stripped strings
+    (a leading ' of a formula-safe export taken off)."""
+    frame = rows.copy()
+    frame.columns = columns
+    for column in frame.columns.unique():
         values = frame[column].str.strip()
         quoted = values.str.startswith("'")
         if quoted.any():  # rare: spare large files a call per cell
             values[quoted] = values[quoted].map(unquote)
         frame[column] = values
-    if frame.empty:
-        raise FileRejected([(None, _("Het bestand heeft geen regels onder de kopregel."))])
-    frame.index = range(2, len(frame) + 2)  # line numbers
     return frame
-
-
-def _read_csv(data):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRejected(
-            [(None, _("Het bestand is geen UTF-8-tekst. Sla het op als CSV UTF-8."))]
-        ) from None
-    try:
-        return pd.read_csv(
-            io.StringIO(text),
-            sep=_delimiter(text),
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=True,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-        raise FileRejected(
-            [(None, _("Het bestand is geen geldige CSV: %(error)s") % {"error": error})]
-        ) from None
-
-
-def _delimiter(text):
-    """';' when the header line has more semicolons than commas (Dutch Excel's "CSV"),
-    else ','. Only the header decides: values (comments) may hold either."""
-    header = text.lstrip().split("\n", 1)[0]
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def _read_xlsx(data):
-    try:
-        frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-    except Exception:  # openpyxl raises many kinds of errors on garbage
-        raise FileRejected(
-            [(None, _("Het bestand is geen geldig Excel-bestand (.xlsx)."))]
-        ) from None
-    return frame.dropna(how="all")
 
 
 def _errors_of(frame, mask, reason):
     return [(int(line), reason) for line in frame.index[mask]]
 
 
+# --- Departments -----------------------------------------------------------------------
+
+
+def _department_key(name):
+    return " ".join(name.split()).casefold()
+
+
+def resolve_departments(frame, *, organisation, create):
+    """Check the `department` column against the organisation's departments, in place.
+
+    A name that matches a department but for case and spacing is that department (and
+    is written as the organisation spells it): "sociaal  domein" is "Sociaal Domein".
+    Any other unknown name is an error on its line naming the closest department,
+    unless `create`: then it becomes a new department. Returns (errors, new names)."""
+    known = {
+        _department_key(name): name
+        for name in organisation.departments.values_list("name", flat=True)
+    }
+    names = {}
+    new = {}
+    errors = []
+    for value in frame["department"].unique():
+        if not value:
+            names[value] = ""
+            continue
+        key = _department_key(value)
+        if key in known:
+            names[value] = known[key]
+        elif create:
+            names[value] = new.setdefault(key, " ".join(value.split()))
+    unknown = ~frame["department"].isin(list(names))
+    for line, value in frame.loc[unknown, "department"].items():
+        errors.append((int(line), _unknown_department(value, known)))
+    frame["department"] = [names.get(value, value) for value in frame["department"]]
+    return errors, sorted(new.values())
+
+
+def _unknown_department(value, known):
+    close = difflib.get_close_matches(_department_key(value), list(known), n=1, cutoff=0.6)
+    reason = _("onbekende afdeling '%(value)s'") % {"value": value[:80]}
+    if close:
+        reason += "; " + _("bedoelt u '%(name)s'?") % {"name": known[close[0]]}
+    elif known:
+        shown = sorted(known.values())
+        reason += "; " + _("de organisatie heeft: %(names)s") % {
+            "names": ", ".join(shown[:12]) + (" …" if len(shown) > 12 else "")
+        }
+    else:
+        reason += "; " + _("de organisatie heeft nog geen afdelingen")
+    return (
+        reason
+        + " "
+        + _("(of kies 'nieuwe afdelingen aanmaken'; bij de opdrachtregel --create-departments).")
+    )
+
+
+def create_departments_of(organisation, names):
+    Department.objects.bulk_create(
+        [Department(organisation=organisation, name=name) for name in names],
+        ignore_conflicts=True,
+    )
+
+
 # --- Respondent lists ------------------------------------------------------------------
 
 
-def import_respondents(*, assessment, data, name):
+def import_respondents(*, assessment, data, name, create_departments=False, limits=None):
     """Personal invitations from `email,layer[,department]`. E-mail addresses that are
-    invited already are left as they are (counted as skipped)."""
+    invited already are left as they are (counted as skipped). A department must be one
+    of the organisation's (resolve_departments) unless `create_departments`."""
     if assessment.is_closed:
         raise FileRejected([(None, _("Deze meting is gesloten; er kan niemand meer bij."))])
     frame = read_table(
@@ -176,6 +226,7 @@ def import_respondents(*, assessment, data, name):
         columns=RESPONDENT_COLUMNS,
         optional=("department",),
         aliases=RESPONDENT_ALIASES,
+        limits=limits,
     )
     layers, allowed = _layer_lookup(assessment)
     errors = []
@@ -203,6 +254,10 @@ def import_respondents(*, assessment, data, name):
         frame["email"].duplicated() & (frame["email"] != ""),
         _("dit e-mailadres staat al eerder in het bestand."),
     )
+    department_errors, new_departments = resolve_departments(
+        frame, organisation=assessment.organisation, create=create_departments
+    )
+    errors += department_errors
     if errors:
         raise FileRejected(sorted(errors, key=lambda error: error[0]))
     existing = set(
@@ -212,6 +267,7 @@ def import_respondents(*, assessment, data, name):
     )
     new = frame[~frame["email"].isin(existing)]
     with transaction.atomic():
+        create_departments_of(assessment.organisation, new_departments)
         Invitation.objects.bulk_create(
             [
                 Invitation(
@@ -226,7 +282,11 @@ def import_respondents(*, assessment, data, name):
             ],
             batch_size=BATCH,
         )
-    return Outcome(created=len(new), skipped=len(frame) - len(new))
+    return Outcome(
+        created=len(new),
+        skipped=len(frame) - len(new),
+        details={"new_departments": new_departments},
+    )
 
 
 def _layer_lookup(assessment):
@@ -360,42 +420,138 @@ def resolve_assessment(*, organisation, type, assessment, model=None):
     return found, existing, version
 
 
-def import_answers_file(*, data, name, organisation, type, assessment, model=None, close=False):
-    """`import_answers`: creates (or reuses) organisation and assessment, then imports."""
+def import_answers_file(
+    *,
+    data,
+    name,
+    organisation,
+    type,
+    assessment,
+    model=None,
+    close=False,
+    create_departments=False,
+    dry_run=False,
+    limits=None,
+):
+    """`import_answers`: creates (or reuses) organisation and assessment, then imports.
+    The departments of an organisation the command creates are those of the file
+    (there is nothing to check them against); an existing organisation's are checked.
+    A dry run checks everything and rolls it all back."""
     found, existing, version = resolve_assessment(
         organisation=organisation, type=type, assessment=assessment, model=model
     )
-    frame = read_table(data, name, columns=ANSWER_COLUMNS, optional=("department", "comment"))
+    table = read_raw(data, name, limits=limits)
     with transaction.atomic():
         if found is None:
             found = Organisation.objects.create(name=organisation, type=type)
+            create_departments = True
         target = existing
         if target is None:
             target = Assessment.objects.create(
                 organisation=found, name=assessment, model_version=version
             )
             target.add_default_layers()
-        outcome = import_answers(assessment=target, frame=frame)
-        if close and not target.is_closed:
+        outcome = import_answers(
+            assessment=target,
+            table=table,
+            create_departments=create_departments,
+            dry_run=dry_run,
+        )
+        if close and not target.is_closed and not dry_run:
             target.status = Assessment.Status.CLOSED
             target.closed_at = timezone.now()
             target.save(update_fields=["status", "closed_at"])
+        if dry_run:
+            transaction.set_rollback(True)
     outcome.details["assessment"] = target
     return outcome
 
 
-def import_answers(*, assessment, frame=None, data=None, name=""):
-    """Submitted responses from a raw-answers frame (or file), all or nothing."""
+def is_long(header):
+    """Whether a header is the raw-answers CSV's own (one row per respondent per
+    question: it has a `question` column) rather than one row per respondent (wide.py)."""
+    return "question" in {str(column).strip().lower() for column in header}
+
+
+def answers_frame(assessment, header, rows):
+    """(long frame, wide columns or None, counts) of a file in either shape; counts has
+    the wide file's rows without any answer (`skipped_rows`) and its answers to
+    questions the respondent's layer is not asked (`not_asked`), both left out: a
+    survey tool may have put every question to everyone."""
+    counts = {"skipped_rows": 0, "not_asked": 0}
+    if is_long(header):
+        frame = table_from(header, rows, columns=ANSWER_COLUMNS, optional=("department", "comment"))
+        return frame, None, counts
+    found = list(
+        Question.objects.filter(version_id=assessment.model_version_id).values_list(
+            "code", "text", "text_en", "layers"
+        )
+    )
+    questions = wide.Questions([(code, text, text_en) for code, text, text_en, _l in found])
+    asked_of = {code: set(layers) for code, _t, _e, layers in found}
+    frame, columns, skipped, errors = wide.to_long(
+        header, rows, questions=questions, mapping=assessment.import_mapping or {}
+    )
+    if errors:
+        raise FileRejected(sorted(errors, key=lambda error: error[0]), columns=columns)
+    if frame.empty:
+        raise FileRejected(
+            [(None, _("Geen enkele regel van het bestand bevat een antwoord."))], columns=columns
+        )
+    layers, _allowed = _layer_lookup(assessment)
+    frame["layer"] = [
+        layers[value.lower()].code if value.lower() in layers else value for value in frame["layer"]
+    ]
+    asked = [
+        not asked_of[code] or layer in asked_of[code]
+        for code, layer in zip(frame["question"], frame["layer"], strict=True)
+    ]
+    counts["skipped_rows"] = skipped
+    counts["not_asked"] = len(asked) - sum(asked)
+    if counts["not_asked"]:
+        frame = frame[asked]
+    return frame, columns, counts
+
+
+def import_answers(
+    *,
+    assessment,
+    frame=None,
+    data=None,
+    name="",
+    table=None,
+    create_departments=False,
+    dry_run=False,
+    limits=None,
+):
+    """Submitted responses from a file (`data`, or `table` as read_raw read it) in the
+    long or the wide shape, or from a long frame; all or nothing. `dry_run` checks
+    and reports (details: columns, answers) without writing."""
     if assessment.is_closed:
         raise FileRejected([(None, _("Deze meting is gesloten; er kan niets meer bij."))])
+    columns, counts = None, {"skipped_rows": 0, "not_asked": 0}
     if frame is None:
-        frame = read_table(data, name, columns=ANSWER_COLUMNS, optional=("department", "comment"))
-    errors, questions = check_answers(frame, assessment=assessment)
+        header, rows = table or read_raw(data, name, limits=limits)
+        frame, columns, counts = answers_frame(assessment, header, rows)
+    errors, new_departments = resolve_departments(
+        frame, organisation=assessment.organisation, create=create_departments
+    )
+    more, questions = check_answers(frame, assessment=assessment)
+    errors = sorted(errors + more, key=lambda error: error[0])
     if errors:
-        raise FileRejected(errors)
+        raise FileRejected(errors, columns=columns)
+    respondents = frame.drop_duplicates("respondent")
+    details = {
+        "answers": len(frame),
+        "columns": columns,
+        **counts,
+        "new_departments": new_departments,
+    }
+    if dry_run:
+        return Outcome(created=len(respondents), details={**details, "dry_run": True})
+    create_departments_of(assessment.organisation, new_departments)
     layers = {layer.code: layer for layer in assessment.layers.all()}
     now = timezone.now()
-    respondents = frame.drop_duplicates("respondent")
     with transaction.atomic():
         responses = Response.objects.bulk_create(
             [
@@ -462,7 +618,7 @@ def import_answers(*, assessment, frame=None, data=None, name=""):
         # All the assessment's responses: those kept before are left as they are.
         keep_factor_sums(Response.objects.filter(assessment=assessment))
     results_forget(assessment)
-    return Outcome(created=len(respondents), details={"answers": len(frame)})
+    return Outcome(created=len(respondents), details=details)
 
 
 def _question_order(assessment):

@@ -33,9 +33,7 @@ STATUS_LABELS = {
 
 def _failed_mail():
     return Exists(
-        OutboxMessage.objects.filter(
-            invitation=OuterRef("pk"), status=OutboxMessage.Status.FAILED
-        )
+        OutboxMessage.objects.filter(invitation=OuterRef("pk"), status=OutboxMessage.Status.FAILED)
     )
 
 

@@ -319,6 +319,9 @@ class Assessment(models.Model):
     released_responses = models.JSONField(null=True, blank=True, editable=False)
     invitation_text = models.TextField(_("uitnodigingstekst"), blank=True)
     reminder_text = models.TextField(_("herinneringstekst"), blank=True)
+    # How the answers import reads headers it does not know by itself (a survey tool's
+    # export in the wide shape): {header in words: target}, see assessments/wide.py.
+    import_mapping = models.JSONField(_("kolomkoppeling voor import"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )

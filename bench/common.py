@@ -13,14 +13,34 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/datagedreven_bench"
+LOCAL_SERVER = "postgres://postgres@127.0.0.1:5432/datagedreven"
+BENCH_SUFFIX = "_bench"
+
+
+def bench_database_url(environ=None):
+    """The database the benchmarks drop and recreate: BENCH_DATABASE_URL, else the
+    DATABASE_URL's (or the local server's) database name with `_bench` appended. Never
+    DATABASE_URL itself: `make bench` on a production server must not touch its data."""
+    environ = os.environ if environ is None else environ
+    if environ.get("BENCH_DATABASE_URL"):
+        url = environ["BENCH_DATABASE_URL"]
+    else:
+        base = environ.get("DATABASE_URL") or LOCAL_SERVER
+        if not base.startswith("postgres"):  # SQLite for the app: bench on the local server
+            base = LOCAL_SERVER
+        parts = urlparse(base)
+        name = parts.path.lstrip("/") or "datagedreven"
+        if not name.endswith(BENCH_SUFFIX):
+            name += BENCH_SUFFIX
+        url = parts._replace(path="/" + name).geturl()
+    if not url.startswith("postgres"):
+        raise SystemExit("the benchmarks run on PostgreSQL: set BENCH_DATABASE_URL=postgres://…")
+    return url
 
 
 def setup_django(*, fresh=True):
     """Point Django at the bench database (recreated when `fresh`) and migrate it."""
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    if not url.startswith("postgres"):
-        raise SystemExit("the benchmarks run on PostgreSQL: set DATABASE_URL=postgres://…")
+    url = bench_database_url()
     if fresh:
         _recreate(url)
     os.environ["DATABASE_URL"] = url
@@ -35,11 +55,21 @@ def setup_django(*, fresh=True):
     return url
 
 
-def _recreate(url):
-    import psycopg2
+def refuse_unless_bench(name):
+    """Stop before dropping a database that is not a bench database."""
+    if not name.endswith(BENCH_SUFFIX):
+        raise SystemExit(
+            f"refusing to drop database {name!r}: the benchmarks only recreate a database "
+            f"whose name ends in {BENCH_SUFFIX!r} (set BENCH_DATABASE_URL)"
+        )
 
+
+def _recreate(url):
     parts = urlparse(url)
     name = parts.path.lstrip("/")
+    refuse_unless_bench(name)
+    import psycopg2
+
     connection = psycopg2.connect(
         host=parts.hostname,
         port=parts.port or 5432,

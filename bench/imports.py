@@ -64,6 +64,12 @@ def main():
                 "--assessment",
                 "Import 10k",
                 "--close",
+                # 10,000 respondents in the long shape are ~300,000 rows (~12 MB):
+                # beyond the web upload's row limit, which a command may raise.
+                "--max-rows",
+                str(rows),
+                "--max-mb",
+                "64",
             ],
             check=True,
             cwd=ROOT,

@@ -140,6 +140,12 @@ SURVEY_LINK_WINDOW = int(os.environ.get("SURVEY_LINK_WINDOW", "600"))
 SURVEY_LINK_LIMIT = int(os.environ.get("SURVEY_LINK_LIMIT", "3000"))
 SURVEY_BAD_LINK_LIMIT = int(os.environ.get("SURVEY_BAD_LINK_LIMIT", "300"))
 
+# Every import (uploads and commands) is read streamed and stops at these limits, so a
+# file that is small compressed but huge inside answers in seconds (assessments/tabular.py).
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "16")) * 1024 * 1024
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "32767"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

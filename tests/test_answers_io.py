@@ -12,6 +12,7 @@ from assessments import imports
 from assessments.models import (
     Answer,
     Assessment,
+    Department,
     FactorComment,
     FactorSum,
     Invitation,
@@ -289,7 +290,13 @@ def xlsx(rows):
     return buffer.getvalue()
 
 
+def departments(organisation, *names):
+    for name in names:
+        Department.objects.create(organisation=organisation, name=name)
+
+
 def test_it_invites_from_csv_and_xlsx(tmp_path, people):
+    departments(people.organisation, "Ruimte")
     path = tmp_path / "lijst.csv"
     path.write_text(
         "email,layer,department\nPiet@Aadorp.nl,beleid,Ruimte\nanna@aadorp.nl,directie,\n",
@@ -330,6 +337,7 @@ def test_a_bad_list_invites_nobody(people, content, name, reason):
 
 
 def test_a_dutch_excel_list_with_semicolons_dutch_headers_and_layer_names(people):
+    departments(people.organisation, "Ruimte", "Sociaal")
     content = (
         " E-mail ;Laag;Afdeling\r\n"
         "piet@aadorp.nl;Beleid & advies;Ruimte\r\n"
@@ -413,6 +421,7 @@ def test_the_upload_form_refuses_a_huge_file(client, people, monkeypatch):
 
 
 def test_an_answers_csv_from_dutch_excel_with_semicolons(people):
+    departments(people.organisation, "Ruimte")
     content = (
         HEADER.replace(",", ";")
         + "a;beleid;Ruimte;LC1.1;2;3;te weinig tijd, en geen geld\n"

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from assessments.collection import invitation_for_token, invitations_send, reminders_send
-from assessments.models import Invitation, Response
+from assessments.models import Department, Invitation, Response
 from tests.survey_data import fill_all, invite, open_assessment, open_link
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,8 @@ def url(people, name=""):
 
 
 def upload_list(client, people, text="email,layer,department\npiet@aadorp.nl,beleid,Ruimte\n"):
+    # A list's departments must be the organisation's (issue 14).
+    Department.objects.get_or_create(organisation=people.organisation, name="Ruimte")
     file = SimpleUploadedFile("lijst.csv", text.encode())
     return client.post(url(people, "uitnodigingen/"), {"action": "upload", "file": file})
 

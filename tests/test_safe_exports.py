@@ -126,7 +126,10 @@ def test_a_file_written_by_hand_keeps_its_formula_like_text(model_version):
 
 def test_the_answers_download_is_formula_safe(client, people, model_version):
     imports.import_answers(
-        assessment=people.assessment, data=answers_file(model_version, quote="'"), name="a.csv"
+        assessment=people.assessment,
+        data=answers_file(model_version, quote="'"),
+        name="a.csv",
+        create_departments=True,
     )
     client.force_login(people.consultant)
     content = client.get(f"/metingen/{people.assessment.pk}/antwoorden.csv").content.decode()

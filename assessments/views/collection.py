@@ -12,10 +12,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .. import collection, imports, outbox
+from .. import collection, imports, outbox, wide
 from ..access import get_assessment_for_user, get_assessment_with_role
-from ..forms import MailPreviewForm, MailTextForm, OpenLinkForm, UploadForm
-from ..models import Invitation
+from ..forms import (
+    AnswersUploadForm,
+    ImportMappingForm,
+    MailPreviewForm,
+    MailTextForm,
+    OpenLinkForm,
+    UploadForm,
+)
+from ..models import Invitation, Question
 
 MAX_ERRORS_SHOWN = 200
 
@@ -52,13 +59,22 @@ def response_monitor(request, pk):
     )
 
 
-def _import_upload(importer, *, assessment, form):
-    """Run an all-or-nothing import of the uploaded file: (outcome, []) or (None, errors)."""
+def _import_upload(importer, *, assessment, form, **options):
+    """Run an all-or-nothing import of the uploaded file: (outcome, [], None) or
+    (None, errors, the wide file's columns as understood or None)."""
     file = form.cleaned_data["file"]
     try:
-        return importer(assessment=assessment, data=file.read(), name=file.name), []
+        # The file itself, not its bytes: the import reads it streamed, within limits.
+        outcome = importer(
+            assessment=assessment,
+            data=file,
+            name=file.name,
+            create_departments=form.cleaned_data["create_departments"],
+            **options,
+        )
+        return outcome, [], None
     except imports.FileRejected as rejected:
-        return None, rejected.errors
+        return None, rejected.errors, rejected.columns
 
 
 def _error_context(errors):
@@ -85,7 +101,7 @@ def invitations(request, pk):
         if action == "upload":
             upload = UploadForm(request.POST, request.FILES)
             if upload.is_valid():
-                outcome, errors = _import_upload(
+                outcome, errors, _columns = _import_upload(
                     imports.import_respondents, assessment=assessment, form=upload
                 )
                 if outcome is not None:
@@ -258,11 +274,30 @@ def open_link_renew(request, pk, link):
 @login_required
 def answers_upload(request, pk):
     assessment = get_assessment_for_user(request.user, pk, write=True)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        outcome, errors = _import_upload(imports.import_answers, assessment=assessment, form=form)
-        if outcome is not None:
+    action = request.POST.get("action", "upload")
+    posted = request.method == "POST"
+    form = AnswersUploadForm(
+        request.POST if posted and action == "upload" else None,
+        request.FILES if posted and action == "upload" else None,
+    )
+    mapping_form = ImportMappingForm(
+        request.POST if posted and action == "mapping" else None, assessment=assessment
+    )
+    errors, columns, preview = [], None, None
+    if posted and action == "mapping" and mapping_form.is_valid():
+        mapping_form.save()
+        messages.success(request, _("De kolomkoppeling is opgeslagen."))
+        return redirect("answers_upload", pk=assessment.pk)
+    if posted and action == "upload" and form.is_valid():
+        dry_run = form.cleaned_data["dry_run"]
+        outcome, errors, columns = _import_upload(
+            imports.import_answers, assessment=assessment, form=form, dry_run=dry_run
+        )
+        if outcome is not None and dry_run:
+            preview = outcome.details
+            preview["respondents"] = outcome.created
+            columns = outcome.details["columns"]
+        elif outcome is not None:
             messages.success(
                 request,
                 _("%(n)s respondenten met %(answers)s antwoorden geïmporteerd.")
@@ -276,10 +311,32 @@ def answers_upload(request, pk):
             "assessment": assessment,
             "organisation": assessment.organisation,
             "form": form,
+            "mapping_form": mapping_form,
+            "columns": _column_rows(assessment, columns),
+            "preview": preview,
             **_error_context(errors),
         },
-        status=400 if errors else 200,
+        status=400 if errors or mapping_form.errors else 200,
     )
+
+
+def _column_rows(assessment, columns):
+    """How each column of a wide file was understood, for the dry-run table."""
+    if not columns:
+        return []
+    texts = dict(
+        Question.objects.filter(version_id=assessment.model_version_id).values_list("code", "text")
+    )
+    return [
+        {
+            "number": column.index + 1,
+            "header": column.header,
+            "understood": wide.describe_target(column.target, texts),
+            "known": bool(column.target),
+            "by_mapping": column.source == "mapping",
+        }
+        for column in columns
+    ]
 
 
 @login_required

@@ -1,10 +1,8 @@
 """What `render_poster` and `render_report` share: find the assessment, write the PDF."""
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.management.common import assessment_or_error
+from assessments.management.common import assessment_or_error, write_output
 
 
 class PdfCommand(BaseCommand):
@@ -28,5 +26,5 @@ class PdfCommand(BaseCommand):
         reason = self.refuse(assessment)
         if reason:
             raise CommandError(reason)
-        Path(output).write_bytes(self.render(assessment))
+        write_output(output, self.render(assessment))
         self.stdout.write(f"{self.document}={output}")

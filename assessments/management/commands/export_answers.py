@@ -1,9 +1,7 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand
 
 from assessments.imports import export_answers
-from assessments.management.common import assessment_or_error
+from assessments.management.common import assessment_or_error, write_output
 
 
 class Command(BaseCommand):
@@ -17,6 +15,6 @@ class Command(BaseCommand):
         assessment = assessment_or_error(options["assessment_id"])
         text = export_answers(assessment)
         if options["output"]:
-            Path(options["output"]).write_text(text, encoding="utf-8", newline="")
+            write_output(options["output"], text)
         else:
             self.stdout.write(text, ending="")

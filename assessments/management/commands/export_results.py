@@ -1,8 +1,6 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.management.common import assessment_or_error
+from assessments.management.common import assessment_or_error, write_output
 from assessments.results import assessment_results, department_names
 from assessments.results_export import FORMATS, results_file
 
@@ -32,7 +30,7 @@ class Command(BaseCommand):
             )
         _name, _mimetype, content = results_file(results, format)
         if output:
-            Path(output).write_bytes(content)
+            write_output(output, content)
         elif format == "xlsx":
             binary = getattr(self.stdout._out, "buffer", None)
             if binary is None:
