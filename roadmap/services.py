@@ -23,6 +23,7 @@ from assessments.results import assessment_results
 from . import planner
 from .library import library_records, version_library
 from .models import FactorTarget, Kind, PlannedActivity, Roadmap
+from .reasons import custom_reason, reason_text
 
 CUSTOM_PREFIX = "EIGEN-"
 
@@ -196,7 +197,7 @@ def roadmap_generate(*, roadmap, reset=False):
             "kind": item.kind,
             "from_level": item.from_level,
             "effort": item.effort,
-            "reason": item.reason,
+            "reason": item.reason.as_dict(),
             "prerequisites": list(item.prerequisites),
         }
         schedule = {"year": item.year, "quarter": item.quarter, "after_horizon": item.after_horizon}
@@ -269,7 +270,8 @@ def activity_json(activity):
         "quarter": activity.quarter,
         "effort": activity.effort,
         "prerequisites": list(activity.prerequisites),
-        "reason": activity.reason,
+        "reason": reason_text(activity.reason),
+        "reason_data": dict(activity.reason),
         "status": activity.status,
         "custom": activity.custom,
     }
@@ -338,7 +340,7 @@ def activity_add(*, roadmap, title, factor, kind, effort, year, quarter, owner, 
         quarter=quarter if year is not None else None,
         after_horizon=year is None,
         owner=owner,
-        reason=reason,
+        reason=custom_reason(reason),
         custom=True,
         moved=True,
     )

@@ -122,7 +122,7 @@ def many_activities(assessment, count=80):
                 quarter=None if later else number % 4 + 1,
                 after_horizon=later,
                 effort="M",
-                reason="test",
+                reason={"kind": "custom", "text": "test"},
                 status=["gepland", "lopend", "gereed", "vervallen"][number % 4],
             )
         )

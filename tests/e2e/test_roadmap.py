@@ -27,7 +27,9 @@ def test_it_plans_edits_and_follows_up_the_roadmap(page, people):
     assert page.get_by_text("Leren door te doen").is_visible()
     total = PlannedActivity.objects.filter(after_horizon=False).count()
     assert page.get_by_text(f"0 van {total} gereed (0%)").is_visible()
-    assert not PlannedActivity.objects.filter(reason="LC1 3→4").exists()
+    assert not PlannedActivity.objects.filter(
+        reason__kind="transition", reason__factor="LC1", reason__from=3
+    ).exists()
 
     # Move a card of year 1 to 2028, quarter 1.
     moved = PlannedActivity.objects.filter(year=1).order_by("code").first()
