@@ -37,3 +37,26 @@ def reason_text(data):
 def custom_reason(text):
     """The stored form of the consultant's own words for a custom activity."""
     return planner.Reason(planner.CUSTOM, text=text).as_dict()
+
+
+def _moment(activity, start_year):
+    if activity.after_horizon or activity.year is None:
+        return _("na de horizon")
+    return _("%(year)s K%(quarter)s") % {
+        "year": start_year + activity.year - 1,
+        "quarter": activity.quarter,
+    }
+
+
+def prerequisite_warning(activity, other, *, waits, start_year, short=False):
+    """The warning on `activity`'s card: it `waits` for its prerequisite `other`,
+    planned later, or (not `waits`) `other` needs it and is planned earlier. `short`:
+    without the moment, for the poster's small cards."""
+    values = {"code": other.code, "when": _moment(other, start_year)}
+    if short:
+        if waits:
+            return _("Let op: vóór voorwaarde %(code)s") % values
+        return _("Let op: eerst nodig voor %(code)s") % values
+    if waits:
+        return _("Let op: staat vóór zijn voorwaarde %(code)s (%(when)s)") % values
+    return _("Let op: %(code)s (%(when)s) heeft dit eerst nodig") % values

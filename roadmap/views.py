@@ -122,6 +122,9 @@ def roadmap_detail(request, pk):
         context.update(
             rows=rows,
             later=later,
+            before_prerequisite=services.prerequisite_warnings(
+                activities, start_year=roadmap.start_year
+            ),
             activities=activities,
             progress=services.roadmap_progress(activities, tracks=tracks, years=years),
             targets=list(roadmap.targets.select_related("factor").exclude(target_stage=None)),
