@@ -125,6 +125,7 @@ def roadmap_detail(request, pk):
             before_prerequisite=services.prerequisite_warnings(
                 activities, start_year=roadmap.start_year
             ),
+            waiting=[activity for activity in activities if activity.waits_for],
             activities=activities,
             progress=services.roadmap_progress(activities, tracks=tracks, years=years),
             targets=list(roadmap.targets.select_related("factor").exclude(target_stage=None)),

@@ -478,6 +478,10 @@ def test_a_move_before_a_prerequisite_is_allowed_and_shown_with_a_warning(client
     moment = "na de horizon" if later == "na" else "2030 K4"
     assert f"Let op: staat vóór zijn voorwaarde {prerequisite.code} ({moment})" in html
     assert f"Let op: {dependent.code} (" in html and "heeft dit eerst nodig" in html
+    summary = html.split('id="prerequisite-summary"')[1].split("</div>")[0]
+    for activity in waiting:  # each one linked to its card, with its prerequisite
+        assert f'href="#activiteit-{activity.pk}">{activity.code} ' in summary
+    assert f'href="#activiteit-{prerequisite.pk}">{prerequisite.code}</a>' in summary
     assert html.count('class="card activity-card') == planned.activities.count()
     # Moved back in front of what needs it, the warning goes: it is computed, not stored.
     assert edit(client, prerequisite, when="1-1").status_code == 302
