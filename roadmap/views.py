@@ -196,6 +196,14 @@ def activity_edit(request, pk):
         )
         messages.success(request, _("Activiteit %(code)s opgeslagen.") % {"code": activity.code})
         return redirect(_roadmap_url(assessment.pk, activity))
+    # The same warnings as on its card: its place against its prerequisites.
+    others = list(
+        roadmap.activities.only("code", "year", "quarter", "after_horizon", "prerequisites")
+    )
+    services.prerequisite_warnings(
+        [activity, *(other for other in others if other.pk != activity.pk)],
+        start_year=roadmap.start_year,
+    )
     return render(
         request,
         "roadmap/activity_form.html",

@@ -483,10 +483,14 @@ def test_a_move_before_a_prerequisite_is_allowed_and_shown_with_a_warning(client
         assert f'href="#activiteit-{activity.pk}">{activity.code} ' in summary
     assert f'href="#activiteit-{prerequisite.pk}">{prerequisite.code}</a>' in summary
     assert html.count('class="card activity-card') == planned.activities.count()
+    page = client.get(reverse("activity_edit", args=[dependent.pk])).content.decode()
+    assert f"Let op: staat vóór zijn voorwaarde {prerequisite.code} ({moment})" in page
     # Moved back in front of what needs it, the warning goes: it is computed, not stored.
     assert edit(client, prerequisite, when="1-1").status_code == 302
     html = client.get(url).content.decode()
     assert 'id="prerequisite-summary"' not in html and "Let op:" not in html
+    page = client.get(reverse("activity_edit", args=[dependent.pk])).content.decode()
+    assert "Let op:" not in page
 
 
 def test_the_viewer_sees_the_warning_too_and_a_bad_move_changes_nothing(client, people, planned):
