@@ -18,7 +18,7 @@ Planning
   P2 The k transitions current→current+1 … target−1→target of a factor are spread
      evenly over the horizon H, in order: transition i (0-based) first gets year
      floor(i · H / k) + 1, the first year of its equal share of the horizon. So the
-     first transition always starts in year 1 and the years never go down. The
+     first transition first gets year 1 and the years never go down. The
      roadmap as a whole uses every year: per track, when it has at least as many
      activities as years, no year holds fewer than half of the track's mean per
      year. The balancing step `_spread_tracks` (below, "Spreading the tracks") turns
@@ -88,15 +88,26 @@ Spreading the tracks (P2's bar; a departure from P2's literal formula)
   to the next year, as P6 says). Deterministic: every choice has a total order.
 
 Decisions where roadmap.md is silent
+  - P2 and its bar (details in "Spreading the tracks" above): roadmap.md asks both
+    for P2's even spread of a factor's transitions and for every year of a track to
+    be used; the literal formula floor(i · H / k) + 1 cannot give the second, so it
+    only gives first years and `_spread_tracks` decides. Decided: a track whose
+    first years meet the bar, or that has fewer activities than years, keeps P2's
+    years (the least departure from the formula); a spread track may put a
+    transition in a later year than the formula (two transitions over four years
+    can land in years 1 and 2, or 2 and 4) but never out of order; "mean per year"
+    counts the track's activities within the horizon; P5 and P3 beat the bar (a
+    plan that meets the bar only by breaking them is not made), and so does P6.
   - Unknown scores: a factor without a current score starts at stage 0; without a
     desired score (and no consultant choice) its target is its current stage.
   - A prerequisite at a level the organisation has already passed is still planned
     (P1 says "plus their prerequisites"); its reason says which activity needs it.
   - Order within a factor: besides transitions, no activity of a factor is planned
     later than an activity of the same factor with a higher from-level. Pulling an
-    activity earlier (P3, P5) therefore pulls the lower levels of its factor along;
-    activities only ever move earlier, except for a capacity overflow (P6), which
-    moves an activity together with everything of that year that waits for it.
+    activity earlier (P3, P5) therefore pulls the lower levels of its factor along.
+    Before the spread activities only move earlier; the spread moves them later as
+    well, and a capacity overflow (P6) moves an activity together with everything of
+    that year that waits for it.
   - Order inside a year (for capacity and quarters): a topological order of the "not
     later than" relation above, choosing first by rank (0: year 1's first data
     project, P5; 1: PEB precondition that a data project needs; 2: data project in
@@ -120,7 +131,7 @@ Decisions where roadmap.md is silent
     `custom` for the consultant's own) and keeps them when it stores a new plan,
     unless the consultant starts over. Kept edits may break P3 or P6; that is the
     consultant's call: the roadmap page shows a year over capacity, and
-    `prerequisite_warnings` (below) finds every activity planned before one of its
+    `services.prerequisite_warnings` finds every activity planned before one of its
     prerequisites, for the cards and the page's summary (computed, never stored).
 """
 

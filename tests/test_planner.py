@@ -541,4 +541,7 @@ def test_every_track_uses_every_year_when_the_capacity_allows(seed, horizon, sco
     assert not plan.after_horizon
     assert_rules(plan, library)
     assert_spread(plan)
+    # P5: with room to spare, year 1 always holds a data project.
+    if any(activity.kind == DATA_PROJECT for activity in library):
+        assert any(i.kind == DATA_PROJECT and i.year == 1 for i in plan.activities)
     assert plan == plan_roadmap(factors=inputs, library=library, horizon=horizon, capacity=capacity)
