@@ -307,3 +307,55 @@ def test_the_migration_turns_stored_reason_texts_into_data():
     }
     for text in ("LC1 2→3", "voorwaarde voor PEB1-1b"):
         assert migration.data_as_text(convert(text, custom=False)) == text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reason_migration_runs_both_ways_on_stored_rows(people):
+    """Rows as the planner stored them before (text) become data, and back."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    assessment = answer_and_close(people.assessment)
+    roadmap = roadmap_for(assessment)
+    roadmap_generate(roadmap=roadmap)
+    activity_add(
+        roadmap=roadmap,
+        title="Eigen",
+        factor=assessment.model_version.factors.get(code="LC1"),
+        kind="dataproject",
+        effort="S",
+        year=1,
+        quarter=1,
+        owner="",
+        reason="LC1 2→3",  # the consultant's words, even when they look like a reason
+    )
+    before = dict(roadmap.activities.values_list("code", "reason"))
+    assert {r["kind"] for r in before.values()} >= {"transition", "prerequisite", "custom"}
+    old, new = (
+        [("roadmap", "0003_planned_activity_description_en")],
+        [("roadmap", "0004_planned_activity_reason_as_data")],
+    )
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(old)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT code, reason, custom FROM roadmap_plannedactivity")
+            texts = {code: (reason, bool(custom)) for code, reason, custom in cursor.fetchall()}
+        for code, data in before.items():
+            text, _custom = texts[code]
+            if data["kind"] == "prerequisite":
+                assert text == f"voorwaarde voor {data['prerequisite_of']}"
+            elif data["kind"] == "custom":
+                assert text == data["text"]
+            else:
+                assert text == f"{data['factor']} {data['from']}→{data['to']}"
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(new)
+    after = dict(PlannedActivity.objects.values_list("code", "reason"))
+    # Back as data; only P5's own kind is not in the old text (it reads as a transition).
+    for code, data in before.items():
+        if data["kind"] == "data_project_year1":
+            data = dict(data, kind="transition")
+        assert after[code] == data, code
