@@ -49,7 +49,7 @@ def main():
             quarter=None if n >= 74 else n % 4 + 1,
             after_horizon=n >= 74,
             effort="M",
-            reason="bench",
+            reason={"kind": "custom", "text": "bench"},
         )
         for n in range(80)
     )

@@ -35,7 +35,7 @@ from assessments.stages import stage, stage_name
 
 from . import charts
 from .models import PlannedActivity, Roadmap
-from .services import roadmap_activities, share_done
+from .services import prerequisite_warnings, roadmap_activities, share_done
 
 # --- Poster geometry (mm), shared with static/css/print-poster.css ---------------------
 PAGE_WIDTH, PAGE_HEIGHT = 1189, 841
@@ -148,11 +148,15 @@ def _card(activity, track_codes):
         "quarter": activity.quarter,
         "status": activity.status,
         "status_label": str(activity.get_status_display()),
+        "reason": activity.reason_label,
+        "warnings": list(activity.warnings),
+        "short_warnings": list(activity.short_warnings),
     }
 
 
 def _roadmap_parts(roadmap, tracks):
     activities = roadmap_activities(roadmap)
+    prerequisite_warnings(activities, start_year=roadmap.start_year)
     track_codes = {track.pk: track.code for track in tracks}
     cards = [(activity, _card(activity, track_codes)) for activity in activities]
     targets = {
@@ -201,7 +205,11 @@ def _card_height(card, width, title_pt, meta_pt):
     inner = width - 2 * CARD_PAD - 1 - 3  # padding, the stripe and the border
     title = _lines(card["title"], inner, title_pt, bold=True) * title_pt * PT * 1.18
     meta = _lines("MM PEB2 · K4 · MM Vervallen", inner, meta_pt, bold=False)  # MM: the marks
-    return 2 * CARD_PAD + title + 1.5 + meta * meta_pt * PT * 1.25 + 1
+    warnings = sum(
+        1.5 + 1 + _lines("MMM " + warning, inner - 2, meta_pt, bold=True) * meta_pt * PT * 1.25
+        for warning in card.get("short_warnings", ())  # margin, padding, mark and text
+    )
+    return 2 * CARD_PAD + title + 1.5 + meta * meta_pt * PT * 1.25 + warnings + 1
 
 
 def _stack_height(cards, columns, width, title_pt, meta_pt):

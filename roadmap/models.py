@@ -13,6 +13,7 @@ from assessments.models import Assessment, Bilingual, KeyFactor, ModelVersion, O
 from assessments.stages import MAX_LEVEL, MIN_LEVEL
 
 from . import planner
+from .reasons import reason_text
 
 
 class Kind(models.TextChoices):
@@ -240,7 +241,10 @@ class PlannedActivity(Bilingual, models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
     )
-    reason = models.CharField(_("waarom"), max_length=200)
+    # Why the activity is there, as data (roadmap.planner.Reason.as_dict(): kind
+    # transition/prerequisite/data_project_year1/custom, factor, from, to,
+    # prerequisite_of, text); worded by roadmap/reasons.py.
+    reason = models.JSONField(_("waarom"), default=dict, blank=True)
     custom = models.BooleanField(_("eigen activiteit"), default=False)
     prerequisites = models.JSONField(_("voorwaarden"), default=list, blank=True)
     # Year and quarter were set by hand: regenerating keeps them.
@@ -292,12 +296,8 @@ class PlannedActivity(Bilingual, models.Model):
 
     @property
     def reason_label(self):
-        """The reason in the active language: the planner stores "voorwaarde voor X"
-        (see roadmap/planner.py) or a transition "LC1 1→2", which needs no words."""
-        prefix = "voorwaarde voor "
-        if self.reason.startswith(prefix):
-            return _("voorwaarde voor %(code)s") % {"code": self.reason.removeprefix(prefix)}
-        return self.reason
+        """The reason in the active language (roadmap/reasons.py)."""
+        return reason_text(self.reason)
 
     @property
     def is_data_project(self):

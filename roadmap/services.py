@@ -23,6 +23,7 @@ from assessments.results import assessment_results
 from . import planner
 from .library import library_records, version_library
 from .models import FactorTarget, Kind, PlannedActivity, Roadmap
+from .reasons import custom_reason, prerequisite_warning, reason_text
 
 CUSTOM_PREFIX = "EIGEN-"
 
@@ -198,7 +199,7 @@ def roadmap_generate(*, roadmap, reset=False):
             "kind": item.kind,
             "from_level": item.from_level,
             "effort": item.effort,
-            "reason": item.reason,
+            "reason": item.reason.as_dict(),
             "prerequisites": list(item.prerequisites),
         }
         schedule = {"year": item.year, "quarter": item.quarter, "after_horizon": item.after_horizon}
@@ -271,7 +272,8 @@ def activity_json(activity):
         "quarter": activity.quarter,
         "effort": activity.effort,
         "prerequisites": list(activity.prerequisites),
-        "reason": activity.reason,
+        "reason": reason_text(activity.reason),
+        "reason_data": dict(activity.reason),
         "status": activity.status,
         "custom": activity.custom,
     }
@@ -340,7 +342,7 @@ def activity_add(*, roadmap, title, factor, kind, effort, year, quarter, owner, 
         quarter=quarter if year is not None else None,
         after_horizon=year is None,
         owner=owner,
-        reason=reason,
+        reason=custom_reason(reason),
         custom=True,
         moved=True,
     )
@@ -384,3 +386,52 @@ def roadmap_progress(activities, *, tracks, years):
         "years": by_year,
         "all": share_done(within),
     }
+
+
+def _when(activity):
+    """Sort key of an activity's place on the roadmap; after the horizon is last."""
+    if activity.after_horizon or activity.year is None:
+        return (float("inf"), 0)
+    return (activity.year, activity.quarter or 0)
+
+
+def prerequisite_warnings(activities, *, start_year):
+    """Mark every activity planned before one of its prerequisites (spec roadmap.md: a
+    manual move that breaks a prerequisite is allowed and shown with a warning).
+
+    Computed from the activities as they are, never stored. Sets on each activity
+    `waits_for` (its prerequisites on the roadmap planned later than it, after the
+    horizon included), `holds_up` (the activities that need it and are planned
+    earlier), `warnings` (both worded, roadmap/reasons.py) and `short_warnings` (the
+    same without the moment, for the poster). Same year and quarter
+    is no warning (P3 allows it); a prerequisite not on the roadmap (removed) neither.
+    Returns the number of activities planned before a prerequisite.
+    """
+    by_code = {activity.code: activity for activity in activities}
+    for activity in activities:
+        activity.waits_for, activity.holds_up = [], []
+    for activity in activities:
+        for code in activity.prerequisites:
+            prerequisite = by_code.get(code)
+            if prerequisite is not None and _when(prerequisite) > _when(activity):
+                activity.waits_for.append(prerequisite)
+                prerequisite.holds_up.append(activity)
+    for activity in activities:
+        for name, short in (("warnings", False), ("short_warnings", True)):
+            setattr(
+                activity,
+                name,
+                [
+                    prerequisite_warning(
+                        activity, o, waits=True, start_year=start_year, short=short
+                    )
+                    for o in activity.waits_for
+                ]
+                + [
+                    prerequisite_warning(
+                        activity, o, waits=False, start_year=start_year, short=short
+                    )
+                    for o in activity.holds_up
+                ],
+            )
+    return sum(1 for activity in activities if activity.waits_for)

@@ -128,6 +128,10 @@ def roadmap_detail(request, pk):
         context.update(
             rows=rows,
             later=later,
+            before_prerequisite=services.prerequisite_warnings(
+                activities, start_year=roadmap.start_year
+            ),
+            waiting=[activity for activity in activities if activity.waits_for],
             activities=activities,
             progress=services.roadmap_progress(activities, tracks=tracks, years=years),
             targets=list(roadmap.targets.select_related("factor").exclude(target_stage=None)),
@@ -202,6 +206,14 @@ def activity_edit(request, pk):
         )
         messages.success(request, _("Activiteit %(code)s opgeslagen.") % {"code": activity.code})
         return redirect(_roadmap_url(assessment.pk, activity))
+    # The same warnings as on its card: its place against its prerequisites.
+    others = list(
+        roadmap.activities.only("code", "year", "quarter", "after_horizon", "prerequisites")
+    )
+    services.prerequisite_warnings(
+        [activity, *(other for other in others if other.pk != activity.pk)],
+        start_year=roadmap.start_year,
+    )
     return render(
         request,
         "roadmap/activity_form.html",

@@ -79,7 +79,12 @@ def roadmap_with_activities(assessment, count):
             quarter=None if number % 17 == 16 else number % 4 + 1,
             after_horizon=number % 17 == 16,
             effort="M",
-            reason=f"{factors[number % len(factors)].code} 1→2",
+            reason={
+                "kind": "transition",
+                "factor": factors[number % len(factors)].code,
+                "from": 1,
+                "to": 2,
+            },
             status=["gepland", "lopend", "gereed", "vervallen"][number % 4],
             owner="Team data" if number % 2 else "",
         )

@@ -87,7 +87,21 @@ def privacy_case(assessment):
     roadmap.principles = ["Klein beginnen, snel leren.", "Privacy vanaf het begin."]
     roadmap.save()
     roadmap_generate(roadmap=roadmap)
+    move_a_prerequisite_after_the_horizon(roadmap)
     return roadmap
+
+
+def move_a_prerequisite_after_the_horizon(roadmap):
+    """A manual move that breaks a prerequisite: the first activity (by code) that has
+    a prerequisite on the roadmap now comes before it. Returns (activity, prerequisite)."""
+    activities = {a.code: a for a in roadmap.activities.order_by("code")}
+    activity, code = next(
+        (a, code) for a in activities.values() for code in a.prerequisites if code in activities
+    )
+    PlannedActivity.objects.filter(pk=activities[code].pk).update(
+        year=None, quarter=None, after_horizon=True, moved=True
+    )
+    return activity, activities[code]
 
 
 def many_activities(assessment, count=80):
@@ -122,7 +136,7 @@ def many_activities(assessment, count=80):
                 quarter=None if later else number % 4 + 1,
                 after_horizon=later,
                 effort="M",
-                reason="test",
+                reason={"kind": "custom", "text": "test"},
                 status=["gepland", "lopend", "gereed", "vervallen"][number % 4],
             )
         )
@@ -197,8 +211,11 @@ def rendered(django_db_setup, django_db_blocker):
         many_activities(people.other_assessment)
         crowded = pdf.gather(people.other_assessment, pdf.POSTER)
         crowded_document = pdf.layout(pdf.POSTER, crowded)
+        small_document = pdf.layout(pdf.POSTER, pdf.gather(people.assessment, pdf.POSTER))
         result = SimpleNamespace(
-            poster=pdf.render_poster(people.assessment),
+            poster=small_document.write_pdf(),
+            poster_data=poster_data(people.assessment),
+            poster_overflows=overflows(small_document),
             report=pdf.render_report(people.assessment),
             crowded=crowded_document.write_pdf(),
             crowded_data=crowded,
@@ -256,6 +273,40 @@ def test_80_activities_fit_on_one_page_with_every_title_as_text(rendered):
 
 def test_80_activities_stay_inside_their_cards_and_cells(rendered):
     assert rendered.crowded_overflows == []
+
+
+def test_a_card_planned_before_its_prerequisite_says_so_on_the_poster(rendered):
+    data = rendered.poster_data
+    cards = [card for card in data["later"]] + [
+        card
+        for track in data["tracks"]
+        for cell in track["cells"]
+        for row in cell["rows"]
+        for card in row
+        if card
+    ]
+    waiting = [card for card in cards if card["short_warnings"] and card in data["later"]]
+    assert len(waiting) == 1  # the prerequisite moved after the horizon
+    prerequisite = waiting[0]
+    holds_up = [
+        c for c in cards if f"Let op: vóór voorwaarde {prerequisite['code']}" in c["short_warnings"]
+    ]
+    assert holds_up
+    for card in holds_up:
+        # The report says when; the poster's small cards only what.
+        assert (
+            f"Let op: staat vóór zijn voorwaarde {prerequisite['code']} (na de horizon)"
+            in card["warnings"]
+        )
+        assert f"Let op: eerst nodig voor {card['code']}" in prerequisite["short_warnings"]
+    assert sum(1 for card in cards if card["short_warnings"]) == 1 + len(holds_up)
+    text = squashed(text_of(rendered.poster)[1])
+    assert squashed(f"Let op: vóór voorwaarde {prerequisite['code']}") in text
+    assert squashed(f"Let op: eerst nodig voor {holds_up[0]['code']}") in text
+    assert rendered.poster_overflows == []
+    report = squashed(text_of(rendered.report)[1])
+    assert squashed(f"staat vóór zijn voorwaarde {prerequisite['code']} (na de horizon)") in report
+    assert squashed("Waarom: voorwaarde voor") in report  # reasons, worded, in the report
 
 
 def test_80_activities_are_still_readable_at_a_distance(rendered):

@@ -1,15 +1,17 @@
 """plan_roadmap and roadmap_generate: the JSON of interfaces.md, the planning rules on the
 shipped library, and keeping manual edits."""
 
+import importlib
 import io
 import json
-import re
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
-from roadmap.models import FactorTarget, LibraryActivity, PlannedActivity
+from roadmap.models import FactorTarget, LibraryActivity, PlannedActivity, Roadmap
+from roadmap.reasons import reason_text
 from roadmap.services import (
     activity_add,
     activity_remove,
@@ -41,12 +43,10 @@ ACTIVITY_KEYS = {
     "effort",
     "prerequisites",
     "reason",
+    "reason_data",
     "status",
     "custom",
 }
-REASON = re.compile(
-    r"^(?P<factor>[A-Z]+\d) (?P<low>\d)→(?P<high>\d)$|^voorwaarde voor (?P<of>\S+)$"
-)
 
 
 def plan_json(assessment, *args):
@@ -91,14 +91,19 @@ def test_the_plan_keeps_the_rules_on_the_shipped_library(closed):
         target = data["targets"][activity.factor.code]
         if target["current"] <= activity.from_level < target["target"]:
             assert activity.code in items, activity.code
-            assert items[activity.code]["reason"] == (
-                f"{activity.factor.code} {activity.from_level}→{activity.from_level + 1}"
+            step = (activity.factor.code, activity.from_level, activity.from_level + 1)
+            assert items[activity.code]["reason"] == "{} {}→{}".format(*step)
+            assert items[activity.code]["reason_data"] == dict(
+                zip(("factor", "from", "to"), step, strict=True), kind="transition"
             )
     for item in items.values():
-        match = REASON.match(item["reason"])
-        assert match, item["reason"]
-        if match["of"]:
-            assert item["code"] in items[match["of"]]["prerequisites"]
+        reason = item["reason_data"]
+        if reason["kind"] == "prerequisite":
+            assert item["code"] in items[reason["prerequisite_of"]]["prerequisites"]
+            assert item["reason"] == f"voorwaarde voor {reason['prerequisite_of']}"
+        else:
+            assert reason["kind"] in ("transition", "data_project_year1")
+            assert (reason["factor"], reason["from"]) == (item["factor"], item["from_level"])
         for prerequisite in item["prerequisites"]:
             assert prerequisite in items
             assert when(items[prerequisite]) <= when(item)
@@ -127,7 +132,9 @@ def test_the_consultants_targets_count_within_their_bounds(closed):
     assert data["targets"]["LC1"] == {"current": 2, "target": 2}  # no higher than chosen
     assert data["targets"]["ML2"] == {"current": 1, "target": 5}
     assert not [
-        a for a in data["activities"] if a["factor"] == "LC1" and a["reason"].startswith("LC1")
+        a
+        for a in data["activities"]
+        if a["factor"] == "LC1" and a["reason_data"]["kind"] == "transition"
     ]
     roadmap.horizon = 2
     roadmap.save()
@@ -173,6 +180,7 @@ def test_regenerating_keeps_manual_edits(closed):
     assert removed.code not in items
     assert items[custom.code]["custom"] is True
     assert items[custom.code]["reason"] == "Eigen activiteit"
+    assert items[custom.code]["reason_data"] == {"kind": "custom", "text": "Eigen activiteit"}
     assert PlannedActivity.objects.get(code=moved.code).owner == "Team data"
     # Starting over drops every edit.
     assert plan_json(closed, "--reset") == first
@@ -195,7 +203,9 @@ def test_a_shorter_horizon_lists_moved_activities_after_it(closed):
 def test_activities_no_longer_needed_go_unless_touched(closed):
     plan_json(closed)
     roadmap = roadmap_for(closed)
-    lc1 = list(roadmap.activities.filter(reason__startswith="LC1 ").order_by("code"))
+    lc1 = list(
+        roadmap.activities.filter(reason__kind="transition", reason__factor="LC1").order_by("code")
+    )
     assert len(lc1) >= 2
     touched, untouched = lc1[0], lc1[1]
     activity_update(
@@ -227,6 +237,125 @@ def test_without_enough_respondents_it_plans_from_stage_zero_to_the_chosen_targe
     # Scores stay hidden below the minimum group size: every factor is at stage 0 with
     # target 0, and year 1 still gets a data project.
     assert all(t == {"current": 0, "target": 0} for t in data["targets"].values())
-    assert [a["kind"] for a in data["activities"] if not a["reason"].startswith("voorwaarde")] == [
-        "dataproject"
-    ]
+    fallback = [a for a in data["activities"] if a["reason_data"]["kind"] != "prerequisite"]
+    assert [a["kind"] for a in fallback] == ["dataproject"]
+    assert fallback[0]["reason_data"]["kind"] == "data_project_year1"
+    assert fallback[0]["reason"].endswith("dataproject vanaf het eerste jaar")
+
+
+def test_the_demo_roadmap_fills_every_year_of_every_track(model_version):
+    """The demo's poster held 15 / 7 / 15 / 3 activities (2030 nearly empty) when P2's
+    formula alone gave the years; now every track uses every year (P2's bar)."""
+    call_command("load_demo", stdout=io.StringIO())
+    roadmap = Roadmap.objects.get(assessment__organisation__name="Gemeente Voorbeeldstad")
+    activities = list(roadmap.activities.select_related("factor__track"))
+    assert not [a for a in activities if a.after_horizon]
+    per_year = [sum(1 for a in activities if a.year == year) for year in range(1, 5)]
+    assert min(per_year) * 2 >= sum(per_year) / 4, per_year
+    assert max(per_year) <= roadmap.capacity
+    for track in {a.factor.track.code for a in activities}:
+        row = [
+            sum(1 for a in activities if a.factor.track.code == track and a.year == year)
+            for year in range(1, roadmap.horizon + 1)
+        ]
+        if sum(row) >= roadmap.horizon:
+            assert min(row) * 2 * roadmap.horizon >= sum(row), (track, row)
+    # P3 and P5 on the demo too.
+    when = {a.code: (a.year, a.quarter) for a in activities}
+    for activity in activities:
+        for prerequisite in activity.prerequisites:
+            assert when[prerequisite] <= when[activity.code]
+    assert any(a.year == 1 and a.is_data_project for a in activities)
+
+
+def test_a_reason_is_worded_in_the_readers_language():
+    transition = {"kind": "transition", "factor": "LC1", "from": 2, "to": 3}
+    prerequisite = {"kind": "prerequisite", "prerequisite_of": "LC1-2a"}
+    fallback = {"kind": "data_project_year1", "factor": "IT3", "from": 0, "to": 1}
+    custom = {"kind": "custom", "text": "Afspraak in de regio"}
+    with translation.override("nl"):
+        assert reason_text(transition) == "LC1 2→3"
+        assert reason_text(prerequisite) == "voorwaarde voor LC1-2a"
+        assert reason_text(fallback) == "IT3 0→1 · dataproject vanaf het eerste jaar"
+        assert reason_text(custom) == "Afspraak in de regio"
+    with translation.override("en"):
+        assert reason_text(prerequisite) == "prerequisite for LC1-2a"
+        assert reason_text(transition) == "LC1 2→3"
+    # Nothing stored, or a kind no code knows, reads as no reason rather than a guess.
+    assert reason_text({}) == "" and reason_text({"kind": "feest"}) == ""
+    assert reason_text("voorwaarde voor LC1-2a") == ""
+
+
+def test_the_migration_turns_stored_reason_texts_into_data():
+    migration = importlib.import_module("roadmap.migrations.0004_planned_activity_reason_as_data")
+    convert = migration.reason_from_text
+    assert convert("LC1 2→3", custom=False) == {
+        "kind": "transition",
+        "factor": "LC1",
+        "from": 2,
+        "to": 3,
+    }
+    assert convert("voorwaarde voor PEB1-1b", custom=False) == {
+        "kind": "prerequisite",
+        "prerequisite_of": "PEB1-1b",
+    }
+    # The consultant's own words stay words, even when they look like a reason.
+    assert convert("LC1 2→3", custom=True) == {"kind": "custom", "text": "LC1 2→3"}
+    assert convert("Eigen activiteit", custom=False) == {
+        "kind": "custom",
+        "text": "Eigen activiteit",
+    }
+    for text in ("LC1 2→3", "voorwaarde voor PEB1-1b"):
+        assert migration.data_as_text(convert(text, custom=False)) == text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reason_migration_runs_both_ways_on_stored_rows(people):
+    """Rows as the planner stored them before (text) become data, and back."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    assessment = answer_and_close(people.assessment)
+    roadmap = roadmap_for(assessment)
+    roadmap_generate(roadmap=roadmap)
+    activity_add(
+        roadmap=roadmap,
+        title="Eigen",
+        factor=assessment.model_version.factors.get(code="LC1"),
+        kind="dataproject",
+        effort="S",
+        year=1,
+        quarter=1,
+        owner="",
+        reason="LC1 2→3",  # the consultant's words, even when they look like a reason
+    )
+    before = dict(roadmap.activities.values_list("code", "reason"))
+    assert {r["kind"] for r in before.values()} >= {"transition", "prerequisite", "custom"}
+    old, new = (
+        [("roadmap", "0003_planned_activity_description_en")],
+        [("roadmap", "0004_planned_activity_reason_as_data")],
+    )
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(old)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT code, reason, custom FROM roadmap_plannedactivity")
+            texts = {code: (reason, bool(custom)) for code, reason, custom in cursor.fetchall()}
+        for code, data in before.items():
+            text, _custom = texts[code]
+            if data["kind"] == "prerequisite":
+                assert text == f"voorwaarde voor {data['prerequisite_of']}"
+            elif data["kind"] == "custom":
+                assert text == data["text"]
+            else:
+                assert text == f"{data['factor']} {data['from']}→{data['to']}"
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(new)
+    after = dict(PlannedActivity.objects.values_list("code", "reason"))
+    # Back as data; only P5's own kind is not in the old text (it reads as a transition).
+    for code, data in before.items():
+        if data["kind"] == "data_project_year1":
+            data = dict(data, kind="transition")
+        assert after[code] == data, code

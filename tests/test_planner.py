@@ -1,7 +1,6 @@
 """The pure planner against every planning rule of spec/roadmap.md (no database)."""
 
 import random
-import re
 
 import pytest
 from hypothesis import given, settings
@@ -9,10 +8,14 @@ from hypothesis import strategies as st
 
 from roadmap.planner import (
     DATA_PROJECT,
+    DATA_PROJECT_YEAR1,
     PRECONDITION,
+    PREREQUISITE,
+    TRANSITION,
     FactorInput,
     LibraryActivity,
     LibraryError,
+    Reason,
     check_library,
     factor_target,
     plan_roadmap,
@@ -32,9 +35,15 @@ FACTORS = [
     ("PEB1", "PEB"),
     ("PEB2", "PEB"),
 ]
-REASON = re.compile(
-    r"^(?P<factor>[A-Z]+\d) (?P<low>\d)→(?P<high>\d)$|^voorwaarde voor (?P<of>\S+)$"
-)
+
+
+def moves(factor, level, kind=TRANSITION):
+    """The reason of an activity planned for its factor's transition level → level+1."""
+    return Reason(kind, factor=factor, from_level=level, to_level=level + 1)
+
+
+def needed_by(code):
+    return Reason(PREREQUISITE, prerequisite_of=code)
 
 
 def factors(scores=None, chosen=None):
@@ -78,12 +87,17 @@ def test_it_spreads_the_transitions_of_a_factor_evenly_over_the_horizon_in_order
         horizon=4,
     )
     items = by_code(plan)
-    # LC1 1→4: three transitions in years 1, 2, 3; OG1 0→2: years 1 and 3; IT1 0→4: 1–4.
-    assert [items[f"LC1-{level}a"].year for level in (1, 2, 3)] == [1, 2, 3]
+    # OG1 0→2: years 1 and 3 (P2's formula: the OG track has fewer activities than
+    # years, so the bar does not apply); IT1 0→4: 1–4.
     assert [items[f"OG1-{level}a"].year for level in (0, 1)] == [1, 3]
+    # LC1 1→4 with a data project at 1→2: four activities in four years, so every year
+    # holds one (P2's bar). The data project keeps year 1 (P5), the transitions follow
+    # in order; P2's formula alone would have left year 4 empty (years 1, 1, 2, 3).
+    assert items["LC1-1d"].year == 1
+    assert [items[f"LC1-{level}a"].year for level in (1, 2, 3)] == [2, 3, 4]
     assert [items[f"IT1-{level}a"].year for level in (0, 1, 2, 3)] == [1, 2, 3, 4]
     assert "LC1-0a" not in items and "LC1-4a" not in items
-    assert items["LC1-2a"].reason == "LC1 2→3"
+    assert items["LC1-2a"].reason == moves("LC1", 2)
 
 
 def test_it_spreads_a_short_horizon_and_a_single_transition():
@@ -113,13 +127,13 @@ def test_a_prerequisite_is_never_planned_later_than_what_needs_it():
     assert items["LC1-3b"].year == 4
     assert items["OG1-0a"].year <= 4
     assert when(items["OG1-0a"]) < when(items["LC1-3b"])
-    assert items["OG1-0a"].reason == "voorwaarde voor LC1-3b"
+    assert items["OG1-0a"].reason == needed_by("LC1-3b")
     # IT1-3a is pulled to year 1, and the lower IT1 levels with it (a lower level never
     # after a higher one).
     assert items["IT1-3a"].year == 1
     assert when(items["IT1-3a"]) < when(items["LC1-0d"])
     assert [items[f"IT1-{level}a"].year for level in range(4)] == [1, 1, 1, 1]
-    assert items["IT1-3a"].reason == "IT1 3→4"
+    assert items["IT1-3a"].reason == moves("IT1", 3)
 
 
 def test_prerequisites_are_planned_even_below_the_current_stage_and_transitively():
@@ -128,8 +142,8 @@ def test_prerequisites_are_planned_even_below_the_current_stage_and_transitively
         factors=factors({"IT3": (2.1, 3.2), "PEB1": (3.5, 3.6)}), library=library, horizon=4
     )
     items = by_code(plan)
-    assert items["PEB1-1b"].reason == "voorwaarde voor IT3-2d"
-    assert items["PEB1-0a"].reason == "voorwaarde voor PEB1-1b"
+    assert items["PEB1-1b"].reason == needed_by("IT3-2d")
+    assert items["PEB1-0a"].reason == needed_by("PEB1-1b")
     assert when(items["PEB1-0a"]) < when(items["PEB1-1b"]) < when(items["IT3-2d"])
 
 
@@ -160,7 +174,7 @@ def test_peb_preconditions_that_a_data_project_needs_come_first():
     # that needs it moves to year 4 (it keeps no priority after year 1).
     assert in_year[3][0] == "PEB1-2b"
     assert items["IT3-2d"].year == 4
-    assert items["PEB1-2b"].reason == "voorwaarde voor IT3-2d"
+    assert items["PEB1-2b"].reason == needed_by("IT3-2d")
     assert_rules(plan, library)
 
 
@@ -171,7 +185,7 @@ def test_it_keeps_a_data_project_that_a_gap_asks_for_in_year_one():
     )
     items = by_code(plan)
     assert items["IT3-1d"].year == 1
-    assert items["IT3-1d"].reason == "IT3 1→2"
+    assert items["IT3-1d"].reason == moves("IT3", 1)
     assert "LC1-0d" not in items  # no fallback needed
 
 
@@ -191,8 +205,8 @@ def test_without_a_data_project_it_takes_the_lowest_one_of_the_factor_with_the_l
     items = by_code(plan)
     assert [item.code for item in plan.activities if item.kind == DATA_PROJECT] == ["OG1-0d"]
     assert items["OG1-0d"].year == 1
-    assert items["OG1-0d"].reason == "OG1 0→1"
-    assert items["OG1-0a"].reason == "voorwaarde voor OG1-0d"
+    assert items["OG1-0d"].reason == moves("OG1", 0, DATA_PROJECT_YEAR1)
+    assert items["OG1-0a"].reason == needed_by("OG1-0d")
     assert when(items["OG1-0a"]) < when(items["OG1-0d"])
 
 
@@ -208,7 +222,7 @@ def test_the_fallback_skips_factors_without_a_data_project_and_breaks_ties_by_sc
     )
     items = by_code(plan)
     assert items["IT2-1d"].year == 1
-    assert items["IT2-1d"].reason == "IT2 1→2"
+    assert items["IT2-1d"].reason == moves("IT2", 1, DATA_PROJECT_YEAR1)
     assert "LC2-1d" not in items
 
 
@@ -217,10 +231,13 @@ def test_a_data_project_planned_later_is_brought_forward_to_year_one():
     plan = plan_roadmap(factors=factors({"IT3": (0.0, 4.0)}), library=library, horizon=4)
     items = by_code(plan)
     assert items["IT3-3d"].year == 1
-    assert items["IT3-3d"].reason == "IT3 3→4"
+    assert items["IT3-3d"].reason == moves("IT3", 3)
     # The lower levels of IT3 come along so no lower level is after a higher one.
     assert all(items[f"IT3-{level}a"].year == 1 for level in range(3))
-    assert items["IT3-3a"].year == 4
+    # Four of the track's five activities must be in year 1, so no plan meets P2's bar
+    # (at least one a year); the one left is spread over the years left, first year
+    # first (P2's formula alone put it in year 4).
+    assert items["IT3-3a"].year == 2
 
 
 def test_capacity_overflows_to_the_next_year_and_data_projects_keep_year_one():
@@ -255,7 +272,7 @@ def test_capacity_overflows_to_the_next_year_and_data_projects_keep_year_one():
         "ML1-1d",
     ]
     assert all(item.year is None and item.quarter is None for item in plan.after_horizon)
-    assert plan.after_horizon[-1].reason == "ML1 1→2"
+    assert plan.after_horizon[-1].reason == moves("ML1", 1)
     assert_rules(plan, library)
 
 
@@ -372,7 +389,7 @@ def assert_rules(plan, library):
     assert closure <= set(items)
     # Beyond those only P5's data project with its prerequisites.
     extra = set(items) - closure
-    fallback = [c for c in extra if not items[c].reason.startswith("voorwaarde")]
+    fallback = [c for c in extra if items[c].reason.kind != PREREQUISITE]
     if extra:
         assert len(fallback) == 1 and library[fallback[0]].kind == DATA_PROJECT
     # P3 and the level order within a factor.
@@ -389,12 +406,14 @@ def assert_rules(plan, library):
         assert 1 <= item.year <= plan.horizon and 1 <= item.quarter <= 4
     # P7: a reason for everything.
     for item in items.values():
-        match = REASON.match(item.reason)
-        assert match, item.reason
-        if match["of"]:
-            assert item.code in items[match["of"]].prerequisites
+        reason = item.reason
+        if reason.kind == PREREQUISITE:
+            assert item.code in items[reason.prerequisite_of].prerequisites
         else:
-            assert match["factor"] == item.factor and int(match["low"]) == item.from_level
+            assert reason.kind in (TRANSITION, DATA_PROJECT_YEAR1), reason
+            assert reason == moves(item.factor, item.from_level, reason.kind)
+            if reason.kind == DATA_PROJECT_YEAR1:
+                assert item.code in fallback
 
 
 @settings(max_examples=60, deadline=None)
@@ -420,3 +439,109 @@ def test_every_plan_keeps_the_rules(seed, horizon, capacity, scores):
     # P5: year 1 holds a data project unless what that project needs fills year 1.
     year_one = [i for i in plan.activities if i.year == 1]
     assert any(i.kind == DATA_PROJECT for i in year_one) or len(year_one) == capacity
+
+
+def track_counts(plan):
+    """{track: [activities in year 1, …, year H]} of the plan's activities."""
+    tracks = dict(FACTORS)
+    counts = {}
+    for item in plan.activities:
+        row = counts.setdefault(tracks[item.factor], [0] * plan.horizon)
+        row[item.year - 1] += 1
+    return counts
+
+
+def fixed_in_year_one(plan):
+    """What is in year 1 whatever the spread does: P5's data project, the year-1
+    activities of tracks with fewer activities than years (they keep P2's years), and
+    all that must not be later than those."""
+    items = by_code(plan)
+    order = [code for code, _track in FACTORS]
+    tracks = dict(FACTORS)
+    counts = track_counts(plan)
+    year_one = [i for i in plan.activities if i.year == 1]
+    projects = [i for i in year_one if i.kind == DATA_PROJECT]
+    stack = [i for i in year_one if sum(counts[tracks[i.factor]]) < plan.horizon]
+    fallback = [i for i in projects if i.reason.kind == DATA_PROJECT_YEAR1]
+    if fallback:
+        stack.extend(fallback)
+    elif projects:
+        stack.append(min(projects, key=lambda i: (i.from_level, order.index(i.factor), i.code)))
+    closure = set()
+    while stack:
+        item = stack.pop()
+        if item.code in closure:
+            continue
+        closure.add(item.code)
+        stack.extend(items[p] for p in item.prerequisites)
+        stack.extend(
+            other
+            for other in items.values()
+            if other.factor == item.factor and other.from_level < item.from_level
+        )
+    return closure
+
+
+def assert_spread(plan):
+    """P2's bar: per track with at least as many activities as years, no year holds
+    fewer than half of the track's mean per year, unless what is fixed in year 1
+    leaves too few activities for the other years (then no plan meets the bar)."""
+    tracks = dict(FACTORS)
+    fixed = fixed_in_year_one(plan)
+    for track, row in track_counts(plan).items():
+        total = sum(row)
+        if total < plan.horizon:
+            continue
+        in_year_one = sum(1 for code in fixed if tracks[by_code(plan)[code].factor] == track)
+        least = -(-total // (2 * plan.horizon))  # half the mean, rounded up
+        if total - in_year_one < (plan.horizon - 1) * least:
+            continue  # no plan meets the bar for this track
+        assert min(row) * 2 * plan.horizon >= total, (track, row)
+
+
+def track_library(rng):
+    """Like full_library, but a prerequisite stays within its track (a lower level of
+    another factor of the same track). Then every track can be spread whatever the
+    others do, so P2's bar is always within reach (the full library can tie a track
+    to another so that no plan meets it)."""
+    tracks = dict(FACTORS)
+    library = steps(*(code for code, _track in FACTORS))
+    for code, track in FACTORS:
+        for level in sorted(rng.sample(range(5), 2)):
+            prerequisites = set()
+            others = [c for c, t in FACTORS if t == track and c != code]
+            if others and level > 0 and rng.random() < 0.6:
+                prerequisites.add(f"{rng.choice(others)}-{rng.randrange(0, level)}a")
+            builder = dp if rng.random() < 0.5 else pre
+            library.append(builder(f"{code}-{level}x", sorted(prerequisites)))
+    assert all(
+        tracks[p.split("-")[0]] == tracks[a.factor] for a in library for p in a.prerequisites
+    )
+    return library
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    horizon=st.integers(1, 6),
+    scores=st.lists(
+        st.tuples(st.floats(0, 5), st.floats(0, 5), st.none() | st.integers(0, 5)),
+        min_size=12,
+        max_size=12,
+    ),
+)
+def test_every_track_uses_every_year_when_the_capacity_allows(seed, horizon, scores):
+    library = track_library(random.Random(seed))
+    inputs = [
+        FactorInput(code, track, current, desired, chosen_target=chosen)
+        for (code, track), (current, desired, chosen) in zip(FACTORS, scores, strict=True)
+    ]
+    capacity = len(library)  # never binding: the spread alone decides the years
+    plan = plan_roadmap(factors=inputs, library=library, horizon=horizon, capacity=capacity)
+    assert not plan.after_horizon
+    assert_rules(plan, library)
+    assert_spread(plan)
+    # P5: with room to spare, year 1 always holds a data project.
+    if any(activity.kind == DATA_PROJECT for activity in library):
+        assert any(i.kind == DATA_PROJECT and i.year == 1 for i in plan.activities)
+    assert plan == plan_roadmap(factors=inputs, library=library, horizon=horizon, capacity=capacity)

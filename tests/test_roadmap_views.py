@@ -205,7 +205,7 @@ def test_the_viewer_reads_the_roadmap_without_forms(client, people, planned):
     assert "Leiderschap &amp; Cultuur" in html and "2027" in html
     assert 'name="when"' not in html and "Routekaart opnieuw maken" not in html
     first = planned.activities.first()
-    assert first.title in html and first.reason in html
+    assert first.title in html and first.reason_label and first.reason_label in html
 
 
 def test_the_consultant_gets_a_form_on_every_card(client, people, planned):
@@ -433,5 +433,77 @@ def test_the_roadmap_speaks_english_when_chosen(client, people, planned):
     activity = planned.activities.exclude(description_en="").first()
     assert activity is not None
     assert activity.description_en in page
-    if planned.activities.filter(reason__startswith="voorwaarde voor ").exists():
+    if planned.activities.filter(reason__kind="prerequisite").exists():
         assert "prerequisite for" in page
+
+
+# --- A manual move that breaks a prerequisite --------------------------------------------
+
+
+def a_prerequisite_pair(roadmap):
+    """(activity, one of its prerequisites), both on the roadmap, the activity being
+    the first by code that has one."""
+    activities = {a.code: a for a in roadmap.activities.order_by("code")}
+    for activity in activities.values():
+        for code in activity.prerequisites:
+            if code in activities:
+                return activity, activities[code]
+    raise AssertionError("the shipped library plans no prerequisite")
+
+
+def when_of(activity):
+    return (99, 0) if activity.after_horizon else (activity.year, activity.quarter)
+
+
+def test_a_move_before_a_prerequisite_is_allowed_and_shown_with_a_warning(client, people, planned):
+    client.force_login(people.consultant)
+    url = reverse("roadmap", args=[people.assessment.pk])
+    assert 'id="prerequisite-summary"' not in client.get(url).content.decode()  # P3 holds
+    dependent, prerequisite = a_prerequisite_pair(planned)
+    # The prerequisite goes to the last quarter of the horizon, or after it.
+    later = "na" if when_of(dependent) == (4, 4) else "4-4"
+    assert edit(client, prerequisite, when=later).status_code == 302
+    prerequisite.refresh_from_db()
+    assert prerequisite.moved and when_of(prerequisite) > when_of(dependent)
+    waiting = [
+        a
+        for a in planned.activities.all()
+        if prerequisite.code in a.prerequisites and when_of(a) < when_of(prerequisite)
+    ]
+    html = client.get(url).content.decode()
+    if len(waiting) == 1:
+        assert "1 activiteit staat vóór haar voorwaarde" in html
+    else:
+        assert f"{len(waiting)} activiteiten staan vóór hun voorwaarde" in html
+    moment = "na de horizon" if later == "na" else "2030 K4"
+    assert f"Let op: staat vóór zijn voorwaarde {prerequisite.code} ({moment})" in html
+    assert f"Let op: {dependent.code} (" in html and "heeft dit eerst nodig" in html
+    summary = html.split('id="prerequisite-summary"')[1].split("</div>")[0]
+    for activity in waiting:  # each one linked to its card, with its prerequisite
+        assert f'href="#activiteit-{activity.pk}">{activity.code} ' in summary
+    assert f'href="#activiteit-{prerequisite.pk}">{prerequisite.code}</a>' in summary
+    assert html.count('class="card activity-card') == planned.activities.count()
+    page = client.get(reverse("activity_edit", args=[dependent.pk])).content.decode()
+    assert f"Let op: staat vóór zijn voorwaarde {prerequisite.code} ({moment})" in page
+    # Moved back in front of what needs it, the warning goes: it is computed, not stored.
+    assert edit(client, prerequisite, when="1-1").status_code == 302
+    html = client.get(url).content.decode()
+    assert 'id="prerequisite-summary"' not in html and "Let op:" not in html
+    page = client.get(reverse("activity_edit", args=[dependent.pk])).content.decode()
+    assert "Let op:" not in page
+
+
+def test_the_viewer_sees_the_warning_too_and_a_bad_move_changes_nothing(client, people, planned):
+    dependent, prerequisite = a_prerequisite_pair(planned)
+    PlannedActivity.objects.filter(pk=prerequisite.pk).update(
+        year=None, quarter=None, after_horizon=True, moved=True
+    )
+    client.force_login(people.viewer)
+    html = client.get(reverse("roadmap", args=[people.assessment.pk])).content.decode()
+    assert 'id="prerequisite-summary"' in html
+    assert f"staat vóór zijn voorwaarde {prerequisite.code} (na de horizon)" in html
+    client.force_login(people.consultant)
+    for bad in ("5-1", "0-1", "1-5", "jaar", ""):
+        response = edit(client, dependent, when=bad)
+        assert response.status_code == 200 and "when" in response.context["form"].errors
+    assert when_of(PlannedActivity.objects.get(pk=dependent.pk)) == when_of(dependent)

@@ -27,7 +27,9 @@ def test_it_plans_edits_and_follows_up_the_roadmap(page, people):
     assert page.get_by_text("Leren door te doen").is_visible()
     total = PlannedActivity.objects.filter(after_horizon=False).count()
     assert page.get_by_text(f"0 van {total} gereed (0%)").is_visible()
-    assert not PlannedActivity.objects.filter(reason="LC1 3→4").exists()
+    assert not PlannedActivity.objects.filter(
+        reason__kind="transition", reason__factor="LC1", reason__from=3
+    ).exists()
 
     # Move a card of year 1 to 2028, quarter 1.
     moved = PlannedActivity.objects.filter(year=1).order_by("code").first()
@@ -70,3 +72,46 @@ def test_a_viewer_reads_the_roadmap_on_a_phone(phone, people):
     assert phone.locator("select[name=when]").count() == 0
     assert phone.locator("summary", has_text="Wijzigen").count() == 0
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_moving_a_prerequisite_after_what_needs_it_is_kept_with_a_warning(page, phone, people):
+    """The issue's case: "voorwaarde voor X" moved after X. The move is saved, both cards
+    and the page say so, on a desktop and a phone, and the page stays accessible."""
+    from .test_survey import assert_accessible
+
+    assessment = answer_and_close(people.assessment)
+    roadmap = roadmap_for(assessment)
+    roadmap_generate(roadmap=roadmap)
+    activities = {a.code: a for a in roadmap.activities.order_by("code")}
+    dependent, prerequisite = next(
+        (a, activities[code])
+        for a in activities.values()
+        for code in a.prerequisites
+        if code in activities and not a.after_horizon
+    )
+    log_in(page, "alice")
+    page.goto(f"/metingen/{assessment.pk}/routekaart/")
+    card = page.locator(f"#activiteit-{prerequisite.pk}")
+    card.locator("summary", has_text="Wijzigen").click()
+    card.get_by_label("Wanneer").select_option("na")
+    card.get_by_role("button", name="Opslaan").click()
+    page.get_by_text(f"Activiteit {prerequisite.code} opgeslagen.").wait_for()
+    summary = page.locator("#prerequisite-summary")
+    assert re.search(
+        r"\d+ activiteit(en)? sta(at|an) vóór (haar|hun) voorwaarde", summary.inner_text()
+    )
+    waiting = page.locator(f"#activiteit-{dependent.pk} .prerequisite-warning")
+    assert waiting.inner_text().endswith(
+        f"Let op: staat vóór zijn voorwaarde {prerequisite.code} (na de horizon)"
+    )
+    assert page.locator(f"#activiteit-{prerequisite.pk} .prerequisite-warning").count() >= 1
+    summary.get_by_role("link", name=re.compile(f"^{dependent.code} ")).click()
+    assert page.evaluate("location.hash") == f"#activiteit-{dependent.pk}"
+    assert_accessible(page)
+
+    log_in(phone, "victor")
+    phone.goto(f"/metingen/{assessment.pk}/routekaart/")
+    phone.locator("#prerequisite-summary").wait_for()
+    assert phone.locator(f"#activiteit-{dependent.pk} .prerequisite-warning").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(phone)
