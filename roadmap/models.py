@@ -151,6 +151,17 @@ class Roadmap(models.Model):
     # Codes of generated activities the consultant removed: regenerating keeps them out.
     removed_codes = models.JSONField(default=list, blank=True, editable=False)
     generated_at = models.DateTimeField(_("gegenereerd op"), null=True, blank=True)
+    # The roadmap of the organisation's previous measurement that this one continues
+    # (issue 15, continuity): its done activities are this route's history, its open
+    # ones were carried over. Set when the roadmap is first generated.
+    previous = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        verbose_name=_("vorige routekaart"),
+    )
 
     class Meta:
         verbose_name = _("routekaart")
@@ -257,6 +268,16 @@ class PlannedActivity(Bilingual, models.Model):
         related_name="activities",
         verbose_name=_("dataproject uit het register"),
     )
+    # The open activity of the previous roadmap this one continues ("uit de vorige
+    # routekaart"); that one stays on its own roadmap, untouched.
+    carried_from = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("uit de vorige routekaart"),
+    )
 
     class Meta:
         ordering = ["roadmap", "year", "quarter", "factor__order", "from_level", "code"]
@@ -264,6 +285,9 @@ class PlannedActivity(Bilingual, models.Model):
         verbose_name_plural = _("geplande activiteiten")
         constraints = [
             models.UniqueConstraint(fields=["roadmap", "code"], name="unique_planned_code"),
+            models.UniqueConstraint(
+                fields=["roadmap", "carried_from"], name="unique_carried_per_roadmap"
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(after_horizon=False, year__gte=1, quarter__gte=1, quarter__lte=4)

@@ -133,6 +133,23 @@ Decisions where roadmap.md is silent
     consultant's call: the roadmap page shows a year over capacity, and
     `services.prerequisite_warnings` finds every activity planned before one of its
     prerequisites, for the cards and the page's summary (computed, never stored).
+  - Continuity over a repeat measurement (issue 15): `plan_roadmap` takes the codes
+    of the previous roadmap's activities as `done` (status gereed) and `carried`
+    (open: gepland or lopend; vervallen ones are neither). Decided:
+    * A done activity is history, never planned again, and satisfies whatever needs
+      it: P1 skips it, and neither a transition nor a prerequisite pulls it back in
+      (its prerequisites neither, through it). Even when its factor did not grow, the
+      same library activity is not repeated; the consultant can add an activity of
+      their own.
+    * A carried-over activity counts as already needed: it is in the plan whether or
+      not the new scores need it (work under way is not dropped because a score moved),
+      once, under its own code, so the generator never adds it a second time. Its
+      prerequisites come along (P1, except done ones). Its first year is 1 (it is
+      overdue), then P3, P5, the spread and the capacity treat it like any other
+      activity: it counts towards the capacity. Its reason is its new transition when
+      the new scores need it, else the kind "carried" (its factor and step).
+    * Codes that are not in the library (the consultant's own activities) are not the
+      planner's business: services.py carries them over as they are.
 """
 
 import heapq
@@ -190,7 +207,8 @@ TRANSITION = "transition"
 PREREQUISITE = "prerequisite"
 DATA_PROJECT_YEAR1 = "data_project_year1"
 CUSTOM = "custom"  # the consultant's own activity, with the consultant's own words
-REASON_KINDS = (TRANSITION, PREREQUISITE, DATA_PROJECT_YEAR1, CUSTOM)
+CARRIED = "carried"  # open on the previous roadmap, not needed by the new scores
+REASON_KINDS = (TRANSITION, PREREQUISITE, DATA_PROJECT_YEAR1, CUSTOM, CARRIED)
 
 
 @dataclass(frozen=True)
@@ -351,12 +369,14 @@ def _find_cycle(activities, successors):
     return None
 
 
-def _with_prerequisites(codes, library):
-    needed = set(codes)
+def _with_prerequisites(codes, library, done=frozenset()):
+    """`codes` and their prerequisites, transitively; `done` ones (and what only they
+    need) are left out."""
+    needed = set(codes) - done
     stack = sorted(needed)
     while stack:
         for prerequisite in library[stack.pop()].prerequisites:
-            if prerequisite not in needed:
+            if prerequisite not in needed and prerequisite not in done:
                 needed.add(prerequisite)
                 stack.append(prerequisite)
     return needed
@@ -376,8 +396,9 @@ def _pull_forward(years, needed, library):
     return successors
 
 
-def _fallback_data_project(targets, factors, library):
-    """P5: the lowest-level data project of the factor with the largest gap."""
+def _fallback_data_project(targets, factors, library, done=frozenset()):
+    """P5: the lowest-level data project of the factor with the largest gap (not one
+    done on the previous roadmap)."""
 
     def score_gap(factor):
         if factor.current is None or factor.desired is None:
@@ -392,7 +413,7 @@ def _fallback_data_project(targets, factors, library):
         projects = [
             a
             for a in library.values()
-            if a.factor == factors[index].code and a.kind == DATA_PROJECT
+            if a.factor == factors[index].code and a.kind == DATA_PROJECT and a.code not in done
         ]
         if projects:
             return min(projects, key=lambda a: (a.from_level, a.code)).code
@@ -737,11 +758,13 @@ def _sweep(sequence, *, per_track, spread, first, anchor, horizon, track, predec
     return final
 
 
-def plan_roadmap(*, factors, library, horizon, capacity=DEFAULT_CAPACITY):
+def plan_roadmap(*, factors, library, horizon, capacity=DEFAULT_CAPACITY, carried=(), done=()):
     """Plan the activities that bring every factor from its current to its target stage.
 
     `factors`: FactorInput records in the model's factor order. `library`: the
-    LibraryActivity records of the model version. Returns a Plan.
+    LibraryActivity records of the model version. `carried` and `done`: codes of the
+    previous roadmap's open and done activities (the docstring, "Continuity"); codes
+    not in the library are ignored. Returns a Plan.
     """
     if horizon < 1:
         raise ValueError("the horizon must be at least 1 year")
@@ -751,6 +774,8 @@ def plan_roadmap(*, factors, library, horizon, capacity=DEFAULT_CAPACITY):
     order = {factor.code: (index, factor.track) for index, factor in enumerate(factors)}
     check_library(library, set(order))
     library = {activity.code: activity for activity in library}
+    done = frozenset(done) & set(library)
+    carried = (frozenset(carried) & set(library)) - done
     targets = {factor.code: factor_target(factor, horizon) for factor in factors}
 
     by_step = defaultdict(list)
@@ -762,9 +787,16 @@ def plan_roadmap(*, factors, library, horizon, capacity=DEFAULT_CAPACITY):
     for target in targets.values():
         for index, level in enumerate(range(target.current, target.target)):
             for code in by_step[target.factor, level]:
+                if code in done:
+                    continue
                 years[code] = index * horizon // target.gap + 1
                 reasons[code] = transition_reason(target.factor, level)
-    needed = _with_prerequisites(years, library)
+    # Continuity: what is open on the previous roadmap is needed, and overdue.
+    for code in sorted(carried):
+        years[code] = 1
+        activity = library[code]
+        reasons.setdefault(code, transition_reason(activity.factor, activity.from_level, CARRIED))
+    needed = _with_prerequisites(years, library, done)
     never = horizon + 1  # a prerequisite only gets the year of what needs it
     for code in needed:
         years.setdefault(code, never)
@@ -772,16 +804,16 @@ def plan_roadmap(*, factors, library, horizon, capacity=DEFAULT_CAPACITY):
 
     # P5: a data project from the first day.
     if not any(library[c].kind == DATA_PROJECT and years[c] == 1 for c in needed):
-        fallback = _fallback_data_project(targets, factors, library)
+        fallback = _fallback_data_project(targets, factors, library, done)
         if fallback is not None:
             activity = library[fallback]
             reasons.setdefault(
                 fallback,
                 transition_reason(activity.factor, activity.from_level, DATA_PROJECT_YEAR1),
             )
-            for code in _with_prerequisites([fallback], library) - needed:
+            for code in _with_prerequisites([fallback], library, done) - needed:
                 years[code] = never
-            needed = _with_prerequisites(needed | {fallback}, library)
+            needed = _with_prerequisites(needed | {fallback}, library, done)
             years[fallback] = 1
     successors = _pull_forward(years, needed, library)
 

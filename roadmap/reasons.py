@@ -31,6 +31,8 @@ def reason_text(data):
     step = f"{reason.factor} {reason.from_level}→{reason.to_level}"
     if reason.kind == planner.DATA_PROJECT_YEAR1:
         return _("%(step)s · dataproject vanaf het eerste jaar") % {"step": step}
+    if reason.kind == planner.CARRIED:
+        return _("%(step)s · uit de vorige routekaart") % {"step": step}
     return step
 
 

@@ -11,6 +11,15 @@ edits. Manual edits, as regenerating keeps them (spec/roadmap.md "Editing"):
     consultant touched it (moved, an owner, a status other than gepland, a link).
 "Start over" (`reset=True`) drops all of that and stores the plan as it comes. Kept
 activities that fall beyond a shortened horizon are listed after the horizon.
+
+Continuity (issue 15, roadmap/continuity.py): a roadmap continues the roadmap of the
+organisation's previous measurement (`Roadmap.previous`, found on the first
+generation). Its open activities (gepland, lopend) come over once, with their status,
+owner and register link, marked `carried_from`; generated ones go through the planner
+as already needed (roadmap/planner.py "Continuity"), the consultant's own keep their
+calendar year. Done ones stay on the previous roadmap as the route's history and are
+not planned again. Starting over carries them over again; the previous roadmap is
+never changed.
 """
 
 from datetime import date
@@ -20,7 +29,7 @@ from django.utils import timezone
 
 from assessments.results import assessment_results
 
-from . import planner
+from . import continuity, planner
 from .library import library_records, version_library
 from .models import FactorTarget, Kind, PlannedActivity, Roadmap
 from .reasons import custom_reason, prerequisite_warning, reason_text
@@ -157,14 +166,20 @@ def roadmap_generate(*, roadmap, reset=False):
     if not assessment.is_closed:
         raise RoadmapError("the assessment is not closed")
     _lock(roadmap)
+    if roadmap.previous_id is None:
+        roadmap.previous = continuity.previous_roadmap(assessment)
+    route = continuity.route_inputs(roadmap)
     rows = factor_inputs(roadmap=roadmap)
     factors = {factor.code: factor for factor, _inputs in rows}
     library = {activity.code: activity for activity in version_library(assessment.model_version)}
+    carried = {a.code: a for a in route.carried if not a.custom and a.code in library}
     plan = planner.plan_roadmap(
         factors=[inputs for _factor, inputs in rows],
         library=library_records(library.values()),
         horizon=roadmap.horizon,
         capacity=roadmap.capacity,
+        carried=carried,
+        done=route.done,
     )
 
     _targets_upsert(
@@ -204,11 +219,18 @@ def roadmap_generate(*, roadmap, reset=False):
         }
         schedule = {"year": item.year, "quarter": item.quarter, "after_horizon": item.after_horizon}
         activity = existing.pop(item.code, None)
+        old = carried.get(item.code)
         if activity is None:
-            new.append(PlannedActivity(roadmap=roadmap, code=item.code, **values, **schedule))
+            new.append(
+                PlannedActivity(
+                    roadmap=roadmap, code=item.code, **values, **schedule, **_carry(old)
+                )
+            )
             continue
         if not activity.moved:
             values.update(schedule)
+        if old is not None and activity.carried_from_id is None:
+            values.update(_carry(old) if not _touched(activity) else {"carried_from": old})
         for name, value in values.items():
             setattr(activity, name, value)
         _beyond_horizon(activity, roadmap.horizon)
@@ -221,6 +243,7 @@ def roadmap_generate(*, roadmap, reset=False):
         else:
             stale.append(activity.pk)
     PlannedActivity.objects.filter(pk__in=stale).delete()
+    new += _carried_own(roadmap, route, [*new, *changed, *existing.values()], factors)
     PlannedActivity.objects.bulk_create(new)
     PlannedActivity.objects.bulk_update(
         changed,
@@ -238,11 +261,74 @@ def roadmap_generate(*, roadmap, reset=False):
             "year",
             "quarter",
             "after_horizon",
+            "carried_from",
+            "status",
+            "owner",
+            "data_project",
         ],
     )
     roadmap.generated_at = timezone.now()
-    roadmap.save(update_fields=["removed_codes", "generated_at"])
+    roadmap.save(update_fields=["removed_codes", "generated_at", "previous"])
     return plan
+
+
+def _carry(old):
+    """What a generated activity takes over from the open one it continues."""
+    if old is None:
+        return {}
+    return {
+        "carried_from": old,
+        "status": old.status,
+        "owner": old.owner,
+        "data_project_id": old.data_project_id,
+    }
+
+
+def _carried_own(roadmap, route, present, factors):
+    """New rows for the consultant's own open activities of the previous roadmap that
+    this roadmap does not hold yet (each comes over once, under a free code)."""
+    have = {a.carried_from_id for a in present if a.carried_from_id is not None}
+    codes = {a.code for a in present}
+    rows = []
+    for old in route.carried:
+        if not old.custom or old.pk in have:
+            continue
+        code = old.code
+        if code in codes:
+            numbers = [
+                int(c[len(CUSTOM_PREFIX) :])
+                for c in codes
+                if c.startswith(CUSTOM_PREFIX) and c[len(CUSTOM_PREFIX) :].isdigit()
+            ]
+            code = f"{CUSTOM_PREFIX}{max(numbers, default=0) + 1}"
+        codes.add(code)
+        year, quarter = continuity.carried_year(old, roadmap)
+        rows.append(
+            PlannedActivity(
+                roadmap=roadmap,
+                code=code,
+                title=old.title,
+                title_en=old.title_en,
+                description=old.description,
+                description_en=old.description_en,
+                factor=factors.get(old.factor.code, old.factor),
+                kind=old.kind,
+                from_level=old.from_level,
+                year=year,
+                quarter=quarter,
+                after_horizon=year is None,
+                effort=old.effort,
+                owner=old.owner,
+                status=old.status,
+                reason=dict(old.reason),
+                custom=True,
+                prerequisites=list(old.prerequisites),
+                moved=True,
+                data_project_id=old.data_project_id,
+                carried_from=old,
+            )
+        )
+    return rows
 
 
 def _lock(roadmap):
