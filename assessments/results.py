@@ -601,6 +601,60 @@ def _trend(assessment, result):
     return scoring.trend(measurements)
 
 
+def ambitions_benchmark(results):
+    """The benchmark of ambitions (issue 15): peers' desired score and gap per factor
+    beside their current score, with the benchmark's peers and rules; None wherever the
+    benchmark itself is not shown (scoring.ambitions)."""
+    if results.benchmark is None or results.department:
+        return None
+    peers, _key = _peer_scores(results.assessment)
+    return scoring.ambitions(scoring.current_scores(results.scoring), peers)
+
+
+def peers_movement(results):
+    """How peers moved (issue 15): the mean change of the peers that took part in both
+    of their last two rounds, between their two most recent closed assessments with
+    this assessment's factor codes (scoring.peer_movement: at least 5 such peers).
+    Given and taken as the benchmark: None unless this organisation takes part and its
+    scores are shown. A few queries, whatever the number of peers."""
+    assessment = results.assessment
+    if (
+        results.department
+        or not results.scores_shown
+        or not assessment.organisation.takes_part_in_benchmark
+    ):
+        return None
+    candidates = list(
+        Assessment.objects.filter(
+            organisation__type=assessment.organisation.type,
+            organisation__benchmark_agreed_at__isnull=False,
+            status=Assessment.Status.CLOSED,
+            released_responses__isnull=True,
+        )
+        .exclude(organisation_id=assessment.organisation_id)
+        .order_by("organisation_id", F("closed_at").desc(nulls_last=True), "-pk")
+        .values_list("pk", "organisation_id", "model_version_id")
+    )
+    if len({organisation for _pk, organisation, _version in candidates}) < (
+        scoring.MIN_BENCHMARK_PEERS
+    ):
+        return None
+    same = _same_factor_codes(
+        {version for _pk, _organisation, version in candidates}, assessment.model_version_id
+    )
+    rounds = {}
+    for pk, organisation, version in candidates:
+        if version in same and len(rounds.setdefault(organisation, [])) < 2:
+            rounds[organisation].append(pk)
+    pairs = [pks for pks in rounds.values() if len(pks) == 2]
+    if len(pairs) < scoring.MIN_BENCHMARK_PEERS:
+        return None
+    kept = _closed_scores(
+        Assessment.objects.filter(pk__in=[pk for pair in pairs for pk in pair]), results.scoring
+    )
+    return scoring.peer_movement([(kept[before], kept[after]) for after, before in pairs])
+
+
 def _date(assessment):
     return assessment.closed_at.date().isoformat() if assessment.closed_at else None
 
@@ -897,6 +951,10 @@ def results_json(results):
         "benchmark": _benchmark_json(results.benchmark),
         "trend": [asdict(point) for point in results.trend],
     }
+    if not results.department:
+        data["ambitions"] = _ambitions_json(ambitions_benchmark(results))
+        movement = peers_movement(results)
+        data["peers_movement"] = None if movement is None else asdict(movement)
     if results.department:
         data["assessment"]["department"] = results.department
         del data["layers"], data["groups"], data["departments"]
@@ -919,6 +977,25 @@ def _benchmark_json(benchmark):
         "peers": benchmark.peers,
         "factors": by_code(benchmark.factors),
         "tracks": by_code(benchmark.tracks),
+    }
+
+
+def _ambitions_json(ambitions):
+    """Per factor code the peers' mean, this organisation's percentile and the peers'
+    quartiles (null below 10 peers) of the current score, the desired score and the gap;
+    null when no benchmark is shown."""
+    if ambitions is None:
+        return None
+
+    def row(item):
+        return {"mean": item.mean, "percentile": item.percentile, "q1": item.q1, "q3": item.q3}
+
+    return {
+        "peers": ambitions.peers,
+        "factors": {
+            r.code: {"current": row(r.current), "desired": row(r.desired), "gap": row(r.gap)}
+            for r in ambitions.factors
+        },
     }
 
 

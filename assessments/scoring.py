@@ -693,6 +693,8 @@ def current_scores(result):
         "overall": result.overall.current,
         "tracks": {code: track.current for code, track in result.tracks.items()},
         "factors": {code: factor.current for code, factor in result.factors.items()},
+        # For the benchmark of ambitions (issue 15); kept scores from before it lack it.
+        "desired": {code: factor.desired for code, factor in result.factors.items()},
     }
 
 
@@ -831,6 +833,117 @@ def benchmark(own, peers):
             _benchmark_row(code, score, peers.factors.get(code, []))
             for code, score in own["factors"].items()
         ],
+    )
+
+
+# --- Benchmark of ambitions (issue 15) -------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class AmbitionRow:
+    """One factor: where peers want to go (desired) and how far that is (gap), each a
+    BenchmarkRow (mean and percentile rank from 5 peers, quartiles from 10)."""
+
+    code: str
+    current: BenchmarkRow
+    desired: BenchmarkRow
+    gap: BenchmarkRow
+
+
+@dataclass(kw_only=True)
+class Ambitions:
+    peers: int
+    factors: list[AmbitionRow]
+
+    @property
+    def has_quartiles(self):
+        return self.peers >= MIN_QUARTILE_PEERS
+
+
+def _ambition_complete(peer):
+    """A peer counts when its scores are shown and every factor has a current and a
+    desired score (the same peers on every row, as peer_group)."""
+    desired = peer.get("desired")
+    return (
+        peer["shown"]
+        and desired is not None
+        and set(desired) == set(peer["factors"])
+        and None not in peer["factors"].values()
+        and None not in desired.values()
+    )
+
+
+def _gap(current, desired):
+    return None if current is None or desired is None else desired - current
+
+
+def ambitions(own, peers):
+    """Peers' current and desired score and gap (desired − current) per factor beside
+    this organisation's; None below 5 peers or when this organisation's scores are not
+    shown. `own` and `peers` are current_scores() (peers: the benchmark's). The same
+    rules as benchmark(): means and percentile ranks, quartiles from 10 peers, never a
+    minimum, maximum or single peer's value."""
+    if not own["shown"] or "desired" not in own:
+        return None
+    peers = [peer for peer in peers if _ambition_complete(peer)]
+    if len(peers) < MIN_BENCHMARK_PEERS:
+        return None
+    rows = []
+    for code, current in own["factors"].items():
+        desired = own["desired"].get(code)
+        values = [(p["factors"].get(code), p["desired"].get(code)) for p in peers]
+        values = [(c, d) for c, d in values if c is not None and d is not None]
+        rows.append(
+            AmbitionRow(
+                code=code,
+                current=_benchmark_row(code, current, sorted(c for c, _d in values)),
+                desired=_benchmark_row(code, desired, sorted(d for _c, d in values)),
+                gap=_benchmark_row(code, _gap(current, desired), sorted(d - c for c, d in values)),
+            )
+        )
+    return Ambitions(peers=len(peers), factors=rows)
+
+
+# --- Peers' movement (issue 15) -----------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class Movement:
+    """The mean change of peers between their two most recent measurements."""
+
+    peers: int
+    overall: float
+    tracks: dict[str, float]
+    factors: dict[str, float]
+
+
+def peer_movement(pairs):
+    """`pairs`: per peer (previous, latest) current_scores() of its two most recent closed
+    assessments with the same factor codes. A pair counts when both are complete (shown,
+    every score defined, as peer_group); None below 5 such peers. Only means: never a
+    single peer's change, minimum or maximum."""
+    pairs = [
+        (before, after)
+        for before, after in pairs
+        if _complete(before)
+        and _complete(after)
+        and before["overall"] is not None
+        and after["overall"] is not None
+        and set(before["factors"]) == set(after["factors"])
+        and set(before["tracks"]) == set(after["tracks"])
+    ]
+    if len(pairs) < MIN_BENCHMARK_PEERS:
+        return None
+
+    def mean_change(kind, code):
+        return sum(after[kind][code] - before[kind][code] for before, after in pairs) / len(pairs)
+
+    latest = pairs[0][1]
+    return Movement(
+        peers=len(pairs),
+        overall=sum(after["overall"] - before["overall"] for before, after in pairs) / len(pairs),
+        tracks={code: mean_change("tracks", code) for code in latest["tracks"]},
+        factors={code: mean_change("factors", code) for code in latest["factors"]},
     )
 
 

@@ -16,8 +16,11 @@ and stay readable on its own page, poster and report.
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments.models import Assessment, KeyFactor
+from assessments.results import ambitions_benchmark, display, display_change, peers_movement
 
 from .models import PlannedActivity, Roadmap
 
@@ -181,3 +184,129 @@ def plan_versus_effect(assessment, results):
             for code in results.tracks
         ],
     }
+
+
+# --- As pages and the report show it -----------------------------------------------------
+
+
+def _change(value):
+    return display_change(value) or "–"
+
+
+def _middle(row):
+    if row.q1 is None:
+        return None
+    return _("%(q1)s tot %(q3)s") % {"q1": display(row.q1), "q3": display(row.q3)}
+
+
+def _percentile(row):
+    return None if row.percentile is None else round(row.percentile)
+
+
+def worked_on(done):
+    """ "n activiteiten gereed" in the previous route, worded for a cell."""
+    return ngettext("%(n)s activiteit gereed", "%(n)s activiteiten gereed", done) % {"n": done}
+
+
+def continuity_display(assessment, results, names):
+    """Plan versus effect, peers' movement and the benchmark of ambitions of `results`,
+    display-ready for the results page and the A4 report (`names`: labels of factor
+    and track codes). Each part is None where it is not shown."""
+    shown = results.scores_shown and not results.department
+    effect = plan_versus_effect(assessment, results) if shown else None
+    plan_effect = None
+    if effect is not None:
+
+        def effect_row(row, *, is_factor):
+            return {
+                "code": row["code"],
+                "track": row.get("track"),
+                "label": names.get(row["code"], row["code"]),
+                "is_factor": is_factor,
+                "planned": row["planned"],
+                "done": row["done"],
+                "worked_on": worked_on(row["done"]),
+                "change": _change(row["change"]),
+            }
+
+        previous = effect["previous"]
+        plan_effect = {
+            "previous": previous.assessment.name,
+            "previous_date": previous.assessment.closed_at.date().isoformat()
+            if previous.assessment.closed_at
+            else "",
+            "start_year": previous.start_year,
+            "end_year": previous.end_year,
+            "planned": sum(row["planned"] for row in effect["tracks"]),
+            "done": sum(row["done"] for row in effect["tracks"]),
+            "carried": effect["carried"],
+            "tracks": [effect_row(row, is_factor=False) for row in effect["tracks"]],
+            "factors": [effect_row(row, is_factor=True) for row in effect["factors"]],
+        }
+
+    movement = peers_movement(results) if shown else None
+    moved = None
+    if movement is not None:
+        last = results.trend[-1] if len(results.trend) >= 2 else None
+
+        def ours(section, code):
+            if last is None:
+                return "–"
+            value = last.overall if section == "overall" else getattr(last, section).get(code)
+            return _change(value.change if value else None)
+
+        moved = {
+            "peers": movement.peers,
+            "rows": [
+                {
+                    "label": _("Totaal"),
+                    "is_factor": False,
+                    "ours": ours("overall", None),
+                    "peers": _change(movement.overall),
+                }
+            ]
+            + [
+                {
+                    "label": names.get(code, code),
+                    "is_factor": False,
+                    "ours": ours("tracks", code),
+                    "peers": _change(value),
+                }
+                for code, value in movement.tracks.items()
+            ]
+            + [
+                {
+                    "label": names.get(code, code),
+                    "is_factor": True,
+                    "ours": ours("factors", code),
+                    "peers": _change(value),
+                }
+                for code, value in movement.factors.items()
+            ],
+        }
+
+    ambitions = ambitions_benchmark(results) if shown else None
+    aims = None
+    if ambitions is not None:
+        aims = {
+            "peers": ambitions.peers,
+            "quartiles": ambitions.has_quartiles,
+            "rows": [
+                {
+                    "code": row.code,
+                    "label": names.get(row.code, row.code),
+                    "current": display(row.current.score),
+                    "current_mean": display(row.current.mean),
+                    "desired": display(row.desired.score),
+                    "desired_mean": display(row.desired.mean),
+                    "desired_middle": _middle(row.desired),
+                    "desired_percentile": _percentile(row.desired),
+                    "gap": display(row.gap.score),
+                    "gap_mean": display(row.gap.mean),
+                    "gap_middle": _middle(row.gap),
+                    "gap_percentile": _percentile(row.gap),
+                }
+                for row in ambitions.factors
+            ],
+        }
+    return {"plan_effect": plan_effect, "movement": moved, "ambitions": aims}

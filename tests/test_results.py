@@ -163,6 +163,8 @@ def test_it_gives_the_json_of_the_interface(version):
         "highlights",
         "benchmark",
         "trend",
+        "ambitions",
+        "peers_movement",
     ]
     assert result["assessment"] == {
         "id": assessment.pk,
