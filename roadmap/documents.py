@@ -34,6 +34,7 @@ from assessments.results import (
 from assessments.stages import stage, stage_name
 
 from . import charts
+from .continuity import continuity_display
 from .models import PlannedActivity, Roadmap
 from .services import prerequisite_warnings, roadmap_activities, share_done
 
@@ -549,7 +550,14 @@ def report_data(assessment):
         title=_("Volwassenheid per sleutelfactor"),
     )
     years = roadmap.years if roadmap else []
+    # Issue 15: plan versus effect, peers' movement, the benchmark of ambitions.
+    continuity = (
+        continuity_display(assessment, results, names)
+        if shown_scores
+        else {"plan_effect": None, "movement": None, "ambitions": None}
+    )
     return {
+        "continuity": continuity,
         "kind": "report",
         "language": get_language(),
         "organisation": assessment.organisation.name,
