@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from roadmap.demo import load_demo_roadmap
+from roadmap.demo import load_demo_previous_route, load_demo_roadmap
 
 from .demo_survey import load_demo_survey
 from .models import (
@@ -295,10 +295,8 @@ def load_demo():
     if created:
         assessment.add_default_layers()
         generate_answers(assessment, DEMO_LAYER_COUNTS, seed=2026, departments=DEMO_DEPARTMENTS)
-    load_demo_roadmap(assessment)
-    add_demo_comments(assessment)
     name, closes_on, seed, shift, factor_shift = DEMO_EARLIER
-    closed_assessment(
+    earlier = closed_assessment(
         organisation,
         version,
         name,
@@ -308,6 +306,10 @@ def load_demo():
         shift=shift,
         factor_shift=factor_shift,
     )
+    # The earlier measurement's route first, so the current roadmap continues it.
+    load_demo_previous_route(earlier)
+    load_demo_roadmap(assessment)
+    add_demo_comments(assessment)
     peers = [(peer, DEMO_PEER_LAYER_COUNTS) for peer in DEMO_PEERS]
     peers += [(peer, DEMO_SMALL_PEER_LAYER_COUNTS) for peer in DEMO_SMALL_PEERS]
     for (name, closes_on, seed, shift, factor_shift), layer_counts in peers:

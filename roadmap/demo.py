@@ -1,10 +1,12 @@
 """The demo's strategy session, roadmap and data projects register (used by load_demo).
 
 Idempotent: the vision is written once, the roadmap is generated once, and register
-entries are matched by subject.
+entries are matched by subject. The earlier measurement (2024) gets a route of its own,
+generated and worked on once (done, under way, dropped and open activities), which the
+current roadmap continues (issue 15).
 """
 
-from .models import DataProject
+from .models import DataProject, PlannedActivity
 from .services import roadmap_for, roadmap_generate
 
 DEMO_VISION = (
@@ -71,4 +73,48 @@ def load_demo_roadmap(assessment):
         roadmap.save(update_fields=["vision", "principles", "frameworks"])
     if roadmap.generated_at is None and assessment.is_closed:
         roadmap_generate(roadmap=roadmap)
+    return roadmap
+
+
+# Who owned the earlier route's work, per track.
+DEMO_OWNERS = {
+    "LC": "Directie",
+    "OG": "CIO-office",
+    "ML": "HR en opleidingen",
+    "IT": "Team informatievoorziening",
+    "PEB": "Privacy officer",
+}
+
+
+def load_demo_previous_route(assessment):
+    """The earlier measurement's roadmap, as the organisation worked on it: year 1
+    done (its last activity still under way), year 2's first quarter under way, one
+    activity of year 2 dropped, the rest open. Only when it is first generated."""
+    roadmap = roadmap_for(assessment)
+    if roadmap.generated_at is not None or not assessment.is_closed:
+        return roadmap
+    roadmap.vision = DEMO_VISION
+    roadmap.principles = DEMO_PRINCIPLES[:3]
+    roadmap.save(update_fields=["vision", "principles"])
+    roadmap_generate(roadmap=roadmap)
+    activities = list(
+        roadmap.activities.select_related("factor__track").order_by(
+            "year", "quarter", "factor__order", "code"
+        )
+    )
+    year_one = [a for a in activities if a.year == 1]
+    year_two = [a for a in activities if a.year == 2]
+    for activity in activities:
+        activity.owner = DEMO_OWNERS.get(activity.factor.track.code, "")
+        if activity in year_one:
+            activity.status = PlannedActivity.Status.DONE
+        elif activity.year == 2 and activity.quarter == 1:
+            activity.status = PlannedActivity.Status.ONGOING
+        else:
+            activity.owner = ""
+    if year_one:
+        year_one[-1].status = PlannedActivity.Status.ONGOING
+    if year_two:
+        year_two[-1].status = PlannedActivity.Status.LAPSED
+    PlannedActivity.objects.bulk_update(activities, ["owner", "status"])
     return roadmap

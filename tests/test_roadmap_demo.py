@@ -22,7 +22,9 @@ def counts():
 
 def test_the_demo_has_a_strategy_session_and_a_generated_roadmap(model_version):
     call_command("load_demo", stdout=io.StringIO())
-    roadmap = Roadmap.objects.get(assessment__organisation__name="Gemeente Voorbeeldstad")
+    roadmap = Roadmap.objects.get(
+        assessment__organisation__name="Gemeente Voorbeeldstad", assessment__name="Nulmeting 2026"
+    )
     assert roadmap.vision
     assert 4 <= len(roadmap.principles) <= 5
     assert roadmap.generated_at is not None
@@ -41,3 +43,30 @@ def test_a_second_load_demo_adds_nothing_and_keeps_edits(model_version):
     assert counts() == first
     activity.refresh_from_db()
     assert activity.status == "gereed"
+
+
+def test_the_demo_continues_the_earlier_route_and_shows_plan_versus_effect(model_version):
+    from assessments.demo import load_demo
+    from assessments.results import assessment_results
+    from roadmap.continuity import plan_versus_effect
+
+    demo = load_demo()["assessment"]
+    current = Roadmap.objects.get(assessment=demo)
+    previous = current.previous
+    assert previous is not None and previous.assessment.name == "Eerste meting 2024"
+    statuses = set(previous.activities.values_list("status", flat=True))
+    assert statuses == {"gereed", "lopend", "vervallen", "gepland"}
+    carried = current.activities.exclude(carried_from=None)
+    open_before = previous.activities.filter(status__in=["gepland", "lopend"])
+    assert carried.count() == open_before.count() > 0
+    assert carried.filter(status="lopend").exclude(owner="").exists()
+    done_codes = set(previous.activities.filter(status="gereed").values_list("code", flat=True))
+    assert not current.activities.filter(code__in=done_codes).exists()
+    effect = plan_versus_effect(demo, assessment_results(demo))
+    assert sum(row["done"] for row in effect["tracks"]) == len(done_codes)
+    assert all(row["change"] is not None for row in effect["factors"])
+    assert effect["carried"] == carried.count()
+    # A second load changes nothing of either route.
+    before = sorted(PlannedActivity.objects.values_list("roadmap_id", "code", "status"))
+    load_demo()
+    assert sorted(PlannedActivity.objects.values_list("roadmap_id", "code", "status")) == before
