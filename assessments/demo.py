@@ -77,6 +77,10 @@ DEMO_SMALL_PEERS = [
     ("Gemeente Meerburg", date(2025, 5, 23), 3109, -0.5, {"IT3": 0.6, "PEB1": 0.3}),
     ("Gemeente Eikendaal", date(2026, 2, 27), 3110, -0.1, {"ML2": -0.5, "OG2": 0.5}),
 ]
+# Five of them measured two years earlier too (lower, as the route moved them), so the
+# trend shows how peers moved (issue 15: at least 5 peers with both rounds).
+DEMO_PEERS_WITH_EARLIER = 5
+DEMO_PEER_EARLIER_SHIFT = -0.4
 DEMO_SMALL_PEER_LAYER_COUNTS = {
     "bestuur": 1,
     "directie": 2,
@@ -318,6 +322,20 @@ def load_demo():
             defaults={"type": Organisation.Type.GEMEENTE, "size_class": Organisation.SizeClass.M},
         )
         take_part_in_benchmark(peer)
+        if (name, closes_on, seed, shift, factor_shift) in DEMO_SMALL_PEERS[
+            :DEMO_PEERS_WITH_EARLIER
+        ]:
+            earlier_on = closes_on.replace(year=closes_on.year - 2)
+            closed_assessment(
+                peer,
+                version,
+                f"Nulmeting {earlier_on.year}",
+                earlier_on,
+                layer_counts,
+                seed=seed + 1000,
+                shift=shift + DEMO_PEER_EARLIER_SHIFT,
+                factor_shift={},
+            )
         closed_assessment(
             peer,
             version,

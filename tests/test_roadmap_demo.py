@@ -66,6 +66,10 @@ def test_the_demo_continues_the_earlier_route_and_shows_plan_versus_effect(model
     assert sum(row["done"] for row in effect["tracks"]) == len(done_codes)
     assert all(row["change"] is not None for row in effect["factors"])
     assert effect["carried"] == carried.count()
+    # Five peers measured twice: the trend shows how they moved.
+    from assessments.results import peers_movement
+
+    assert peers_movement(assessment_results(demo)).peers == 5
     # A second load changes nothing of either route.
     before = sorted(PlannedActivity.objects.values_list("roadmap_id", "code", "status"))
     load_demo()
