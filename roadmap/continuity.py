@@ -76,12 +76,28 @@ def previous_roadmap(assessment):
 def route(roadmap):
     """The roadmaps before `roadmap` on its route, newest first (one query each)."""
     chain, seen = [], {roadmap.pk}
-    current = roadmap.previous
-    while current is not None and current.pk not in seen and len(chain) < MAX_ROUTE:
+    previous_id = roadmap.previous_id
+    while previous_id is not None and previous_id not in seen and len(chain) < MAX_ROUTE:
+        current = Roadmap.objects.select_related("assessment").get(pk=previous_id)
         chain.append(current)
         seen.add(current.pk)
-        current = current.previous
+        previous_id = current.previous_id
     return chain
+
+
+def done_history(roadmap):
+    """The route's history for the roadmap page: per earlier roadmap (newest first) its
+    assessment and its done activities, in plan order. Empty for a first roadmap."""
+    chain = route(roadmap) if roadmap.previous_id else []
+    if not chain:
+        return []
+    done = PlannedActivity.objects.filter(
+        roadmap__in=chain, status=PlannedActivity.Status.DONE
+    ).select_related("factor")
+    by_roadmap = {}
+    for activity in done.order_by("after_horizon", "year", "quarter", "factor__order", "code"):
+        by_roadmap.setdefault(activity.roadmap_id, []).append(activity)
+    return [{"roadmap": earlier, "activities": by_roadmap.get(earlier.pk, [])} for earlier in chain]
 
 
 @dataclass

@@ -23,7 +23,7 @@ from assessments.access import (
 from assessments.models import Track
 from assessments.results import display
 
-from . import pdf, services
+from . import continuity, pdf, services
 from .forms import (
     ActivityForm,
     CustomActivityForm,
@@ -136,6 +136,7 @@ def roadmap_detail(request, pk):
             progress=services.roadmap_progress(activities, tracks=tracks, years=years),
             targets=list(roadmap.targets.select_related("factor").exclude(target_stage=None)),
             generate_form=GenerateForm(),
+            history=continuity.done_history(roadmap),
         )
         if editable:
             context.update(

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 from django.forms.models import model_to_dict
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment
@@ -240,3 +241,20 @@ def test_without_a_previous_roadmap_nothing_is_carried(people, model_version):
     assert roadmap.previous is None
     assert not roadmap.activities.exclude(carried_from=None).exists()
     assert first.pk
+
+
+def test_the_roadmap_page_marks_carried_work_and_keeps_the_history(client, people, route):
+    new = roadmap_for(route["second"])
+    roadmap_generate(roadmap=new)
+    client.force_login(people.viewer)
+    content = client.get(reverse("roadmap", args=[route["second"].pk])).content.decode()
+    carried = new.activities.exclude(carried_from=None).count()
+    assert content.count("uit de vorige routekaart</span>") == carried
+    history = content[content.index('id="route-history"') :]
+    assert route["done"].label in history and "1 activiteit gereed" in history
+    assert route["ongoing"].label not in history  # open work is on the new roadmap
+    # The previous roadmap is still there, as it was.
+    old = client.get(reverse("roadmap", args=[route["first"].pk])).content.decode()
+    for activity in (route["done"], route["ongoing"], route["lapsed"], route["own"]):
+        assert activity.label in old
+    assert 'id="route-history"' not in old and "uit de vorige routekaart</span>" not in old
