@@ -16,8 +16,9 @@ Continuity (issue 15, roadmap/continuity.py): a roadmap continues the roadmap of
 organisation's previous measurement (`Roadmap.previous`, found on the first
 generation). Its open activities (gepland, lopend) come over once, with their status,
 owner and register link, marked `carried_from`; generated ones go through the planner
-as already needed (roadmap/planner.py "Continuity"), the consultant's own keep their
-calendar year. Done ones stay on the previous roadmap as the route's history and are
+as already needed (roadmap/planner.py "Continuity"); the consultant's own, and
+generated ones this model version's library lacks, come over as own activities in their
+calendar year (overdue ones in year 1 Q1, later ones after the horizon). Done ones stay on the previous roadmap as the route's history and are
 not planned again. Starting over carries them over again; the previous roadmap is
 never changed.
 """
@@ -243,7 +244,8 @@ def roadmap_generate(*, roadmap, reset=False):
         else:
             stale.append(activity.pk)
     PlannedActivity.objects.filter(pk__in=stale).delete()
-    new += _carried_own(roadmap, route, [*new, *changed, *existing.values()], factors)
+    present = [*new, *changed, *existing.values()]
+    new += _carried_own(roadmap, route, present, factors, library)
     PlannedActivity.objects.bulk_create(new)
     PlannedActivity.objects.bulk_update(
         changed,
@@ -284,14 +286,16 @@ def _carry(old):
     }
 
 
-def _carried_own(roadmap, route, present, factors):
+def _carried_own(roadmap, route, present, factors, library):
     """New rows for the consultant's own open activities of the previous roadmap that
-    this roadmap does not hold yet (each comes over once, under a free code)."""
+    this roadmap does not hold yet (each comes over once, under a free code). A
+    generated one whose code this model version's library lacks comes over the same
+    way, as the consultant's own (the planner cannot plan it)."""
     have = {a.carried_from_id for a in present if a.carried_from_id is not None}
     codes = {a.code for a in present}
     rows = []
     for old in route.carried:
-        if not old.custom or old.pk in have:
+        if (not old.custom and old.code in library) or old.pk in have:
             continue
         code = old.code
         if code in codes:

@@ -258,3 +258,22 @@ def test_the_roadmap_page_marks_carried_work_and_keeps_the_history(client, peopl
     for activity in (route["done"], route["ongoing"], route["lapsed"], route["own"]):
         assert activity.label in old
     assert 'id="route-history"' not in old and "uit de vorige routekaart</span>" not in old
+
+
+def test_open_work_the_new_library_lacks_comes_over_as_own_work(route):
+    from roadmap.models import LibraryActivity
+
+    # The previous route's open activity is no longer in the library (a later
+    # library without it): it still comes over, once, as the consultant's own.
+    ongoing = route["ongoing"]
+    LibraryActivity.objects.filter(code=ongoing.code).update(code="WEG-1")
+    new = roadmap_for(route["second"])
+    roadmap_generate(roadmap=new)
+    roadmap_generate(roadmap=new)
+    kept = new.activities.get(carried_from=ongoing)
+    assert (kept.code, kept.custom, kept.status, kept.owner) == (
+        ongoing.code,
+        True,
+        "lopend",
+        "CIO-office",
+    )

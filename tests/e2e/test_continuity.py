@@ -57,3 +57,24 @@ def test_plan_versus_effect_and_peers_on_a_desktop(page, demo):
 
 def test_plan_versus_effect_and_peers_on_a_phone(phone, demo):
     assert check(phone, 375, demo) == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_roadmap_shows_carried_work_and_the_routes_history(browser, live_server, demo, width):
+    context = browser.new_context(
+        base_url=live_server.url, locale="nl-NL", viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    log_in(page, "victor")
+    page.goto(f"/metingen/{demo.pk}/routekaart/")
+    page.locator("#route-history").wait_for()
+    assert page.locator(".carried").count() > 0
+    assert page.get_by_text("Eerste meting 2024, routekaart 2025–2028").is_visible()
+    page.locator("#route-history").scroll_into_view_if_needed()
+    page.screenshot(path=f"{SHOTS}/roadmap-{width}.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    result = Axe().run(page, options=WCAG_A_AA)
+    assert [v["id"] for v in result.response["violations"]] == []
+    page.get_by_role("link", name="De vorige routekaart bekijken").click()
+    page.get_by_text("Gereed").first.wait_for()
+    context.close()
