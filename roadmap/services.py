@@ -18,9 +18,9 @@ generation). Its open activities (gepland, lopend) come over once, with their st
 owner and register link, marked `carried_from`; generated ones go through the planner
 as already needed (roadmap/planner.py "Continuity"); the consultant's own, and
 generated ones this model version's library lacks, come over as own activities in their
-calendar year (overdue ones in year 1 Q1, later ones after the horizon). Done ones stay on the previous roadmap as the route's history and are
-not planned again. Starting over carries them over again; the previous roadmap is
-never changed.
+calendar year (overdue ones in year 1 Q1, later ones after the horizon). Done ones stay
+on the previous roadmap as the route's history and are not planned again. Starting
+over carries them over again; the previous roadmap is never changed.
 """
 
 from datetime import date
