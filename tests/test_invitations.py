@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments.collection import invitation_for_token, invitations_send, reminders_send
 from assessments.models import Invitation, Response
-from tests.survey_data import fill_all, invite, open_assessment, open_link
+from tests.survey_data import fill_all, invite, open_assessment, open_link, shown_step
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_reminders_go_only_to_those_who_have_not_submitted(client, people):
     assert invitation_for_token(links["b@aadorp.nl"].split("/")[2]) is None
     fresh = client.__class__()
     fresh.get(new)
-    assert fresh.get("/vragenlijst/")["Location"] == "/vragenlijst/deel/1/"
+    assert shown_step(fresh.get("/vragenlijst/").content.decode()) == "1"
     assert Response.objects.filter(invitation__email="b@aadorp.nl").count() == 1
     assert Invitation.objects.filter(reminded_at__isnull=False).count() == 2
 

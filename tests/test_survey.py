@@ -7,7 +7,15 @@ from django.utils.html import escape
 
 from assessments import collection
 from assessments.models import Answer, FactorComment, FactorSum, Invitation, Response
-from tests.survey_data import fill_all, invite, open_assessment, open_link, page_data, questions_of
+from tests.survey_data import (
+    fill_all,
+    invite,
+    open_assessment,
+    open_link,
+    page_data,
+    questions_of,
+    shown_step,
+)
 
 # survey and empty_cache: tests/conftest.py
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
@@ -87,8 +95,9 @@ def test_a_respondent_fills_in_resumes_and_submits(client, survey):
     assert (answer.current, answer.desired) == (1, None)
     # The link again, in a fresh browser: back on page 2.
     client.cookies.clear()
-    client.get(f"/v/{token}/")
-    assert client.get("/vragenlijst/")["Location"] == "/vragenlijst/deel/2/"
+    assert client.get(f"/v/{token}/")["Location"] == "/vragenlijst/"
+    resumed = client.get("/vragenlijst/")
+    assert resumed.status_code == 200 and shown_step(resumed.content.decode()) == "2"
     # The saved answers and the comment come back, the script escaped.
     again = client.get("/vragenlijst/deel/1/").content.decode()
     assert "&lt;script&gt;" in again and "<script>alert" not in again
@@ -334,7 +343,7 @@ def test_a_respondents_session_reaches_no_other_response(client, survey, people)
     assert "checked" not in page
     # The session holds ids; the URLs carry none, so there is nothing to change.
     session = client.session["survey"]
-    assert set(session) == {"invitation", "respondent"}
+    assert set(session) == {"invitation", "respondent", "open"} and session["open"] is False
     fill_all(client, assessment)
     client.post("/vragenlijst/controleren/")
     theirs = Response.objects.exclude(pk=mine.pk).get()
