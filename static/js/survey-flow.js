@@ -120,23 +120,23 @@
     });
     box.hidden = !missing.length;
     if (missing.length) {
+      // The one error summary of the page (survey.js follows its links).
+      var earlier = document.getElementById("error-summary");
+      if (earlier && earlier !== box) {
+        earlier.removeAttribute("id");
+        earlier.hidden = true;
+      }
+      box.id = "error-summary";
       box.focus();
     }
   }
 
   doc.addEventListener("click", function (event) {
-    var link = event.target.closest("[data-client-errors] a[href^='#'], a[data-fill]");
+    var link = event.target.closest("a[data-fill]");
     if (link) {
       event.preventDefault();
       var id = link.getAttribute("href").slice(1);
-      var part = link.getAttribute("data-fill");
-      if (part && part !== current) {
-        show(part, id);
-        return;
-      }
-      var target = document.getElementById(id);
-      target.scrollIntoView();
-      target.focus({ preventScroll: true });
+      show(link.getAttribute("data-fill"), id);
       return;
     }
     var button = event.target.closest("[data-goto]");
