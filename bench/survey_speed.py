@@ -1,14 +1,15 @@
 """Full surveys per second over HTTP (issue 13), against gunicorn with 2 workers on
 PostgreSQL: 8 closed-loop users, each filling in one whole survey after another as a
-browser with survey-autosave.js does (link, welcome, start, per part: the page, one
-draft save, "volgende"; the review; submit). The comparison, same server, same users:
+browser with survey-flow.js does (bench/survey_client.py: the link, the survey as one
+document, per part one draft save of the whole survey so far, one final POST that
+submits; the review is built in the browser). The comparison, same server, same users:
 a one-page survey storing the same values in one POST (bench/urls.py).
 
 survey_completed_per_s          full surveys per s
 survey_one_page_per_s           one-page surveys per s (the comparison)
 survey_vs_one_page_ratio        the two divided (bar: at least 1)
 survey_requests_per_completion  HTTP requests per full survey (the thank-you page not counted)
-survey_page_kb                  one survey part with its CSS and JS, gzip-compressed
+survey_page_kb                  the survey document (every part) with its CSS and JS, gzip
 """
 
 import asyncio
@@ -23,52 +24,23 @@ from survey_client import CSRF, QUESTION, Respondent, client_for, personal_invit
 
 USERS = 8
 SECONDS = 20
-# SURVEY_DRAFT=0: no draft saves (the survey as it was before survey-autosave.js).
-DRAFT = os.environ.get("SURVEY_DRAFT", "1") != "0"
-PORT = 8313
+PARTS = 5  # the tracks of the shipped model
+PORT = int(os.environ.get("PORT", "8313"))
 ASSETS = re.compile(r'<(?:link[^>]+href|script[^>]+src)="([^"]+\.(?:css|js))"')
 
 
 async def full_survey(base_url, token, seed):
-    """One survey from the link to submit; returns the number of requests."""
+    """One survey from the link to submit as a browser with survey-flow.js fills it in;
+    returns the number of requests (every one, draft saves included)."""
     respondent = Respondent(token, seed=seed)
     async with client_for(base_url) as client:
-        requests = 0
-
-        async def call(method, url, **kwargs):
-            nonlocal requests
-            requests += 1
-            response = await client.request(method, url, **kwargs)
-            assert response.status_code in (200, 204, 302), (method, url, response.status_code)
-            return response
-
-        location = (await call("GET", f"/v/{token}/")).headers["location"]
-        welcome = await call("GET", location)
-        location = (
-            await call(
-                "POST", "/vragenlijst/", data={"csrfmiddlewaretoken": CSRF.search(welcome.text)[1]}
-            )
-        ).headers["location"]
-        while "/deel/" in location:
-            page = await call("GET", location)
-            csrf = CSRF.search(page.text)[1]
-            questions = [int(q) for q in QUESTION.findall(page.text)]
-            answers = respondent.answers_for(questions)
-            if DRAFT:
-                await call("POST", location + "opslaan/", data=_draft(answers, csrf))
-            data = {"csrfmiddlewaretoken": csrf, "action": "next", **answers}
-            location = (await call("POST", location, data=data)).headers["location"]
-        review = await call("GET", location)
-        done = await call(
-            "POST", location, data={"csrfmiddlewaretoken": CSRF.search(review.text)[1]}
-        )
-        assert done.headers["location"].endswith("/bedankt/"), done.headers
-    return requests
-
-
-def _draft(answers, csrf):
-    names = list(answers)[: max(1, len(answers) // 2)]
-    return {"csrfmiddlewaretoken": csrf, **{name: answers[name] for name in names}}
+        await respondent.start(client)
+        parts = await respondent.read_pages(client, PARTS)
+        for url, csrf, questions in parts:
+            assert await respondent.save_page(client, url, csrf, questions) == 204
+        assert await respondent.submit(client, parts[0][1]) == 302
+    assert all(status in (200, 204, 302) for status in respondent.status), respondent.status
+    return len(respondent.status)
 
 
 async def one_page_survey(base_url, token, seed):
@@ -106,14 +78,10 @@ async def closed_loop(base_url, tokens, survey, seconds):
 
 
 async def page_kb(base_url, token):
-    """gzip size of part 1 and of the stylesheets and scripts it loads, in KiB."""
+    """gzip size of the survey document (every part) and of the stylesheets and
+    scripts it loads, in KiB."""
     async with client_for(base_url) as client:
-        await client.get(f"/v/{token}/")
-        welcome = await client.get("/vragenlijst/")
-        csrf = CSRF.search(welcome.text)[1]
-        await client.post("/vragenlijst/", data={"csrfmiddlewaretoken": csrf})
-        page = await client.get("/vragenlijst/deel/1/")
-        assert page.status_code == 200
+        page = await Respondent(token, seed=0).start(client)
         assets = ASSETS.findall(page.text)
         assert not [a for a in assets if "plotly" in a.lower() or "chart" in a.lower()], assets
         total = len(gzip.compress(page.content, 6))

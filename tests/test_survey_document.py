@@ -266,3 +266,29 @@ def test_the_survey_document_costs_the_same_queries_for_a_fresh_or_started_respo
     assert fresh <= 3 and started <= 6
     reply, submit = _queries(lambda: client.post(SUBMIT, everything(assessment)))
     assert reply.status_code == 302 and submit <= 12
+
+
+def test_a_draft_writes_what_it_holds_and_leaves_the_rest(client, survey):
+    assessment, _invitation, token = survey
+    client.get(f"/v/{token}/")
+    part_1, part_3 = questions_of(assessment, 1), questions_of(assessment, 3)
+    first = page_data(part_1)
+    first.pop("action")
+    first[f"c{part_1[0].factor_id}"] = "Blijft staan"
+    assert client.post(SAVE, first).status_code == 204
+    # A later draft of part 3 alone: part 1's answers and comment stay.
+    third = page_data(part_3, current="5", desired="5")
+    third.pop("action")
+    assert client.post(SAVE, third).status_code == 204
+    assert Answer.objects.count() == len(part_1) + len(part_3)
+    assert FactorComment.objects.get().text == "Blijft staan"
+    # One side given again: the full answer gives way to the half one.
+    question = part_1[0]
+    assert client.post(SAVE, {f"q{question.pk}-current": "0"}).status_code == 204
+    assert not Answer.objects.filter(question=question).exists()
+    assert Response.objects.get().half_answers == {f"q{question.pk}-current": "0"}
+    # An emptied comment is removed; a comment with a NUL character is refused.
+    assert client.post(SAVE, {f"c{part_1[0].factor_id}": "  "}).status_code == 204
+    assert not FactorComment.objects.exists()
+    nul = client.post(SAVE, {f"c{part_1[0].factor_id}": "a\x00b"})
+    assert nul.status_code == 400 and not FactorComment.objects.exists()

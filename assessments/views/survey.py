@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from datagedreven.proxies import client_ip
 
 from .. import collection
-from ..forms import DONT_KNOW, StartForm, SurveyPageForm
+from ..forms import DONT_KNOW, StartForm, SurveyDraft, SurveyPageForm
 from ..models import Answer, Assessment, FactorComment, Invitation, LevelDescriptor, Response
 from ..stages import stage_label
 
@@ -646,9 +646,9 @@ def survey_save_all(request):
     else:
         layer_code = _link_layer(survey)
     questions = collection.asked_questions(assessment=survey.assessment, layer_code=layer_code)
-    form = SurveyPageForm(request.POST, questions=questions, require_all=False)
-    if not form.is_valid():
-        return _json(400, error="invalid", fields=sorted(form.errors))
+    draft = SurveyDraft(request.POST, questions=questions)
+    if not draft.is_valid():
+        return _json(400, error="invalid", fields=sorted(draft.errors))
     pages = len(collection.survey_tracks(survey.assessment))
     try:
         part = min(max(int(request.POST.get("deel", "1")), 1), pages + 1)
@@ -657,7 +657,15 @@ def survey_save_all(request):
     try:
         if _respondent(survey) is None:
             return _json(409, error="not-started")
-        _save(survey, form, questions, part)
+        # Only the questions in the draft are written (a half one loses its full answer).
+        collection.page_save(
+            response=survey.response,
+            answers=draft.answers,
+            comments=draft.comments,
+            half=draft.half,
+            questions=draft.touched,
+            next_page=part,
+        )
     except collection.OpenLinkRefused:
         return _json(409, error="full")
     except collection.SubmittedError:

@@ -189,11 +189,19 @@
     doc.setAttribute("data-autosave", value);
   }
 
+  // The chosen radios of every part, and its comments: an empty comment box only when
+  // it held text before (so emptying it is saved), not for every box never typed in.
   function fields(target) {
     forms.forEach(function (form) {
-      new FormData(form).forEach(function (value, name) {
-        if (name !== "csrfmiddlewaretoken" && name !== "action") {
-          target(name, value);
+      Array.prototype.forEach.call(form.elements, function (element) {
+        if (element.type === "radio") {
+          if (element.checked) {
+            target(element.name, element.value);
+          }
+        } else if (element.tagName === "TEXTAREA") {
+          if (element.value || element.defaultValue || element.hasAttribute("data-typed")) {
+            target(element.name, element.value);
+          }
         }
       });
     });
@@ -255,6 +263,7 @@
     form.addEventListener("change", changed);
     form.addEventListener("input", function (event) {
       if (event.target && event.target.tagName === "TEXTAREA") {
+        event.target.setAttribute("data-typed", "");
         changed();
       }
     });
