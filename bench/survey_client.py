@@ -1,5 +1,5 @@
 """A respondent over HTTP, as a browser with survey-flow.js does it: the invitation
-link, the survey as one document (every part in it), per part the draft save of the
+link, which shows the survey as one document (every part in it), per part the draft save of the
 whole survey so far (debounced on change, sent at once by "Volgende"), and one final
 POST of every part that submits. The review is built in the browser: no request.
 
@@ -74,16 +74,14 @@ class Respondent:
             return response
 
     async def start(self, client):
-        """The link and the survey document it leads to. In fault mode a step that fails
-        is taken again from the link, as a person would."""
+        """The link: it shows the survey document at once. In fault mode a failed link
+        is opened again, as a person would."""
         while True:
-            response = await self._request(client, "GET", f"/v/{self.token}/")
-            if response.status_code == 302:
-                page = await self._request(client, "GET", response.headers["location"])
-                if page.status_code == 200 and "data-survey-doc" in page.text:
-                    self.document = page.text
-                    return page
-            assert self.retry_unavailable, f"start failed: {response.status_code}"
+            page = await self._request(client, "GET", f"/v/{self.token}/")
+            if page.status_code == 200 and "data-survey-doc" in page.text:
+                self.document = page.text
+                return page
+            assert self.retry_unavailable, f"start failed: {page.status_code}"
             await asyncio.sleep(0.5)
 
     async def read_pages(self, client, count):

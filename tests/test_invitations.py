@@ -45,7 +45,8 @@ def test_it_mails_invitations_with_a_working_personal_link(client, people):
     assert "ongeveer 21 minuten" in message.body and "Gemeente Aadorp" in message.body
     path = LINK.search(message.body).group(1)
     respondent = client.__class__()
-    assert respondent.get(path)["Location"] == "/vragenlijst/"
+    opened = respondent.get(path)  # the link shows the survey itself (issue 13)
+    assert opened.status_code == 200 and "Welkom bij de vragenlijst" in opened.content.decode()
     # Sending again mails nobody twice.
     client.post(url(people, "uitnodigingen/"), {"action": "send"})
     assert len(mail.outbox) == 1
@@ -117,7 +118,7 @@ def test_an_open_link_is_shown_once_and_can_be_renewed(client, people):
     renewed = LINK.search(client.get(url(people, "uitnodigingen/")).content.decode())
     assert renewed is not None and renewed.group(1) != path
     assert client.__class__().get(path).status_code == 404
-    assert client.__class__().get(renewed.group(1)).status_code == 302
+    assert client.__class__().get(renewed.group(1)).status_code == 200
 
 
 def test_a_bad_list_upload_shows_every_bad_line(client, people):

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def start(client, token):
-    client.get(f"/v/{token}/")
+    assert client.get(f"/v/{token}/").status_code == 200
     assert client.post("/vragenlijst/", {}).status_code == 302
 
 
@@ -163,9 +163,7 @@ def test_resume_lands_on_the_first_unanswered_part_with_everything_in_place(surv
     assert first.post(SAVE.format(3), half).status_code == 204
     # The browser is closed; the link again, in a new browser: straight to part 3.
     again = Client()
-    link = again.get(f"/v/{token}/")
-    assert link["Location"] == "/vragenlijst/"
-    page = again.get("/vragenlijst/").content.decode()
+    page = again.get(f"/v/{token}/").content.decode()
     assert shown_step(page) == "3"
     assert f'id="q{questions[0].pk}-desired-5" value="5" checked' in page
     assert "Halverwege" in page
@@ -177,18 +175,14 @@ def test_resume_lands_on_the_first_unanswered_part_with_everything_in_place(surv
     assert "Halverwege" in page
     # Part 1 complete, part 2 emptied again: back to part 2.
     again.post(SAVE.format(2), {})
-    fresh = Client()
-    assert fresh.get(f"/v/{token}/")["Location"] == "/vragenlijst/"
-    assert shown_step(fresh.get("/vragenlijst/").content.decode()) == "2"
+    assert shown_step(Client().get(f"/v/{token}/").content.decode()) == "2"
 
 
 def test_resume_of_a_complete_draft_lands_on_the_review(client, survey):
     assessment, _invitation, token = survey
     start(client, token)
     fill_all(client, assessment)
-    fresh = Client()
-    assert fresh.get(f"/v/{token}/")["Location"] == "/vragenlijst/"
-    assert fresh.get("/vragenlijst/")["Location"] == "/vragenlijst/controleren/"
+    assert Client().get(f"/v/{token}/")["Location"] == "/vragenlijst/controleren/"
 
 
 def _queries(call):
@@ -216,6 +210,6 @@ def test_the_survey_requests_stay_cheap(client, survey):
     half = {f"q{questions[0].pk}-current": "1"}
     response, count = _queries(lambda: client.post(SAVE.format(1), half))
     assert response.status_code == 204 and count <= 7
-    # The link of a started survey: one redirect to the survey, which opens at the part.
+    # The link of a started survey: the survey at once, open at the part.
     response, count = _queries(lambda: Client().get(f"/v/{token}/"))
-    assert response["Location"] == "/vragenlijst/" and count <= 8
+    assert shown_step(response.content.decode()) == "1" and count <= 9

@@ -64,10 +64,13 @@ def _too_many(request):
 @require_http_methods(["GET", "HEAD"])
 def survey_link(request, token):
     response = _link(request, token)
-    # A page shown here (unknown link, too many) has the token in its address: its
-    # stylesheets and links must not carry it on in a Referer (the same-origin default
-    # would send it to our own access log).
-    response["Referrer-Policy"] = "no-referrer"
+    # Every page shown here has the token in its address: its stylesheets, scripts and
+    # links must not carry it on in a Referer (the same-origin default would send it to
+    # our own access log). The survey itself posts its forms, and a POST from a
+    # no-referrer page says "Origin: null", which the CSRF check refuses: it sends the
+    # origin alone (no path, so no token) instead.
+    if "Referrer-Policy" not in response:
+        response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -93,9 +96,13 @@ def _link(request, token):
     # Sessions from before this key was kept read the open link's response separately.
     state["open"] = invitation.kind == Invitation.Kind.OPEN
     request.session[SESSION_KEY] = state
-    # The survey's one address shows a started respondent their first part with an
-    # unanswered question (or the review), so the link needs no look at the response.
-    return redirect("survey")
+    # The link shows the survey at once (no redirect: one request less for every
+    # respondent); survey-flow.js then puts the survey's own address in the address bar
+    # and the history (history.replaceState), so the token stays in neither. It opens
+    # a started respondent's survey at their first part with an unanswered question.
+    response = _home(request)
+    response["Referrer-Policy"] = "strict-origin"
+    return response
 
 
 class NoSurvey(Exception):
@@ -194,6 +201,10 @@ def _page_url(number, pages):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def survey_home(request):
+    return _home(request)
+
+
+def _home(request):
     survey, stop = _guard(request)
     if stop:
         return stop

@@ -7,6 +7,12 @@
 // Without this script each part's form posts by itself, as a page of its own.
 (function () {
   "use strict";
+  var home = document.querySelector("[data-survey-home]");
+  // Shown by the link itself (/v/<token>/): the survey's own address replaces it in the
+  // address bar and the history, so the token is not kept, bookmarked or shared.
+  if (home && window.history && history.replaceState && /^\/v\//.test(location.pathname)) {
+    history.replaceState(null, "", home.getAttribute("data-survey-home"));
+  }
   var doc = document.querySelector("[data-survey-doc]");
   var start = document.querySelector("form[data-start]");
   if (!window.fetch || !window.FormData) {
