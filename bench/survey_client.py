@@ -55,6 +55,7 @@ class Respondent:
         self.posts = 0
         self.document = ""  # the survey as one document, as start() read it
         self.given = {}  # every field given so far, as the document's forms hold them
+        self.pending = {}  # fields given since the last acknowledged draft save
         self.part = 0
 
     async def _request(self, client, method, url, **kwargs):
@@ -102,12 +103,15 @@ class Respondent:
         return data
 
     async def save_page(self, client, url, csrf, questions):
-        """A part answered: the script's draft save of every part so far (one per part:
-        the debounced changes and "Volgende" fall together). Acknowledged saves are
-        recorded. In fault mode a failed save is sent again."""
-        self.given.update(self.answers_for(questions))
+        """A part answered: the script's draft save (one per part: the debounced
+        changes and "Volgende" fall together), holding the parts changed since the last
+        acknowledged save, as survey-flow.js sends it. Acknowledged saves are recorded.
+        In fault mode a failed save is sent again."""
+        answers = self.answers_for(questions)
+        self.given.update(answers)
+        self.pending.update(answers)
         self.part += 1
-        data = {"csrfmiddlewaretoken": csrf, "deel": str(self.part + 1), **self.given}
+        data = {"csrfmiddlewaretoken": csrf, "deel": str(self.part + 1), **self.pending}
         while True:
             response = await self._request(client, "POST", url, data=data)
             self.posts += 1
@@ -115,14 +119,15 @@ class Respondent:
                 break
             await asyncio.sleep(0.5)
         if response.status_code == 204:
-            self._record()
+            self._record(self.pending)
+            self.pending = {}
         return response.status_code
 
-    def _record(self):
-        for name, value in self.given.items():
+    def _record(self, fields):
+        for name, value in fields.items():
             question, part = name[1:].split("-")
             if part == "current":
-                desired = self.given[f"q{question}-desired"]
+                desired = fields[f"q{question}-desired"]
                 self.sent[int(question)] = (
                     None if value == "x" else int(value),
                     None if desired == "x" else int(desired),
@@ -135,7 +140,7 @@ class Respondent:
             response = await self._request(client, "POST", SUBMIT, data=data)
             self.posts += 1
             if response.status_code == 302:
-                self._record()
+                self._record(self.given)
             if response.status_code == 302 or not self.retry_unavailable:
                 return response.status_code
             # Fault mode: a fresh document (and CSRF token), then the same answers again.

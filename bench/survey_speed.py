@@ -1,9 +1,10 @@
 """Full surveys per second over HTTP (issue 13), against gunicorn with 2 workers on
 PostgreSQL: 8 closed-loop users, each filling in one whole survey after another as a
 browser with survey-flow.js does (bench/survey_client.py: the link, the survey as one
-document, per part one draft save of the whole survey so far, one final POST that
-submits; the review is built in the browser). The comparison, same server, same users:
-a one-page survey storing the same values in one POST (bench/urls.py).
+document, per part one draft save of what changed since the last save, one final POST
+of every part that submits; the review is built in the browser). The comparison, same
+server, same users: a one-page survey storing the same values in one POST
+(bench/urls.py).
 
 survey_completed_per_s          full surveys per s
 survey_one_page_per_s           one-page surveys per s (the comparison)

@@ -1,10 +1,15 @@
 """The respondent's survey: no account, a link with a token.
 
-The token link puts the invitation into the session and redirects to a clean URL, so
-the token never stays in the address bar or a Referer after the first request (and the
-logs show even that one as /v/…/: datagedreven/log_redaction.py). From then on the
-session is the only key: the URLs carry no ids, so a respondent's session reaches their
-own response and nothing else.
+The token link puts the invitation into the session and shows the survey at once: the
+whole survey as one document (the welcome, every part, the review), which
+static/js/survey-flow.js shows one step at a time and saves as a draft on change
+(survey_save_all), then sends in one POST (survey_submit). The script replaces the
+link's address with /vragenlijst/ (history.replaceState) and the page's Referrer-Policy
+sends no path, so the token does not stay in the address bar, the history or a Referer
+(and the logs show even the link as /v/…/: datagedreven/log_redaction.py). Without the
+script each part is a page of its own (survey_page), as before. From then on the
+session is the only key: the URLs carry no ids, so a respondent's session reaches
+their own response and nothing else.
 """
 
 import secrets

@@ -188,6 +188,9 @@
   var DELAY = 600;
   var timer = null;
   var dirty = false;
+  // The parts changed since their last acknowledged save: a draft holds only these (the
+  // server leaves what a draft does not hold as it is saved), so a save stays small.
+  var changedParts = {};
   var stopped = false;
   var submitting = false;
 
@@ -195,10 +198,14 @@
     doc.setAttribute("data-autosave", value);
   }
 
-  // The chosen radios of every part, and its comments: an empty comment box only when
-  // it held text before (so emptying it is saved), not for every box never typed in.
-  function fields(target) {
+  // The chosen radios of the parts (all, or `only` those), and their comments: an
+  // empty comment box only when it held text before (so emptying it is saved), not for
+  // every box never typed in.
+  function fields(target, only) {
     forms.forEach(function (form) {
+      if (only && !only[form.getAttribute("data-part")]) {
+        return;
+      }
       Array.prototype.forEach.call(form.elements, function (element) {
         if (element.type === "radio") {
           if (element.checked) {
@@ -220,12 +227,20 @@
       return Promise.resolve();
     }
     dirty = false;
+    var parts = changedParts;
+    changedParts = {};
     var body = new FormData();
     body.append("csrfmiddlewaretoken", csrf);
     body.append("deel", String(stepNumber()));
     fields(function (name, value) {
       body.append(name, value);
-    });
+    }, parts);
+    function again() {
+      // Not saved: these parts go along with the next save.
+      Object.keys(parts).forEach(function (part) {
+        changedParts[part] = true;
+      });
+    }
     if (leaving && navigator.sendBeacon && navigator.sendBeacon(url, body)) {
       // The page is going away: the browser sends this even after it is gone.
       return Promise.resolve();
@@ -246,17 +261,23 @@
           stopped = true;
           state("stopped");
         } else {
+          again();
           state("error");
         }
       })
       .catch(function () {
         // Offline or the server away: try again with the next change.
+        again();
         dirty = true;
         state("error");
       });
   }
 
-  function changed() {
+  function changed(event) {
+    var form = event.target.closest("form[data-part]");
+    if (form) {
+      changedParts[form.getAttribute("data-part")] = true;
+    }
     dirty = true;
     state("pending");
     window.clearTimeout(timer);
@@ -270,7 +291,7 @@
     form.addEventListener("input", function (event) {
       if (event.target && event.target.tagName === "TEXTAREA") {
         event.target.setAttribute("data-typed", "");
-        changed();
+        changed(event);
       }
     });
   });
