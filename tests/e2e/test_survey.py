@@ -276,6 +276,15 @@ def test_the_whole_survey_takes_a_few_requests_and_the_review_shows_answers_and_
     assessment, invitation, token = survey
     context, page = new_page(browser, live_server, width=375)
     requests = []
+    bodies = []
+    page.on(
+        "request",
+        lambda request: (
+            bodies.append((request.url, request.post_data or ""))
+            if request.method == "POST"
+            else None
+        ),
+    )
     page.on(
         "request",
         lambda request: (
@@ -326,6 +335,14 @@ def test_the_whole_survey_takes_a_few_requests_and_the_review_shows_answers_and_
     assert len(pages) == 2 and f"/v/{token}/" in pages[0], pages
     assert all(url.endswith(("/vragenlijst/opslaan/", "/vragenlijst/versturen/")) for url in posts)
     assert posts[-1].endswith("/vragenlijst/versturen/")
+    # A draft save holds the parts changed since the last one; the final POST holds all.
+    second = questions_of(assessment, 2)[0]
+    saves = [body for url, body in bodies if url.endswith("/opslaan/")]
+    assert any(f"q{second.pk}-current" in b and f"q{first.pk}-current" not in b for b in saves)
+    final = bodies[-1][1]
+    for number in range(1, 6):
+        for question in questions_of(assessment, number):
+            assert f"q{question.pk}-desired" in final
 
 
 def test_without_javascript_the_survey_goes_part_by_part(browser, live_server, survey):
