@@ -295,6 +295,76 @@ class SurveyPageForm(forms.Form):
         }
 
 
+SCALE_VALUES = frozenset([*(str(level) for level in range(6)), DONT_KNOW])
+
+
+class SurveyDraft:
+    """A draft of the whole survey as survey-flow.js sends it, checked like
+    SurveyPageForm (values 0–5 or "weet ik niet", only the questions asked, comments
+    of at most COMMENT_MAX_LENGTH characters) without building a form field per
+    answer: the draft save is the survey's most frequent request.
+
+    A draft holds what it holds: questions and comments not in it stay as they are
+    saved (a radio once chosen cannot be unchosen in a browser). `touched` are the
+    questions with a value on either side; of those, `answers` answered twice, `half`
+    the fields of those answered on one side only."""
+
+    def __init__(self, data, *, questions):
+        fields = {}
+        factors = set()
+        for question in questions:
+            fields[f"q{question.pk}-current"] = question
+            fields[f"q{question.pk}-desired"] = question
+            factors.add(question.factor_id)
+        self.errors = []
+        for key in data:
+            if key[:1] in ("q", "c") and key[1:2].isdigit():
+                known = (
+                    key in fields
+                    if key[0] == "q"
+                    else key[1:].isdigit() and int(key[1:]) in factors
+                )
+                if not known:
+                    self.errors.append(key)
+        values = {}
+        for name in fields:
+            value = data.get(name, "")
+            if value == "":
+                continue
+            if value in SCALE_VALUES:
+                values[name] = value
+            else:
+                self.errors.append(name)
+        self.comments = {}
+        for factor_id in factors:
+            text = data.get(f"c{factor_id}")
+            if text is None:
+                continue
+            text = text.strip()
+            if len(text) > COMMENT_MAX_LENGTH or "\x00" in text:
+                self.errors.append(f"c{factor_id}")
+            else:
+                self.comments[factor_id] = text
+        self.touched, self.answers, self.half = [], {}, {}
+        for question in questions:
+            current = values.get(f"q{question.pk}-current")
+            desired = values.get(f"q{question.pk}-desired")
+            if current is None and desired is None:
+                continue
+            self.touched.append(question)
+            if current is not None and desired is not None:
+                self.answers[question.pk] = tuple(
+                    None if value == DONT_KNOW else int(value) for value in (current, desired)
+                )
+            elif current is not None:
+                self.half[f"q{question.pk}-current"] = current
+            else:
+                self.half[f"q{question.pk}-desired"] = desired
+
+    def is_valid(self):
+        return not self.errors
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Bestand"), help_text=UPLOAD_HELP)
     create_departments = forms.BooleanField(
