@@ -416,12 +416,16 @@ def _story_height(story, size, text):
     return height
 
 
-def sidebar_text(vision, principles, layer_lines, *, story=None, radar=True, width=SIDEBAR):
+def sidebar_text(
+    vision, principles, layer_lines, *, story=None, radar=True, width=SIDEBAR, largest=None
+):
     """The vision, principles and story as the sidebar (`width` mm) prints them, and
     their type size: the largest at which the whole sidebar fits between the title
     band and the footer. When even TEXT_MIN_PT does not fit, a long vision and the
     last principles are shortened step by step (never cut off by the page).
-    `layer_lines`: the text of "Wie deden mee" (a paragraph), or its number of lines."""
+    `layer_lines`: the text of "Wie deden mee" (a paragraph), or its number of lines.
+    `largest`: the largest size to use (the cards' title size: the story is never
+    set larger than the plan it goes with)."""
     story = story or {}
     text = width - SIDE_PAD
     full_vision = _shorten(vision, VISION_LIMIT)
@@ -430,7 +434,8 @@ def sidebar_text(vision, principles, layer_lines, *, story=None, radar=True, wid
     for vision_limit, principle_limit in ((VISION_LIMIT, PRINCIPLES_LIMIT), *SIDE_CUTS):
         vision_text = _shorten(full_vision, vision_limit)
         principle_texts = full_principles[:principle_limit]
-        for size in SIDE_SIZES:
+        sizes = [size for size in SIDE_SIZES if largest is None or size <= largest]
+        for size in sizes or SIDE_SIZES[-1:]:
             height = (RADAR + SIDE_HEADING + SIDE_SECTION) if radar else 0
             if isinstance(layer_lines, str):
                 height += SIDE_HEADING + _text_height(layer_lines, size, width=text)
@@ -648,6 +653,7 @@ def poster_data(assessment, roadmap=None):
             story=story,
             radar=bool(svg),
             width=density["sidebar"],
+            largest=max(TEXT_MIN_PT, density["title_pt"]),
         ),
         "story": story,
         "layer_line": layer_line,
