@@ -105,11 +105,11 @@ def make_assessment(
                 """
                 INSERT INTO assessments_response
                     (assessment_id, respondent, layer_id, department, status, current_page,
-                     started_at, updated_at, submitted_at)
+                     started_at, updated_at, submitted_at, half_answers)
                 SELECT %s, 'b' || n, (%s::bigint[])[1 + n %% %s],
                        CASE WHEN n %% 10 = 0 OR %s = 0 THEN ''
                             ELSE 'Afdeling ' || (n %% GREATEST(%s, 1)) END,
-                       'submitted', 0, now(), now(), now()
+                       'submitted', 0, now(), now(), now(), '{}'
                 FROM generate_series(1, %s) AS n
                 """,
                 [

@@ -352,14 +352,17 @@ def poster_density(cells_per_track, later, horizon, *, sidebars=SIDEBARS):
     return choice
 
 
-def _print_cards(cells, width, density):
-    """The cards as printed: soft hyphens only in words wider than the card."""
+def _print_cards(cells, width, density, colours):
+    """The cards as printed: soft hyphens only in words wider than the card, and
+    the track's colour (an index into TRACK_COLOURS, a class: a plain class selector
+    keeps WeasyPrint's style matching fast, unlike one rule per track)."""
     inner = _card_inner(width)
     printed = []
     for card in cells:
         printed.append(
             {
                 **card,
+                "colour": colours[card["track"]],
                 "title_print": _hyphenated(card["title"], inner, density["title_pt"], bold=True),
                 "factor_print": _hyphenated(
                     card["factor_label"], inner - 8, density["meta_pt"], bold=False
@@ -630,7 +633,7 @@ def poster_data(assessment, roadmap=None):
     story = _story(results, names, roadmap, tracks)
     layer_line = _layer_line(shown, hidden, assessment.min_group_size)
     adoption = adoption_line(roadmap)
-    track_index = {track.code: index for index, track in enumerate(tracks)}
+    colours = {track.code: index % len(TRACK_COLOURS) for index, track in enumerate(tracks)}
     return {
         "kind": "poster",
         "language": get_language(),
@@ -683,7 +686,7 @@ def poster_data(assessment, roadmap=None):
             {
                 "code": track.code,
                 "label": track.label,
-                "colour": TRACK_COLOURS[track_index[track.code] % len(TRACK_COLOURS)],
+                "colour": colours[track.code],
                 "count": sum(len(cell) for cell in row),
                 "height": height,
                 "cells": [
@@ -691,7 +694,7 @@ def poster_data(assessment, roadmap=None):
                         "year": year,
                         "calendar": calendar,
                         "rows": _card_rows(
-                            _print_cards(cell, density["card_width"], density),
+                            _print_cards(cell, density["card_width"], density, colours),
                             density["columns"],
                         ),
                     }
@@ -700,13 +703,10 @@ def poster_data(assessment, roadmap=None):
             }
             for track, row, height in zip(tracks, cells, density["rows"], strict=True)
         ],
-        "track_colours": {
-            track.code: TRACK_COLOURS[index % len(TRACK_COLOURS)]
-            for index, track in enumerate(tracks)
-        },
         "later": later,
         "later_rows": _card_rows(
-            _print_cards(later, density["later_card_width"], density), density["later_columns"]
+            _print_cards(later, density["later_card_width"], density, colours),
+            density["later_columns"],
         ),
         "density": density,
         "radar_svg": svg,
