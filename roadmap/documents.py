@@ -857,6 +857,8 @@ def report_data(assessment):
         "kind": "report",
         "language": get_language(),
         "organisation": assessment.organisation.name,
+        # Offered to the report's template (a data: URI of the made-safe logo, or "").
+        "logo": _logo(assessment.organisation),
         "assessment": assessment.name,
         "assessment_kind": str(assessment.get_kind_display()),
         "status": str(assessment.get_status_display()),

@@ -293,3 +293,22 @@ def test_the_grid_is_filled_by_fewer_cards_at_a_larger_size():
     assert few["title_pt"] > many["title_pt"] >= TITLE_MIN_PT
     assert few["fits"] and many["fits"] and not many["crowded"]
     assert few["slack"] >= 0 and few["slack"] < 150  # the rows take up the rest
+
+
+def test_below_k_the_story_tells_nothing_about_scores(people):
+    answer(people.assessment, "beleid", [(3, 4)] * 3, prefix="few")
+    close(people.assessment)
+    roadmap = roadmap_for(people.assessment)
+    roadmap.frameworks = "AVG en BIO"
+    roadmap.save()
+    from roadmap.documents import poster_data, report_data
+    from roadmap.services import roadmap_generate
+
+    roadmap_generate(roadmap=roadmap)
+    with translation.override("nl"):
+        story = poster_data(people.assessment)["story"]
+        report = report_data(people.assessment)
+    assert story["change"] is None and story["benchmark"] is None
+    assert story["strengths"] == [] and story["attention"] == []
+    assert story["frameworks"] == "AVG en BIO"  # the strategy's words hold no scores
+    assert report["logo"] == ""
