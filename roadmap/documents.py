@@ -164,6 +164,8 @@ def _roadmap_parts(roadmap, tracks):
 # plan's cards get the largest size at which every track row fits the page's height,
 # so a poster with few activities fills its grid with large cards.
 
+TITLE_PT = 92  # the organisation's name in the title band
+TITLE_WIDTH = {False: 590, True: 460}  # mm for it, without and with a logo beside it
 TITLE_MIN_PT = 24  # a card title
 TEXT_MIN_PT = 18  # anything else on the poster
 # Card type sizes (pt), largest first: the title and the lines under it.
@@ -633,12 +635,19 @@ def poster_data(assessment, roadmap=None):
     story = _story(results, names, roadmap, tracks)
     layer_line = _layer_line(shown, hidden, assessment.min_group_size)
     adoption = adoption_line(roadmap)
+    logo = _logo(assessment.organisation)
+    # The name at 92 pt in the title band (Lato Black, about 5% wider than Bold): on
+    # two lines the years move up into the kicker so the band still holds it all.
+    title_lines = _lines(
+        assessment.organisation.name, TITLE_WIDTH[bool(logo)] / 1.05, TITLE_PT, bold=True
+    )
     colours = {track.code: index % len(TRACK_COLOURS) for index, track in enumerate(tracks)}
     return {
         "kind": "poster",
         "language": get_language(),
         "organisation": assessment.organisation.name,
-        "logo": _logo(assessment.organisation),
+        "logo": logo,
+        "title_lines": title_lines,
         "assessment": assessment.name,
         "closed_on": _date(assessment.closed_at),
         "model_version": assessment.model_version.code,

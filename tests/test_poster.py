@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from weasyprint.formatting_structure.boxes import LineBox
 
 from assessments import logo
-from assessments.models import Assessment, ModelVersion
+from assessments.models import Assessment, ModelVersion, Organisation
 from roadmap import pdf
 from roadmap.documents import (
     TEXT_MIN_PT,
@@ -100,6 +100,12 @@ def outside_the_page(document):
             if box.position_y < -0.5 or box.position_y + box.height > height + 0.5:
                 problems.append(f"line leaves the page at y={box.position_y:.0f}")
     for box in _boxes(page._page_box):
+        if "band" in _classes(box):
+            band_bottom = box.position_y + box.margin_height()
+            for line in _boxes(box):
+                if isinstance(line, LineBox) and line.position_y + line.height > band_bottom:
+                    problems.append("the title band's text runs out of the band")
+                    break
         if {"side", "plan"} & _classes(box):
             for line in _boxes(box):
                 if isinstance(line, LineBox) and line.position_y + line.height > footer_top:
@@ -142,6 +148,11 @@ def posters(django_db_setup, django_db_blocker):
         linked.save()
         version = ModelVersion.objects.get(code=MODEL_CODE)
         people = People(version)
+        # A name that takes two lines at 92 pt in the title band.
+        Organisation.objects.filter(pk=people.organisation.pk).update(
+            name="Gemeenschappelijke Regeling Omgevingsdienst Aadorp"
+        )
+        people.assessment.organisation.refresh_from_db()
         spread_activities(people.assessment, 40)
         spread_activities(people.other_assessment, 80)
         result = SimpleNamespace(
@@ -218,7 +229,8 @@ def test_type_is_set_for_distance_when_the_cards_fit(posters, name):
     titles, title_sizes = card_title_sizes(poster)
     assert set(titles) == set(title_sizes)
     assert min(title_sizes.values()) >= card_floor - 0.1
-    organisation = [size for text, size, _x, _y in poster.runs if text.startswith("Gemeente")]
+    first_word = poster.data["organisation"].split()[0]
+    organisation = [size for text, size, _x, _y in poster.runs if text.startswith(first_word)]
     assert max(organisation) >= 90
     # Everything outside the cards (header, story column, track names, legend,
     # colophon) stays at 18 pt or more even on a crowded poster: anything smaller
@@ -229,6 +241,11 @@ def test_type_is_set_for_distance_when_the_cards_fit(posters, name):
         if size < TEXT_MIN_PT - 0.1:
             x_mm, y_mm = x * MM_PER_PT, 841 - y * MM_PER_PT
             assert x_mm >= cells_left and plan_top <= y_mm <= plan_bottom, (text, size)
+
+
+def test_a_long_name_takes_two_lines_and_the_years_move_up(posters):
+    assert posters.forty.data["title_lines"] == 2 and posters.demo.data["title_lines"] == 1
+    assert "ROUTEKAART DATAGEDREVEN WERKEN 2027–2030" in posters.forty.text
 
 
 def test_few_cards_get_larger_type_than_many(posters):
