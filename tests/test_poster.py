@@ -329,3 +329,15 @@ def test_below_k_the_story_tells_nothing_about_scores(people):
     assert story["strengths"] == [] and story["attention"] == []
     assert story["frameworks"] == "AVG en BIO"  # the strategy's words hold no scores
     assert report["logo"] == ""
+
+
+def test_the_renderer_takes_inline_images_but_nothing_else_inline():
+    fetcher = pdf.StaticFilesFetcher()
+    for url in ("data:text/html;base64,PHNjcmlwdD4=", "data:image/gif;base64,R0lGODlh"):
+        with pytest.raises(pdf.RefusedFetch):
+            fetcher.fetch(url)
+    from tests.test_logo import png
+
+    response = fetcher.fetch(logo.data_uri(png(), logo.PNG))
+    assert response.read().startswith(logo.PNG_SIGNATURE)
+    response.close()
