@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import collection, wide
+from . import collection, logo, wide
 from .collection import (
     COMMENT_MAX_LENGTH,
     DEFAULT_INVITATION_TEXT,
@@ -47,12 +47,27 @@ class OrganisationForm(CrispyMixin, forms.ModelForm):
         help_text=_("Eén afdeling per regel. Optioneel."),
     )
 
+    logo_file = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_(
+            "PNG of SVG, maximaal 512 kB. Het logo komt op de poster. "
+            "Scripts en verwijzingen naar andere bestanden zijn niet toegestaan."
+        ),
+    )
+    remove_logo = forms.BooleanField(label=_("Logo verwijderen"), required=False)
+
     class Meta:
         model = Organisation
         fields = ["name", "type", "size_class"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # The logo is added on the edit page, by the organisation's consultants.
+            del self.fields["logo_file"], self.fields["remove_logo"]
+        elif not self.instance.logo_type:
+            del self.fields["remove_logo"]
         if self.instance.pk:
             self.fields["departments"].initial = "\n".join(
                 self.instance.departments.values_list("name", flat=True)
@@ -68,7 +83,21 @@ class OrganisationForm(CrispyMixin, forms.ModelForm):
                 names.append(name)
         return names
 
+    def clean_logo_file(self):
+        upload = self.cleaned_data.get("logo_file")
+        if not upload:
+            return None
+        try:
+            return logo.clean_logo(upload)
+        except logo.Refused as error:
+            raise forms.ValidationError(error.messages) from error
+
     def save(self, commit=True):
+        cleaned_logo = self.cleaned_data.get("logo_file")
+        if cleaned_logo:
+            self.instance.logo, self.instance.logo_type = cleaned_logo
+        elif self.cleaned_data.get("remove_logo"):
+            self.instance.logo, self.instance.logo_type = b"", ""
         organisation = super().save(commit=commit)
         names = self.cleaned_data["departments"]
         # Departments named by an assessment stay; the others follow the list.
