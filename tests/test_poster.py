@@ -214,14 +214,15 @@ def card_title_sizes(poster):
     return titles, sizes
 
 
-@pytest.mark.parametrize("name", ["forty", "eighty"])
+@pytest.mark.parametrize("name", ["demo", "forty", "eighty"])
 def test_type_is_set_for_distance_when_the_cards_fit(posters, name):
     """Nothing under 18 pt, card titles 24 pt or more, the title 90 pt or more;
     measured in the PDF, radar labels, legend and colophon included."""
     poster = getattr(posters, name)
     density = poster.data["density"]
-    if name == "forty":
-        assert not density["crowded"]  # 36 cards spread over the years fit at 24 pt+
+    if name in ("demo", "forty"):
+        # The demo's plan and 36 cards spread over the years fit at 24 pt and more.
+        assert not density["crowded"]
     sizes = [size for _text, size, _x, _y in poster.runs]
     floor = TEXT_MIN_PT if not density["crowded"] else density["meta_pt"]
     assert min(sizes) >= floor - 0.1
