@@ -187,26 +187,56 @@ class DataProjectForm(CrispyMixin, forms.ModelForm):
         assume_scheme="https",
         help_text=DataProject._meta.get_field("link").help_text,
     )
+    benefits = forms.MultipleChoiceField(
+        label=_("Opbrengst"),
+        choices=DataProject.Benefit.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Wat heeft het opgeleverd? Kies alles wat past."),
+    )
 
     class Meta:
         model = DataProject
         fields = [
             "subject",
-            "problem_owner",
-            "domain",
+            "source",
             "status",
+            "problem_owner",
+            "sponsor",
+            "domain",
             "description",
-            "preconditions",
+            "information_question",
+            "action",
+            "pre_people",
+            "pre_tooling",
+            "pre_allowed",
+            "dpia_needed",
+            "iama_needed",
+            "pre_maintenance",
+            "benefits",
+            "result",
             "link",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "preconditions": forms.Textarea(attrs={"rows": 3}),
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in (
+                "description",
+                "information_question",
+                "action",
+                "pre_people",
+                "pre_tooling",
+                "pre_allowed",
+                "pre_maintenance",
+            )
         }
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        for name in ("pre_people", "pre_tooling", "pre_allowed", "pre_maintenance"):
+            self.fields[name].label = _("Randvoorwaarde: %(name)s") % {
+                "name": self.fields[name].label
+            }
 
     def clean_subject(self):
         subject = self.cleaned_data["subject"].strip()
@@ -217,11 +247,29 @@ class DataProjectForm(CrispyMixin, forms.ModelForm):
             )
         return subject
 
+    def clean_benefits(self):
+        # In the order of the choices, each once.
+        chosen = set(self.cleaned_data["benefits"])
+        return [code for code in DataProject.Benefit.values if code in chosen]
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == DataProject.Status.IN_USE and not cleaned.get("link"):
+        status = cleaned.get("status")
+        if status == DataProject.Status.IN_USE and not cleaned.get("link"):
             self.add_error(
                 "link", _("Een product in gebruik heeft een link, zodat medewerkers het vinden.")
+            )
+        if (
+            status
+            and status not in DataProject.NEEDS_NO_ACTION
+            and not (cleaned.get("action") or "").strip()
+        ):
+            self.add_error(
+                "action",
+                _(
+                    "Zonder actie is het ‘nice to know’: beschrijf wat er met de informatie "
+                    "gebeurt, anders blijft het project een idee of in selectie."
+                ),
             )
         return cleaned
 
