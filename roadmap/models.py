@@ -286,12 +286,12 @@ class Roadmap(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return str(self.assessment)
+
     @property
     def is_adopted(self):
         return self.adoption_status == AdoptionStatus.ADOPTED
-
-    def __str__(self):
-        return str(self.assessment)
 
     @property
     def years(self):
