@@ -22,7 +22,7 @@ from assessments.results import assessment_results
 
 from . import planner
 from .library import library_records, version_library
-from .models import FactorTarget, Kind, PlannedActivity, Roadmap
+from .models import DataProject, FactorTarget, Kind, PlannedActivity, Roadmap
 
 CUSTOM_PREFIX = "EIGEN-"
 
@@ -384,3 +384,32 @@ def roadmap_progress(activities, *, tracks, years):
         "years": by_year,
         "all": share_done(within),
     }
+
+
+IDEA_SUBJECT_LENGTH = 80
+
+
+def idea_from_comment(*, organisation, factor_code, text):
+    """A register entry with status idea from a survey comment: the comment is the
+    description, and a short subject comes from its start (made unique within the
+    organisation, which the register requires)."""
+    words = " ".join(text.split())
+    if len(words) > IDEA_SUBJECT_LENGTH:
+        words = words[: IDEA_SUBJECT_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    base = f"{factor_code}: {words}"[:190]
+    taken = set(
+        DataProject.objects.filter(organisation=organisation, subject__startswith=base).values_list(
+            "subject", flat=True
+        )
+    )
+    subject, number = base, 1
+    while subject in taken:
+        number += 1
+        subject = f"{base} ({number})"
+    return DataProject.objects.create(
+        organisation=organisation,
+        subject=subject,
+        status=DataProject.Status.IDEA,
+        source=DataProject.Source.SURVEY_COMMENT,
+        description=text,
+    )

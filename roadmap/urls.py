@@ -35,5 +35,10 @@ urlpatterns = [
         views.data_project_delete,
         name="data_project_delete",
     ),
+    path(
+        "metingen/<int:pk>/toelichting-als-idee/",
+        views.comment_to_idea,
+        name="comment_to_idea",
+    ),
     path("organisaties/<int:pk>/dataportaal/", views.data_portal, name="data_portal"),
 ]

@@ -4,6 +4,8 @@ Every object comes through assessments/access.py: a stranger gets 404, a viewer 
 tries to write gets 403.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +23,8 @@ from assessments.access import (
     results_visible,
 )
 from assessments.models import Track
-from assessments.results import display
+from assessments.results import assessment_results, department_names, display, visible_comments
+from assessments.views.results import DEPARTMENT_PARAMETER
 
 from . import pdf, services
 from .forms import (
@@ -334,6 +337,43 @@ def data_project_delete(request, pk):
     project.delete()
     messages.success(request, _("Dataproject verwijderd uit het register."))
     return redirect("data_projects", pk=organisation_pk)
+
+
+def _lines(text):
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@login_required
+@require_POST
+def comment_to_idea(request, pk):
+    """Add a survey comment shown on the results page to the register as an idea.
+
+    Only a comment the consultant's results page shows (visible_comments: shown groups,
+    the same department) can become an idea; the text is checked against that list, so
+    a forged post cannot pull in a comment of a hidden group. Never who wrote it."""
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    code = request.POST.get("factor", "")
+    text = request.POST.get("text", "")
+    department = request.POST.get(DEPARTMENT_PARAMETER, "").strip()
+    if department and department not in department_names(assessment, None):
+        raise Http404
+    results = assessment_results(assessment, department=department, current=True)
+    # A browser sends the line breaks of a form value as CRLF whatever was stored.
+    wanted = _lines(text)
+    stored = next((c for c in visible_comments(results).get(code, []) if _lines(c) == wanted), None)
+    if stored is None:
+        raise Http404
+    project = services.idea_from_comment(
+        organisation=assessment.organisation, factor_code=code, text=stored
+    )
+    messages.success(
+        request,
+        _("Toegevoegd aan het register als idee: %(subject)s.") % {"subject": project.subject},
+    )
+    url = reverse("results", args=[assessment.pk])
+    if department:
+        url += "?" + urlencode({DEPARTMENT_PARAMETER: department})
+    return redirect(f"{url}#h-comments")
 
 
 # --- Printed documents -----------------------------------------------------------------
