@@ -139,6 +139,69 @@ class StrategyForm(CrispyMixin, forms.Form):
         return {row["factor"]: self.cleaned_data[row["field"]] for row in self.targets}
 
 
+LEVEL_CHOICES = [("", "–"), *((level, f"{level} {stage_name(level)}") for level in range(6))]
+
+
+class AgreedLevelsForm(forms.Form):
+    """Per factor of the assessment's model: agreed current and desired level, and why."""
+
+    def __init__(self, *args, factors, agreed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.factors = factors
+        for factor in factors:
+            level = agreed.get(factor.code)
+            for name, label in (("current", _("Nu")), ("desired", _("Gewenst"))):
+                self.fields[f"{name}_{factor.code}"] = forms.TypedChoiceField(
+                    label=_("%(factor)s: %(which)s") % {"factor": factor.code, "which": label},
+                    choices=LEVEL_CHOICES,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    initial=getattr(level, name, None),
+                )
+            self.fields[f"note_{factor.code}"] = forms.CharField(
+                label=_("%(factor)s: toelichting") % {"factor": factor.code},
+                max_length=1000,
+                required=False,
+                initial=level.note if level else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self):
+        return [
+            (
+                factor,
+                self[f"current_{factor.code}"],
+                self[f"desired_{factor.code}"],
+                self[f"note_{factor.code}"],
+            )
+            for factor in self.factors
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for factor in self.factors:
+            current = cleaned.get(f"current_{factor.code}")
+            desired = cleaned.get(f"desired_{factor.code}")
+            if current is not None and desired is not None and desired < current:
+                self.add_error(
+                    f"desired_{factor.code}",
+                    _("Het gewenste niveau ligt niet onder het huidige."),
+                )
+        return cleaned
+
+    def levels(self):
+        data = self.cleaned_data
+        return {
+            factor: (
+                data[f"current_{factor.code}"],
+                data[f"desired_{factor.code}"],
+                data[f"note_{factor.code}"].strip(),
+            )
+            for factor in self.factors
+        }
+
+
 class GenerateForm(forms.Form):
     reset = forms.BooleanField(
         label=_("Opnieuw beginnen: handmatige wijzigingen vervallen"), required=False

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("metingen/<int:pk>/strategie/", views.strategy, name="strategy"),
     path("metingen/<int:pk>/routekaart/", views.roadmap_detail, name="roadmap"),
+    path("metingen/<int:pk>/resultatensessie/", views.agreed_levels_page, name="agreed_levels"),
     path(
         "metingen/<int:pk>/routekaart/genereren/",
         views.roadmap_generate,

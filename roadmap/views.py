@@ -26,9 +26,10 @@ from assessments.models import Track
 from assessments.results import assessment_results, department_names, display, visible_comments
 from assessments.views.results import DEPARTMENT_PARAMETER
 
-from . import pdf, services
+from . import agreed, pdf, services
 from .forms import (
     ActivityForm,
+    AgreedLevelsForm,
     CustomActivityForm,
     DataProjectForm,
     GenerateForm,
@@ -374,6 +375,71 @@ def comment_to_idea(request, pk):
     if department:
         url += "?" + urlencode({DEPARTMENT_PARAMETER: department})
     return redirect(f"{url}#h-comments")
+
+
+# --- Results session (validation) -------------------------------------------------------
+
+
+@login_required
+def agreed_levels_page(request, pk):
+    """The consultant records per factor what the organisation agreed in the results
+    session, beside the survey's figures (shown only under the usual privacy rules)."""
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    factors = list(
+        assessment.model_version.factors.select_related("track").order_by("track__order", "order")
+    )
+    current = agreed.agreed_levels(assessment)
+    form = AgreedLevelsForm(
+        request.POST if "save" in request.POST else None, factors=factors, agreed=current
+    )
+    if request.method == "POST":
+        if "use_targets" in request.POST:
+            codes, adjusted = agreed.use_as_targets(assessment)
+            if not codes:
+                messages.error(request, _("Er is nog geen gewenst niveau afgesproken."))
+                return redirect("agreed_levels", pk=assessment.pk)
+            messages.success(
+                request,
+                _("De afgesproken gewenste niveaus zijn de doelen van de routekaart (%(codes)s).")
+                % {"codes": ", ".join(codes)},
+            )
+            if adjusted:
+                messages.warning(
+                    request,
+                    _(
+                        "Aangepast aan wat binnen de horizon kan (niet onder de huidige fase, "
+                        "hoogstens één fase per jaar): %(codes)s."
+                    )
+                    % {"codes": ", ".join(adjusted)},
+                )
+            return redirect("strategy", pk=assessment.pk)
+        if form.is_valid():
+            agreed.agreed_levels_save(assessment=assessment, rows=form.levels())
+            messages.success(request, _("Afspraken uit de resultatensessie opgeslagen."))
+            return redirect("agreed_levels", pk=assessment.pk)
+    results = assessment_results(assessment, current=True)
+    survey = results.factors if results.scores_shown else {}
+    rows = [
+        {
+            "factor": factor,
+            "current": display(survey[factor.code].current) if factor.code in survey else "–",
+            "desired": display(survey[factor.code].desired) if factor.code in survey else "–",
+            "fields": fields,
+        }
+        for factor, *fields in form.rows()
+    ]
+    return render(
+        request,
+        "roadmap/agreed_levels.html",
+        {
+            "assessment": assessment,
+            "organisation": assessment.organisation,
+            "form": form,
+            "rows": rows,
+            "scores_shown": results.scores_shown,
+            "has_desired": any(level.desired is not None for level in current.values()),
+        },
+    )
 
 
 # --- Printed documents -----------------------------------------------------------------
