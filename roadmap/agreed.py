@@ -49,6 +49,10 @@ def agreed_levels_save(*, assessment, rows):
     )
 
 
+def agreed_levels_with_desired(assessment):
+    return AgreedLevel.objects.filter(assessment=assessment, desired__isnull=False).exists()
+
+
 @transaction.atomic
 def use_as_targets(assessment):
     """Set the roadmap's chosen targets (rule T2) from the agreed desired levels, kept

@@ -33,7 +33,7 @@ from assessments.results import (
 )
 from assessments.stages import stage, stage_name
 
-from . import charts
+from . import adoption, charts
 from .models import PlannedActivity, Roadmap
 from .services import roadmap_activities, share_done
 
@@ -541,7 +541,35 @@ def report_data(assessment):
         title=_("Volwassenheid per sleutelfactor"),
     )
     years = roadmap.years if roadmap else []
+    # The results session's agreed levels beside the survey's (issue 15); the survey
+    # figures only where the report shows scores at all.
+    survey = results.factors if shown_scores else {}
+    agreed_rows = [
+        {
+            "code": level.factor.code,
+            "label": names.get(level.factor.code, level.factor.label),
+            "survey_current": display(survey[level.factor.code].current)
+            if level.factor.code in survey
+            else "–",
+            "survey_desired": display(survey[level.factor.code].desired)
+            if level.factor.code in survey
+            else "–",
+            "current": level.current,
+            "desired": level.desired,
+            "note": level.note,
+        }
+        for level in assessment.agreed_levels.select_related("factor").order_by("factor__order")
+    ]
     return {
+        "agreed": agreed_rows,
+        "adoption": None
+        if roadmap is None
+        else {
+            "line": adoption.adoption_line(roadmap),
+            "adopted": roadmap.is_adopted,
+            "version": roadmap.version,
+            "by": roadmap.adoption_by,
+        },
         "kind": "report",
         "language": get_language(),
         "organisation": assessment.organisation.name,
@@ -618,7 +646,14 @@ def report_data(assessment):
                     "year": year,
                     "calendar": calendar,
                     "cards": [
-                        {**card, "track_label": names.get(card["track"], card["track"])}
+                        {
+                            **card,
+                            "track_label": names.get(card["track"], card["track"]),
+                            # The register's project this activity carries out (issue 15).
+                            "project": activity.data_project.subject
+                            if activity.data_project_id
+                            else "",
+                        }
                         for activity, card in cards
                         if activity.year == year and not activity.after_horizon
                     ],

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.forms import CrispyMixin
 from assessments.stages import MAX_LEVEL, stage_name
 
-from .models import DataProject, Effort, Kind, PlannedActivity
+from .models import AdoptingBody, AdoptionStatus, DataProject, Effort, Kind, PlannedActivity
 
 AFTER_HORIZON = "na"
 MAX_PRINCIPLES = 10
@@ -200,6 +200,52 @@ class AgreedLevelsForm(forms.Form):
             )
             for factor in self.factors
         }
+
+
+class AdoptionForm(CrispyMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=AdoptionStatus.choices)
+    body = forms.ChoiceField(
+        label=_("Vastgesteld door"), choices=[("", "–"), *AdoptingBody.choices], required=False
+    )
+    body_other = forms.CharField(
+        label=_("Ander orgaan"),
+        max_length=100,
+        required=False,
+        help_text=_("Alleen bij ‘anders’, bijvoorbeeld ‘de gemeenteraad’."),
+    )
+    adopted_on = forms.DateField(
+        label=_("Datum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    adopted_by = forms.CharField(
+        label=_("Door wie"),
+        max_length=200,
+        required=False,
+        help_text=_("Naam of rol, bijvoorbeeld ‘burgemeester en wethouders’."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False
+        self.helper.inputs = []
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        when = cleaned.get("adopted_on")
+        if when is not None and not 2000 <= when.year <= 2100:
+            self.add_error("adopted_on", _("Kies een datum tussen 2000 en 2100."))
+        if status == AdoptionStatus.ADOPTED:
+            if not cleaned.get("body"):
+                self.add_error("body", _("Kies wie de routekaart heeft vastgesteld."))
+            elif (
+                cleaned["body"] == AdoptingBody.OTHER and not cleaned.get("body_other", "").strip()
+            ):
+                self.add_error("body_other", _("Noem het orgaan dat heeft vastgesteld."))
+            if when is None and "adopted_on" not in self.errors:
+                self.add_error("adopted_on", _("Vul de datum van vaststelling in."))
+        return cleaned
 
 
 class GenerateForm(forms.Form):

@@ -294,6 +294,10 @@ class Roadmap(models.Model):
         return self.adoption_status == AdoptionStatus.ADOPTED
 
     @property
+    def next_version(self):
+        return self.version + 1
+
+    @property
     def years(self):
         """(year number, calendar year) for every year of the horizon."""
         return [(year, self.start_year + year - 1) for year in range(1, self.horizon + 1)]

@@ -5,6 +5,13 @@ from . import views
 urlpatterns = [
     path("metingen/<int:pk>/strategie/", views.strategy, name="strategy"),
     path("metingen/<int:pk>/routekaart/", views.roadmap_detail, name="roadmap"),
+    path("metingen/<int:pk>/routekaart/status/", views.roadmap_adoption, name="roadmap_adoption"),
+    path("metingen/<int:pk>/routekaart/versies/", views.roadmap_versions, name="roadmap_versions"),
+    path(
+        "metingen/<int:pk>/routekaart/versies/<int:number>/",
+        views.roadmap_versions,
+        name="roadmap_version",
+    ),
     path("metingen/<int:pk>/resultatensessie/", views.agreed_levels_page, name="agreed_levels"),
     path(
         "metingen/<int:pk>/routekaart/genereren/",

@@ -26,9 +26,10 @@ from assessments.models import Track
 from assessments.results import assessment_results, department_names, display, visible_comments
 from assessments.views.results import DEPARTMENT_PARAMETER
 
-from . import agreed, pdf, services
+from . import adoption, agreed, pdf, services
 from .forms import (
     ActivityForm,
+    AdoptionForm,
     AgreedLevelsForm,
     CustomActivityForm,
     DataProjectForm,
@@ -37,12 +38,41 @@ from .forms import (
     when_choices,
     when_value,
 )
-from .models import DataProject, PlannedActivity, Roadmap
+from .models import DataProject, PlannedActivity, Roadmap, RoadmapVersion
 
 
 def _roadmap_url(assessment_pk, activity=None):
     url = reverse("roadmap", args=[assessment_pk])
     return f"{url}#activiteit-{activity.pk}" if activity else url
+
+
+def _new_version(request, roadmap):
+    """Before a change: an adopted roadmap becomes the next concept version (issue 15)."""
+    if adoption.before_change(roadmap):
+        messages.info(
+            request,
+            _(
+                "De routekaart was vastgesteld. Deze wijziging begint versie %(number)s, "
+                "een concept; de vastgestelde versie blijft leesbaar bij ‘Versies’."
+            )
+            % {"number": roadmap.version},
+        )
+
+
+def _adoption_context(roadmap):
+    """The status line and the consultant's small status form of the roadmap page."""
+    return {
+        "adoption_line": adoption.adoption_line(roadmap),
+        "adoption_form": AdoptionForm(
+            initial={
+                "status": roadmap.adoption_status,
+                "body": roadmap.adopted_body,
+                "body_other": roadmap.adopted_body_other,
+                "adopted_on": roadmap.adoption_date,
+                "adopted_by": roadmap.adoption_by,
+            }
+        ),
+    }
 
 
 @login_required
@@ -61,6 +91,8 @@ def strategy(request, pk):
     form = StrategyForm(request.POST or None, initial=initial, targets=targets)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if form.has_changed() or "generate" in request.POST:
+            _new_version(request, roadmap)
         services.strategy_save(
             roadmap=roadmap,
             vision=data["vision"],
@@ -94,6 +126,7 @@ def strategy(request, pk):
             "organisation": assessment.organisation,
             "form": form,
             "no_scores": all(row["current"] is None for row in targets),
+            "roadmap": roadmap,
         },
     )
 
@@ -136,6 +169,7 @@ def roadmap_detail(request, pk):
             progress=services.roadmap_progress(activities, tracks=tracks, years=years),
             targets=list(roadmap.targets.select_related("factor").exclude(target_stage=None)),
             generate_form=GenerateForm(),
+            **_adoption_context(roadmap),
         )
         if editable:
             context.update(
@@ -158,6 +192,7 @@ def roadmap_generate(request, pk):
         return redirect(_roadmap_url(assessment.pk))
     reset = form.is_valid() and form.cleaned_data["reset"]
     roadmap = services.roadmap_for(assessment)
+    _new_version(request, roadmap)
     first = not roadmap.activities.exists()
     services.roadmap_generate(roadmap=roadmap, reset=reset)
     if first:
@@ -196,6 +231,8 @@ def activity_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         year, quarter = form.cleaned_data["when"]
+        if form.has_changed():
+            _new_version(request, roadmap)
         services.activity_update(
             activity=activity,
             year=year,
@@ -213,6 +250,7 @@ def activity_edit(request, pk):
             "assessment": assessment,
             "organisation": assessment.organisation,
             "activity": activity,
+            "roadmap": roadmap,
             "form": form,
         },
     )
@@ -235,6 +273,7 @@ def activity_remove(request, pk):
                 "activity": activity,
             },
         )
+    _new_version(request, activity.roadmap)
     services.activity_remove(activity=activity)
     messages.success(request, _("Activiteit verwijderd."))
     return redirect(_roadmap_url(assessment_pk))
@@ -248,6 +287,7 @@ def activity_add(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         year, quarter = data["when"]
+        _new_version(request, roadmap)
         activity = services.activity_add(
             roadmap=roadmap,
             title=data["title"],
@@ -264,7 +304,12 @@ def activity_add(request, pk):
     return render(
         request,
         "roadmap/activity_add.html",
-        {"assessment": assessment, "organisation": assessment.organisation, "form": form},
+        {
+            "assessment": assessment,
+            "organisation": assessment.organisation,
+            "roadmap": roadmap,
+            "form": form,
+        },
     )
 
 
@@ -377,6 +422,69 @@ def comment_to_idea(request, pk):
     return redirect(f"{url}#h-comments")
 
 
+# --- Adoption and versions ---------------------------------------------------------------
+
+
+@login_required
+def roadmap_adoption(request, pk):
+    """The consultant records the status: concept, discussed, adopted (by, when, who)."""
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    roadmap = get_object_or_404(Roadmap, assessment=assessment)
+    form = AdoptionForm(
+        request.POST or None, initial=_adoption_context(roadmap)["adoption_form"].initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        adoption.set_status(
+            roadmap=roadmap,
+            status=data["status"],
+            body=data["body"],
+            body_other=data["body_other"].strip(),
+            when=data["adopted_on"],
+            by=data["adopted_by"].strip(),
+        )
+        messages.success(request, _("Status van strategie en routekaart opgeslagen."))
+        return redirect(_roadmap_url(assessment.pk))
+    return render(
+        request,
+        "roadmap/adoption.html",
+        {
+            "assessment": assessment,
+            "organisation": assessment.organisation,
+            "roadmap": roadmap,
+            "form": form,
+            "adoption_line": adoption.adoption_line(roadmap),
+        },
+    )
+
+
+@login_required
+def roadmap_versions(request, pk, number=None):
+    """The adopted versions of strategy and roadmap, and one of them in full."""
+    assessment, editable = get_assessment_with_role(request.user, pk)
+    roadmap = get_object_or_404(Roadmap, assessment=assessment)
+    versions = list(RoadmapVersion.objects.filter(roadmap=roadmap))
+    for version in versions:
+        version.line = adoption.version_line(version)
+    shown = None
+    if number is not None:
+        shown = next((v for v in versions if v.number == number), None)
+        if shown is None:
+            raise Http404
+    return render(
+        request,
+        "roadmap/versions.html",
+        {
+            "assessment": assessment,
+            "organisation": assessment.organisation,
+            "roadmap": roadmap,
+            "versions": versions,
+            "shown": shown,
+            "adoption_line": adoption.adoption_line(roadmap),
+        },
+    )
+
+
 # --- Results session (validation) -------------------------------------------------------
 
 
@@ -394,6 +502,8 @@ def agreed_levels_page(request, pk):
     )
     if request.method == "POST":
         if "use_targets" in request.POST:
+            if agreed.agreed_levels_with_desired(assessment):
+                _new_version(request, services.roadmap_for(assessment))
             codes, adjusted = agreed.use_as_targets(assessment)
             if not codes:
                 messages.error(request, _("Er is nog geen gewenst niveau afgesproken."))
