@@ -267,6 +267,13 @@ class ActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["when"] = WhenField(roadmap=roadmap, label=_("Wanneer"))
         self.fields["data_project"].queryset = organisation.data_projects.all()
+        self.fields["data_project"].label_from_instance = lambda project: (
+            f"{project.subject} ({project.get_status_display()})"
+        )
+        self.fields["data_project"].help_text = _(
+            "Welk project uit het register deze activiteit uitvoert. Het staat dan op de "
+            "routekaart, de poster en in het rapport."
+        )
         self.order_fields(["when"])
 
 

@@ -414,7 +414,7 @@ def comment_to_idea(request, pk):
     )
     messages.success(
         request,
-        _("Toegevoegd aan het register als idee: %(subject)s.") % {"subject": project.subject},
+        _("Toegevoegd aan het register als idee: ‘%(subject)s’.") % {"subject": project.subject},
     )
     url = reverse("results", args=[assessment.pk])
     if department:
@@ -471,6 +471,9 @@ def roadmap_versions(request, pk, number=None):
         shown = next((v for v in versions if v.number == number), None)
         if shown is None:
             raise Http404
+        statuses = dict(PlannedActivity.Status.choices)
+        for item in shown.snapshot.get("activities", []):
+            item["status_label"] = statuses.get(item["status"], item["status"])
     return render(
         request,
         "roadmap/versions.html",
