@@ -199,3 +199,19 @@ def test_the_report_carries_status_watermark_agreed_levels_and_register(people, 
 
 def test_no_roadmap_no_watermark(people):
     assert 'class="watermark"' not in report_html(answer_and_close(people.assessment))
+
+
+def test_the_version_pages_make_few_queries(client, people, roadmap, django_assert_max_num_queries):
+    client.force_login(people.consultant)
+    adopt(client, roadmap)
+    for number in (2, 3, 4):
+        Roadmap.objects.filter(pk=roadmap.pk).update(version=number)
+        roadmap.refresh_from_db()
+        adopt(client, roadmap)
+    for name, args in (
+        ("roadmap_versions", [roadmap.assessment_id]),
+        ("roadmap_version", [roadmap.assessment_id, 4]),
+        ("roadmap_adoption", [roadmap.assessment_id]),
+    ):
+        with django_assert_max_num_queries(8):  # 5-6 measured
+            assert client.get(reverse(name, args=args)).status_code == 200
