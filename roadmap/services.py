@@ -413,3 +413,32 @@ def idea_from_comment(*, organisation, factor_code, text):
         source=DataProject.Source.SURVEY_COMMENT,
         description=text,
     )
+
+
+_SUGGEST_STOPWORDS = {"voor", "naar", "over", "tussen", "eerste", "organisatie", "data"}
+
+
+def _stems(text):
+    """Word stems to compare titles loosely: words of 5+ letters, their first 6 letters
+    ("schulden" and "schuldhulp" share "schuld")."""
+    words = "".join(ch.lower() if ch.isalnum() else " " for ch in text).split()
+    return {w[:6] for w in words if len(w) >= 5 and w not in _SUGGEST_STOPWORDS}
+
+
+def suggest_data_projects(activity, projects, limit=3):
+    """Register entries that look like what a data-project activity is about: shared
+    word stems between the activity's title and description and the project's subject,
+    domain, description and information question. Only a suggestion: the consultant
+    links (a library card about debt prediction and "Vroegsignalering schulden")."""
+    if not activity.is_data_project:
+        return []
+    wanted = _stems(f"{activity.title} {activity.description}")
+    scored = []
+    for project in projects:
+        text = " ".join(
+            (project.subject, project.domain, project.description, project.information_question)
+        )
+        score = len(wanted & _stems(text))
+        if score and project.status != DataProject.Status.STOPPED:
+            scored.append((-score, project.subject, project))
+    return [project for *_key, project in sorted(scored, key=lambda row: row[:2])[:limit]]

@@ -252,6 +252,9 @@ def activity_edit(request, pk):
             "activity": activity,
             "roadmap": roadmap,
             "form": form,
+            "suggestions": []
+            if activity.data_project_id
+            else services.suggest_data_projects(activity, form.fields["data_project"].queryset),
         },
     )
 

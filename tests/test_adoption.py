@@ -215,3 +215,23 @@ def test_the_version_pages_make_few_queries(client, people, roadmap, django_asse
     ):
         with django_assert_max_num_queries(8):  # 5-6 measured
             assert client.get(reverse(name, args=args)).status_code == 200
+
+
+def test_the_activity_page_suggests_a_register_project(client, people, roadmap):
+    DataProject.objects.create(
+        organisation=people.organisation, subject="Vroegsignalering schulden", status="idee"
+    )
+    DataProject.objects.create(
+        organisation=people.organisation, subject="Kaart bomen", status="idee"
+    )
+    activity = roadmap.activities.filter(kind="dataproject").first()
+    activity.title = "Voorspel met Sociaal Domein de instroom in de schuldhulp"
+    activity.save()
+    client.force_login(people.consultant)
+    response = client.get(reverse("activity_edit", args=[activity.pk]))
+    assert [p.subject for p in response.context["suggestions"]] == ["Vroegsignalering schulden"]
+    assert "Lijkt op" in response.content.decode()
+    activity.data_project = DataProject.objects.get(subject="Kaart bomen")
+    activity.save()
+    response = client.get(reverse("activity_edit", args=[activity.pk]))
+    assert response.context["suggestions"] == []  # linked: no suggestion
