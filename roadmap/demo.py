@@ -4,8 +4,8 @@ Idempotent: the vision is written once, the roadmap is generated once, and regis
 entries are matched by subject.
 """
 
-from .models import DataProject
-from .services import roadmap_for, roadmap_generate
+from .models import DataProject, Kind
+from .services import roadmap_for, roadmap_generate, suggest_data_projects
 
 DEMO_VISION = (
     "Voorbeeldstad gebruikt data om inwoners sneller en beter te helpen: in het sociaal "
@@ -90,4 +90,20 @@ def load_demo_roadmap(assessment):
         roadmap.save(update_fields=["vision", "principles", "frameworks"])
     if roadmap.generated_at is None and assessment.is_closed:
         roadmap_generate(roadmap=roadmap)
+        _link_register(roadmap)
     return roadmap
+
+
+def _link_register(roadmap):
+    """Link each register project to the data-project card that looks most like it
+    (issue 15: "Vroegsignalering schulden" on the card about debt in the Sociaal
+    Domein), as a consultant would after the strategy session."""
+    projects = list(roadmap.assessment.organisation.data_projects.all())
+    linked = set()
+    for activity in roadmap.activities.filter(kind=Kind.DATA_PROJECT).order_by("year", "code"):
+        for project in suggest_data_projects(activity, projects):
+            if project.pk not in linked:
+                activity.data_project = project
+                activity.save(update_fields=["data_project"])
+                linked.add(project.pk)
+                break

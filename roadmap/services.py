@@ -415,7 +415,20 @@ def idea_from_comment(*, organisation, factor_code, text):
     )
 
 
-_SUGGEST_STOPWORDS = {"voor", "naar", "over", "tussen", "eerste", "organisatie", "data"}
+# Words too general to say two things are the same project.
+_SUGGEST_STOPWORDS = {
+    "voor",
+    "naar",
+    "over",
+    "tussen",
+    "eerste",
+    "organisatie",
+    "dashboard",
+    "monitor",
+    "analyse",
+    "rapportage",
+    "model",
+}
 
 
 def _stems(text):
@@ -426,19 +439,24 @@ def _stems(text):
 
 
 def suggest_data_projects(activity, projects, limit=3):
-    """Register entries that look like what a data-project activity is about: shared
-    word stems between the activity's title and description and the project's subject,
-    domain, description and information question. Only a suggestion: the consultant
-    links (a library card about debt prediction and "Vroegsignalering schulden")."""
+    """Register entries that look like what a data-project activity is about: a word
+    stem shared between the activity's title or description and the project's subject,
+    ranked by the stems shared with subject, domain, description and information
+    question. Only a suggestion: the consultant links (a library card about debt
+    prediction and "Vroegsignalering schulden")."""
     if not activity.is_data_project:
         return []
     wanted = _stems(f"{activity.title} {activity.description}")
     scored = []
     for project in projects:
+        # The subject must share a stem; the rest only ranks (a shared domain alone
+        # says little: half the register is Sociaal Domein).
+        if project.status == DataProject.Status.STOPPED or not wanted & _stems(project.subject):
+            continue
         text = " ".join(
             (project.subject, project.domain, project.description, project.information_question)
         )
         score = len(wanted & _stems(text))
-        if score and project.status != DataProject.Status.STOPPED:
+        if score:
             scored.append((-score, project.subject, project))
     return [project for *_key, project in sorted(scored, key=lambda row: row[:2])[:limit]]
