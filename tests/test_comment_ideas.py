@@ -86,3 +86,16 @@ def test_a_comment_with_line_breaks_survives_the_browser(client, hidden_case, pe
     response = post(client, hidden_case, factor="LC1", text="Eerste regel\r\nTweede regel")
     assert response.status_code == 302
     assert DataProject.objects.get().description == "Eerste regel\nTweede regel"
+
+
+def test_agreed_levels_stay_off_a_departments_page(client, hidden_case, people):
+    from roadmap.models import AgreedLevel
+
+    factor = hidden_case.model_version.factors.get(code="LC1")
+    AgreedLevel.objects.create(assessment=hidden_case, factor=factor, current=2, note="AFSPRAAK")
+    client.force_login(people.consultant)
+    url = reverse("results", args=[hidden_case.pk])
+    assert "AFSPRAAK" in client.get(url).content.decode()
+    department = client.get(url, {"afdeling": "Zorg"})
+    assert department.status_code == 200 and department.context["factor_rows"]
+    assert "AFSPRAAK" not in department.content.decode()
