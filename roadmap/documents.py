@@ -35,7 +35,7 @@ from assessments.results import (
 )
 from assessments.stages import stage, stage_name
 
-from . import charts
+from . import adoption, charts
 from .models import PlannedActivity, Roadmap
 from .services import prerequisite_warnings, roadmap_activities, share_done
 
@@ -478,13 +478,6 @@ def sidebar_text(
     }
 
 
-def adoption_line(roadmap):
-    """Who adopted the roadmap and when, as the poster prints it; None while the
-    roadmap is a concept (adoption is not recorded yet: the poster then says
-    "Concept"). One place, so recording adoption later fills the poster."""
-    return None
-
-
 STORY_CHANGES = 3  # the largest factor changes named in the story
 BENCHMARK_LINES = 6
 
@@ -642,7 +635,7 @@ def poster_data(assessment, roadmap=None):
     progress = share_done(within)
     story = _story(results, names, roadmap, tracks)
     layer_line = _layer_line(shown, hidden, assessment.min_group_size)
-    adoption = adoption_line(roadmap)
+    adopted_line = adoption.adoption_line(roadmap)
     logo = _logo(assessment.organisation)
     # The name at 92 pt in the title band (Lato Black, about 5% wider than Bold): on
     # two lines the years move up into the kicker so the band still holds it all.
@@ -663,8 +656,10 @@ def poster_data(assessment, roadmap=None):
         "start_year": roadmap.start_year,
         "end_year": roadmap.end_year,
         "horizon": roadmap.horizon,
-        "adoption": adoption,
-        "concept": adoption is None,
+        "adoption": adopted_line,
+        # "Concept" until the college (or another body) adopted it: a roadmap only
+        # discussed with the directie still carries the mark, beside that line.
+        "concept": roadmap is None or not roadmap.is_adopted,
         "years": [{"year": year, "calendar": calendar} for year, calendar in years],
         "side": sidebar_text(
             roadmap.vision,
@@ -870,7 +865,35 @@ def report_data(assessment):
         title=_("Volwassenheid per sleutelfactor"),
     )
     years = roadmap.years if roadmap else []
+    # The results session's agreed levels beside the survey's (issue 15); the survey
+    # figures only where the report shows scores at all.
+    survey = results.factors if shown_scores else {}
+    agreed_rows = [
+        {
+            "code": level.factor.code,
+            "label": names.get(level.factor.code, level.factor.label),
+            "survey_current": display(survey[level.factor.code].current)
+            if level.factor.code in survey
+            else "–",
+            "survey_desired": display(survey[level.factor.code].desired)
+            if level.factor.code in survey
+            else "–",
+            "current": level.current,
+            "desired": level.desired,
+            "note": level.note,
+        }
+        for level in assessment.agreed_levels.select_related("factor").order_by("factor__order")
+    ]
     return {
+        "agreed": agreed_rows,
+        "adoption": None
+        if roadmap is None
+        else {
+            "line": adoption.adoption_line(roadmap),
+            "adopted": roadmap.is_adopted,
+            "version": roadmap.version,
+            "by": roadmap.adoption_by,
+        },
         "kind": "report",
         "language": get_language(),
         "organisation": assessment.organisation.name,
@@ -949,7 +972,14 @@ def report_data(assessment):
                     "year": year,
                     "calendar": calendar,
                     "cards": [
-                        {**card, "track_label": names.get(card["track"], card["track"])}
+                        {
+                            **card,
+                            "track_label": names.get(card["track"], card["track"]),
+                            # The register's project this activity carries out (issue 15).
+                            "project": activity.data_project.subject
+                            if activity.data_project_id
+                            else "",
+                        }
                         for activity, card in cards
                         if activity.year == year and not activity.after_horizon
                     ],

@@ -18,11 +18,11 @@ from weasyprint.formatting_structure.boxes import LineBox
 from assessments import logo
 from assessments.models import Assessment, ModelVersion, Organisation
 from roadmap import pdf
+from roadmap.adoption import adoption_line, set_status
 from roadmap.documents import (
     TEXT_MIN_PT,
     TITLE_MIN_PT,
     _hyphenated,
-    adoption_line,
     poster_density,
 )
 from roadmap.models import DataProject, PlannedActivity
@@ -342,3 +342,24 @@ def test_the_renderer_takes_inline_images_but_nothing_else_inline():
     response = fetcher.fetch(logo.data_uri(png(), logo.PNG))
     assert response.read().startswith(logo.PNG_SIGNATURE)
     response.close()
+
+
+def test_an_adopted_roadmap_carries_its_adoption_line_and_no_concept_mark(people):
+    from datetime import date
+
+    call_command("load_demo", stdout=io.StringIO())
+    demo = Assessment.objects.filter(
+        organisation__name="Gemeente Voorbeeldstad", roadmap__isnull=False
+    ).get()
+    with translation.override("nl"):
+        set_status(roadmap=demo.roadmap, status="besproken", when=date(2027, 2, 1))
+        discussed = pdf.gather(demo, pdf.POSTER)
+        assert discussed["concept"] is True
+        assert discussed["adoption"] == "Besproken met de directie op 1 februari 2027"
+        set_status(
+            roadmap=demo.roadmap, status="vastgesteld", body="college", when=date(2027, 3, 12)
+        )
+        adopted = render(demo)
+    assert adopted.data["concept"] is False
+    assert "Vastgesteld door het college op 12 maart 2027" in adopted.text
+    assert "CONCEPT" not in adopted.text and "Concept: nog niet vastgesteld" not in adopted.text
