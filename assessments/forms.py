@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import collection, wide
+from . import collection, logo, wide
 from .collection import (
     COMMENT_MAX_LENGTH,
     DEFAULT_INVITATION_TEXT,
@@ -47,12 +47,27 @@ class OrganisationForm(CrispyMixin, forms.ModelForm):
         help_text=_("Eén afdeling per regel. Optioneel."),
     )
 
+    logo_file = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_(
+            "PNG of SVG, maximaal 512 kB. Het logo komt op de poster. "
+            "Scripts en verwijzingen naar andere bestanden zijn niet toegestaan."
+        ),
+    )
+    remove_logo = forms.BooleanField(label=_("Logo verwijderen"), required=False)
+
     class Meta:
         model = Organisation
         fields = ["name", "type", "size_class"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # The logo is added on the edit page, by the organisation's consultants.
+            del self.fields["logo_file"], self.fields["remove_logo"]
+        elif not self.instance.logo_type:
+            del self.fields["remove_logo"]
         if self.instance.pk:
             self.fields["departments"].initial = "\n".join(
                 self.instance.departments.values_list("name", flat=True)
@@ -68,7 +83,21 @@ class OrganisationForm(CrispyMixin, forms.ModelForm):
                 names.append(name)
         return names
 
+    def clean_logo_file(self):
+        upload = self.cleaned_data.get("logo_file")
+        if not upload:
+            return None
+        try:
+            return logo.clean_logo(upload)
+        except logo.Refused as error:
+            raise forms.ValidationError(error.messages) from error
+
     def save(self, commit=True):
+        cleaned_logo = self.cleaned_data.get("logo_file")
+        if cleaned_logo:
+            self.instance.logo, self.instance.logo_type = cleaned_logo
+        elif self.cleaned_data.get("remove_logo"):
+            self.instance.logo, self.instance.logo_type = b"", ""
         organisation = super().save(commit=commit)
         names = self.cleaned_data["departments"]
         # Departments named by an assessment stay; the others follow the list.
@@ -293,6 +322,76 @@ class SurveyPageForm(forms.Form):
         return {
             factor.pk: self.cleaned_data.get(f"c{factor.pk}", "").strip() for factor in self.factors
         }
+
+
+SCALE_VALUES = frozenset([*(str(level) for level in range(6)), DONT_KNOW])
+
+
+class SurveyDraft:
+    """A draft of the whole survey as survey-flow.js sends it, checked like
+    SurveyPageForm (values 0–5 or "weet ik niet", only the questions asked, comments
+    of at most COMMENT_MAX_LENGTH characters) without building a form field per
+    answer: the draft save is the survey's most frequent request.
+
+    A draft holds what it holds: questions and comments not in it stay as they are
+    saved (a radio once chosen cannot be unchosen in a browser). `touched` are the
+    questions with a value on either side; of those, `answers` answered twice, `half`
+    the fields of those answered on one side only."""
+
+    def __init__(self, data, *, questions):
+        fields = {}
+        factors = set()
+        for question in questions:
+            fields[f"q{question.pk}-current"] = question
+            fields[f"q{question.pk}-desired"] = question
+            factors.add(question.factor_id)
+        self.errors = []
+        for key in data:
+            if key[:1] in ("q", "c") and key[1:2].isdigit():
+                known = (
+                    key in fields
+                    if key[0] == "q"
+                    else key[1:].isdigit() and int(key[1:]) in factors
+                )
+                if not known:
+                    self.errors.append(key)
+        values = {}
+        for name in fields:
+            value = data.get(name, "")
+            if value == "":
+                continue
+            if value in SCALE_VALUES:
+                values[name] = value
+            else:
+                self.errors.append(name)
+        self.comments = {}
+        for factor_id in factors:
+            text = data.get(f"c{factor_id}")
+            if text is None:
+                continue
+            text = text.strip()
+            if len(text) > COMMENT_MAX_LENGTH or "\x00" in text:
+                self.errors.append(f"c{factor_id}")
+            else:
+                self.comments[factor_id] = text
+        self.touched, self.answers, self.half = [], {}, {}
+        for question in questions:
+            current = values.get(f"q{question.pk}-current")
+            desired = values.get(f"q{question.pk}-desired")
+            if current is None and desired is None:
+                continue
+            self.touched.append(question)
+            if current is not None and desired is not None:
+                self.answers[question.pk] = tuple(
+                    None if value == DONT_KNOW else int(value) for value in (current, desired)
+                )
+            elif current is not None:
+                self.half[f"q{question.pk}-current"] = current
+            else:
+                self.half[f"q{question.pk}-desired"] = desired
+
+    def is_valid(self):
+        return not self.errors
 
 
 class UploadForm(forms.Form):

@@ -198,6 +198,12 @@ class Organisation(models.Model):
             "bijvoorbeeld: J. Jansen, CIO, besluit 12-3-2026."
         ),
     )
+    # The logo as assessments/logo.py made it safe (a re-encoded PNG or a rebuilt SVG),
+    # kept in the database like the rendered PDFs, so every server has it.
+    logo = models.BinaryField(_("logo"), blank=True, default=b"")
+    logo_type = models.CharField(
+        _("soort logo"), max_length=3, blank=True, choices=[("png", "PNG"), ("svg", "SVG")]
+    )
 
     class Meta:
         ordering = ["name"]

@@ -59,6 +59,8 @@ urlpatterns = [
     # The respondent's survey: the token only on the first request, then a clean URL.
     path("v/<str:token>/", survey.survey_link, name="survey_link"),
     path("vragenlijst/", survey.survey_home, name="survey"),
+    path("vragenlijst/opslaan/", survey.survey_save_all, name="survey_save_all"),
+    path("vragenlijst/versturen/", survey.survey_submit, name="survey_submit"),
     path("vragenlijst/deel/<int:number>/", survey.survey_page, name="survey_page"),
     path("vragenlijst/deel/<int:number>/opslaan/", survey.survey_save, name="survey_save"),
     path("vragenlijst/controleren/", survey.survey_review, name="survey_review"),

@@ -11,6 +11,7 @@ save every page and submit at the same moment (timed). Traffic goes to 127.0.0.1
 """
 
 import asyncio
+import os
 import time
 
 from common import make_assessment, report, setup_django
@@ -18,7 +19,7 @@ from server import Gunicorn, collectstatic
 from survey_client import Respondent, answers_lost, client_for, personal_invitations
 
 RESPONDENTS = 200
-PORT = 8311
+PORT = int(os.environ.get("PORT", "8311"))
 
 
 async def floor_rate(base_url, *, clients, posts):

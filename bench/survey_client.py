@@ -1,9 +1,10 @@
-"""A respondent over HTTP, as a browser does it: the invitation link, the welcome
-page, every track page with one draft save halfway (survey-autosave.js, debounced)
-and "volgende", the review and submit.
+"""A respondent over HTTP, as a browser with survey-flow.js does it: the invitation
+link, which shows the survey as one document (every part in it), per part the draft save of the
+whole survey so far (debounced on change, sent at once by "Volgende"), and one final
+POST of every part that submits. The review is built in the browser: no request.
 
-Used by the load and fault scripts. Every answer the respondent sends is recorded, so
-the script can compare them with what the database holds.
+Used by the load, fault and speed scripts. Every answer the respondent sends is
+recorded, so the scripts can compare them with what the database holds.
 """
 
 import asyncio
@@ -14,7 +15,9 @@ import httpx
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 QUESTION = re.compile(r'name="q(\d+)-current"')
-PAGE = re.compile(r"/vragenlijst/deel/(\d+)/$")
+PART = re.compile(r"<form [^>]*data-part=")
+SAVE = "/vragenlijst/opslaan/"
+SUBMIT = "/vragenlijst/versturen/"
 
 
 def personal_invitations(assessment, count):
@@ -50,6 +53,10 @@ class Respondent:
         self.sent = {}  # question id → (current, desired) as last sent and acknowledged
         self.status = []  # every HTTP status seen
         self.posts = 0
+        self.document = ""  # the survey as one document, as start() read it
+        self.given = {}  # every field given so far, as the document's forms hold them
+        self.pending = {}  # fields given since the last acknowledged draft save
+        self.part = 0
 
     async def _request(self, client, method, url, **kwargs):
         while True:
@@ -68,33 +75,23 @@ class Respondent:
             return response
 
     async def start(self, client):
-        """The link and the welcome page: the respondent arrives at page 1. In fault mode
-        a step that fails is taken again from the link, as a person would."""
+        """The link: it shows the survey document at once. In fault mode a failed link
+        is opened again, as a person would."""
         while True:
-            response = await self._request(client, "GET", f"/v/{self.token}/")
-            if response.status_code == 302:
-                page = await self._request(client, "GET", "/vragenlijst/")
-                if page.status_code == 200:
-                    response = await self._request(
-                        client,
-                        "POST",
-                        "/vragenlijst/",
-                        data={"csrfmiddlewaretoken": self._csrf(page)},
-                    )
-                    if response.status_code == 302:
-                        return response.headers["location"]
-            assert self.retry_unavailable, f"start failed: {response.status_code}"
+            page = await self._request(client, "GET", f"/v/{self.token}/")
+            if page.status_code == 200 and "data-survey-doc" in page.text:
+                self.document = page.text
+                return page
+            assert self.retry_unavailable, f"start failed: {page.status_code}"
             await asyncio.sleep(0.5)
 
     async def read_pages(self, client, count):
-        """GET every track page once: (url, csrf token, question ids) per page."""
-        pages = []
-        for number in range(1, count + 1):
-            url = f"/vragenlijst/deel/{number}/"
-            page = await self._request(client, "GET", url)
-            assert page.status_code == 200, (url, page.status_code)
-            pages.append((url, self._csrf(page), [int(q) for q in QUESTION.findall(page.text)]))
-        return pages
+        """The parts of the document read by start(), without a request: (the draft
+        endpoint, csrf token, question ids) per part."""
+        csrf = self._csrf_of(self.document)
+        parts = PART.split(self.document)[1:]
+        assert len(parts) == count, (len(parts), count)
+        return [(SAVE, csrf, [int(q) for q in QUESTION.findall(part)]) for part in parts]
 
     def answers_for(self, questions):
         data = {}
@@ -105,68 +102,58 @@ class Respondent:
             data[f"q{question}-desired"] = desired
         return data
 
-    async def save_draft(self, client, url, csrf, answers):
-        """The autosave of a part filled in halfway: the first half of its fields (with
-        an odd number of questions the last of them has "nu" only, a half answer).
-        Acknowledged drafts are recorded."""
-        names = list(answers)[: max(1, len(answers) // 2)]
-        data = {"csrfmiddlewaretoken": csrf, **{name: answers[name] for name in names}}
-        response = await self._request(client, "POST", url.rstrip("/") + "/opslaan/", data=data)
-        self.posts += 1
-        if response.status_code == 204:
-            given = {}
-            for name in names:
-                question, part = name[1:].split("-")
-                value = None if answers[name] == "x" else int(answers[name])
-                given.setdefault(int(question), {})[part] = value
-            for question, parts in given.items():
-                if len(parts) == 2:  # a half answer is kept apart, never scored
-                    self.sent[question] = (parts["current"], parts["desired"])
-        return response.status_code
-
-    async def save_page(self, client, url, csrf, questions, draft=True):
+    async def save_page(self, client, url, csrf, questions):
+        """A part answered: the script's draft save (one per part: the debounced
+        changes and "Volgende" fall together), holding the parts changed since the last
+        acknowledged save, as survey-flow.js sends it. Acknowledged saves are recorded.
+        In fault mode a failed save is sent again."""
         answers = self.answers_for(questions)
-        if draft:
-            await self.save_draft(client, url, csrf, answers)
-        data = {"csrfmiddlewaretoken": csrf, "action": "next", **answers}
+        self.given.update(answers)
+        self.pending.update(answers)
+        self.part += 1
+        data = {"csrfmiddlewaretoken": csrf, "deel": str(self.part + 1), **self.pending}
         while True:
             response = await self._request(client, "POST", url, data=data)
             self.posts += 1
-            if response.status_code == 302 or not self.retry_unavailable:
+            if response.status_code == 204 or not self.retry_unavailable:
                 break
-            # Fault mode: the page failed (say a lost session write); read it again for a
-            # fresh form and send the same answers once more.
             await asyncio.sleep(0.5)
-            page = await self._request(client, "GET", url)
-            if page.status_code == 200:
-                data["csrfmiddlewaretoken"] = self._csrf(page)
-        if response.status_code != 302:
-            return response.status_code
-        for question in questions:
-            current = data[f"q{question}-current"]
-            desired = data[f"q{question}-desired"]
-            self.sent[question] = (
-                None if current == "x" else int(current),
-                None if desired == "x" else int(desired),
-            )
+        if response.status_code == 204:
+            self._record(self.pending)
+            self.pending = {}
         return response.status_code
 
+    def _record(self, fields):
+        for name, value in fields.items():
+            question, part = name[1:].split("-")
+            if part == "current":
+                desired = fields[f"q{question}-desired"]
+                self.sent[int(question)] = (
+                    None if value == "x" else int(value),
+                    None if desired == "x" else int(desired),
+                )
+
     async def submit(self, client, csrf):
+        """The one final POST: every part's fields; 302 to the thank-you page."""
         while True:
-            response = await self._request(
-                client, "POST", "/vragenlijst/controleren/", data={"csrfmiddlewaretoken": csrf}
-            )
+            data = {"csrfmiddlewaretoken": csrf, **self.given}
+            response = await self._request(client, "POST", SUBMIT, data=data)
             self.posts += 1
+            if response.status_code == 302:
+                self._record(self.given)
             if response.status_code == 302 or not self.retry_unavailable:
                 return response.status_code
+            # Fault mode: a fresh document (and CSRF token), then the same answers again.
             await asyncio.sleep(0.5)
-            page = await self._request(client, "GET", "/vragenlijst/controleren/")
-            if page.status_code in (200, 400):
+            page = await self._request(client, "GET", "/vragenlijst/")
+            if page.status_code == 200 and CSRF.search(page.text):
                 csrf = self._csrf(page)
 
-    async def review_csrf(self, client):
-        page = await self._request(client, "GET", "/vragenlijst/controleren/")
-        return self._csrf(page)
+    @staticmethod
+    def _csrf_of(text):
+        match = CSRF.search(text)
+        assert match, "no CSRF token in the survey document"
+        return match.group(1)
 
     @staticmethod
     def _csrf(page):

@@ -1,14 +1,16 @@
 """Full surveys per second over HTTP (issue 13), against gunicorn with 2 workers on
 PostgreSQL: 8 closed-loop users, each filling in one whole survey after another as a
-browser with survey-autosave.js does (link, welcome, start, per part: the page, one
-draft save, "volgende"; the review; submit). The comparison, same server, same users:
-a one-page survey storing the same values in one POST (bench/urls.py).
+browser with survey-flow.js does (bench/survey_client.py: the link, the survey as one
+document, per part one draft save of what changed since the last save, one final POST
+of every part that submits; the review is built in the browser). The comparison, same
+server, same users: a one-page survey storing the same values in one POST
+(bench/urls.py).
 
 survey_completed_per_s          full surveys per s
 survey_one_page_per_s           one-page surveys per s (the comparison)
 survey_vs_one_page_ratio        the two divided (bar: at least 1)
 survey_requests_per_completion  HTTP requests per full survey (the thank-you page not counted)
-survey_page_kb                  one survey part with its CSS and JS, gzip-compressed
+survey_page_kb                  the survey document (every part) with its CSS and JS, gzip
 """
 
 import asyncio
@@ -22,53 +24,25 @@ from server import Gunicorn, collectstatic
 from survey_client import CSRF, QUESTION, Respondent, client_for, personal_invitations
 
 USERS = 8
-SECONDS = 20
-# SURVEY_DRAFT=0: no draft saves (the survey as it was before survey-autosave.js).
-DRAFT = os.environ.get("SURVEY_DRAFT", "1") != "0"
-PORT = 8313
+SECONDS = 20  # per design, in ROUNDS turns
+ROUNDS = 4
+PARTS = 5  # the tracks of the shipped model
+PORT = int(os.environ.get("PORT", "8313"))
 ASSETS = re.compile(r'<(?:link[^>]+href|script[^>]+src)="([^"]+\.(?:css|js))"')
 
 
 async def full_survey(base_url, token, seed):
-    """One survey from the link to submit; returns the number of requests."""
+    """One survey from the link to submit as a browser with survey-flow.js fills it in;
+    returns the number of requests (every one, draft saves included)."""
     respondent = Respondent(token, seed=seed)
     async with client_for(base_url) as client:
-        requests = 0
-
-        async def call(method, url, **kwargs):
-            nonlocal requests
-            requests += 1
-            response = await client.request(method, url, **kwargs)
-            assert response.status_code in (200, 204, 302), (method, url, response.status_code)
-            return response
-
-        location = (await call("GET", f"/v/{token}/")).headers["location"]
-        welcome = await call("GET", location)
-        location = (
-            await call(
-                "POST", "/vragenlijst/", data={"csrfmiddlewaretoken": CSRF.search(welcome.text)[1]}
-            )
-        ).headers["location"]
-        while "/deel/" in location:
-            page = await call("GET", location)
-            csrf = CSRF.search(page.text)[1]
-            questions = [int(q) for q in QUESTION.findall(page.text)]
-            answers = respondent.answers_for(questions)
-            if DRAFT:
-                await call("POST", location + "opslaan/", data=_draft(answers, csrf))
-            data = {"csrfmiddlewaretoken": csrf, "action": "next", **answers}
-            location = (await call("POST", location, data=data)).headers["location"]
-        review = await call("GET", location)
-        done = await call(
-            "POST", location, data={"csrfmiddlewaretoken": CSRF.search(review.text)[1]}
-        )
-        assert done.headers["location"].endswith("/bedankt/"), done.headers
-    return requests
-
-
-def _draft(answers, csrf):
-    names = list(answers)[: max(1, len(answers) // 2)]
-    return {"csrfmiddlewaretoken": csrf, **{name: answers[name] for name in names}}
+        await respondent.start(client)
+        parts = await respondent.read_pages(client, PARTS)
+        for url, csrf, questions in parts:
+            assert await respondent.save_page(client, url, csrf, questions) == 204
+        assert await respondent.submit(client, parts[0][1]) == 302
+    assert all(status in (200, 204, 302) for status in respondent.status), respondent.status
+    return len(respondent.status)
 
 
 async def one_page_survey(base_url, token, seed):
@@ -89,31 +63,47 @@ async def one_page_survey(base_url, token, seed):
 
 async def closed_loop(base_url, tokens, survey, seconds):
     """USERS users, each starting a new survey as soon as the last one is done, for
-    `seconds`; returns (surveys completed per s, requests per survey)."""
-    queue = list(tokens)
+    `seconds`; returns (surveys completed, seconds taken, requests per survey)."""
     done = []
     deadline = time.perf_counter() + seconds
 
     async def user(number):
-        while time.perf_counter() < deadline and queue:
-            token = queue.pop()
-            done.append(await survey(base_url, token, seed=len(queue)))
+        while time.perf_counter() < deadline and tokens:
+            token = tokens.pop()
+            done.append(await survey(base_url, token, seed=len(tokens)))
 
     start = time.perf_counter()
     await asyncio.gather(*(user(number) for number in range(USERS)))
     elapsed = time.perf_counter() - start
-    return len(done) / elapsed, sum(done) / len(done)
+    return len(done), elapsed, sum(done) / max(len(done), 1)
+
+
+def alternating(base_url, survey_tokens, one_page_tokens):
+    """Both designs in turns of SECONDS / ROUNDS, so that a load from elsewhere on the
+    machine falls on both alike: (surveys/s, one-page surveys/s, requests per survey)."""
+    totals = {"survey": [0, 0.0], "one": [0, 0.0]}
+    requests = []
+    for _round in range(ROUNDS):
+        for name, tokens, design in (
+            ("survey", survey_tokens, full_survey),
+            ("one", one_page_tokens, one_page_survey),
+        ):
+            count, elapsed, per = asyncio.run(
+                closed_loop(base_url, tokens, design, SECONDS / ROUNDS)
+            )
+            totals[name][0] += count
+            totals[name][1] += elapsed
+            if name == "survey":
+                requests.append(per)
+    rate = {name: count / elapsed for name, (count, elapsed) in totals.items()}
+    return rate["survey"], rate["one"], sum(requests) / len(requests)
 
 
 async def page_kb(base_url, token):
-    """gzip size of part 1 and of the stylesheets and scripts it loads, in KiB."""
+    """gzip size of the survey document (every part) and of the stylesheets and
+    scripts it loads, in KiB."""
     async with client_for(base_url) as client:
-        await client.get(f"/v/{token}/")
-        welcome = await client.get("/vragenlijst/")
-        csrf = CSRF.search(welcome.text)[1]
-        await client.post("/vragenlijst/", data={"csrfmiddlewaretoken": csrf})
-        page = await client.get("/vragenlijst/deel/1/")
-        assert page.status_code == 200
+        page = await Respondent(token, seed=0).start(client)
         assets = ASSETS.findall(page.text)
         assert not [a for a in assets if "plotly" in a.lower() or "chart" in a.lower()], assets
         total = len(gzip.compress(page.content, 6))
@@ -130,13 +120,10 @@ def main():
     collectstatic(url)
     with Gunicorn(url, port=PORT, workers=2) as server:
         kb = asyncio.run(page_kb(server.url, tokens[0]))
-        # Warm up both (imports, caches, connections), then measure each in turn.
+        # Warm up both (imports, caches, connections), then measure them in turns.
         asyncio.run(closed_loop(server.url, tokens[1:20], full_survey, 3))
         asyncio.run(closed_loop(server.url, tokens[20:40], one_page_survey, 3))
-        survey, requests = asyncio.run(
-            closed_loop(server.url, tokens[40:1500], full_survey, SECONDS)
-        )
-        one_page, _ = asyncio.run(closed_loop(server.url, tokens[1500:], one_page_survey, SECONDS))
+        survey, one_page, requests = alternating(server.url, tokens[40:1500], tokens[1500:])
     report("survey_completed_per_s", survey, "1/s")
     report("survey_one_page_per_s", one_page, "1/s")
     report("survey_vs_one_page_ratio", survey / one_page, "ratio")

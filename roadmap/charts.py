@@ -81,12 +81,15 @@ def _label_anchor(x, cx):
     return "start" if x > cx else "end"
 
 
-def radar_svg(rows, *, size=1000, series_names=None, font_size=26, title=""):
+def radar_svg(
+    rows, *, size=1000, series_names=None, font_size=26, title="", scale_font_size=None, wrap=22
+):
     """The radar of `rows` (see radar_data) as an SVG string, `size` units high.
 
     Every series is a closed polygon with markers on the axes; a series without any
     value (no roadmap yet: no targets) is left out. Labels are the factor code and
-    name. `series_names` maps current/desired/target to the legend's words.
+    name (wrapped at `wrap` characters). `series_names` maps current/desired/target to
+    the legend's words; `scale_font_size` sizes the ring numbers (default 0.8 × font).
     """
     count = len(rows)
     if count < 3:
@@ -113,7 +116,7 @@ def radar_svg(rows, *, size=1000, series_names=None, font_size=26, title=""):
         x, y = _point(cx, cy, radius, 0, count, level)
         parts.append(
             f'<text x="{x + 8:.1f}" y="{y + font_size * 0.35:.1f}" '
-            f'font-size="{font_size * 0.8:.0f}" fill="#4A5A6A">{level}</text>'
+            f'font-size="{scale_font_size or font_size * 0.8:.0f}" fill="#4A5A6A">{level}</text>'
         )
     for index in range(count):
         x, y = _point(cx, cy, radius, index, count, MAX_SCORE)
@@ -144,7 +147,7 @@ def radar_svg(rows, *, size=1000, series_names=None, font_size=26, title=""):
     for index, row in enumerate(rows):
         x, y = _point(cx, cy, radius * 1.08, index, count, MAX_SCORE)
         anchor = _label_anchor(x, cx)
-        lines = [row["code"], *textwrap.wrap(row["label"], 22)]
+        lines = [row["code"], *textwrap.wrap(row["label"], wrap, break_long_words=False)]
         if y < cy - radius * 0.5:
             y -= line * (len(lines) - 1)  # above the chart: grow upwards
         elif abs(y - cy) <= radius * 0.5:

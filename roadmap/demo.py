@@ -6,8 +6,8 @@ generated and worked on once (done, under way, dropped and open activities), whi
 current roadmap continues (issue 15).
 """
 
-from .models import DataProject, PlannedActivity
-from .services import roadmap_for, roadmap_generate
+from .models import DataProject, Kind, PlannedActivity
+from .services import roadmap_for, roadmap_generate, suggest_data_projects
 
 DEMO_VISION = (
     "Voorbeeldstad gebruikt data om inwoners sneller en beter te helpen: in het sociaal "
@@ -34,7 +34,14 @@ DEMO_DATA_PROJECTS = [
         "domain": "Sociaal Domein",
         "status": DataProject.Status.IN_USE,
         "description": "Doorlooptijden en aantallen Wmo-aanvragen per wijk.",
-        "preconditions": "Koppeling met het zaaksysteem; beheer door het datateam.",
+        "source": DataProject.Source.STAFF,
+        "sponsor": "Directeur Sociaal Domein",
+        "information_question": "Waar lopen Wmo-aanvragen vertraging op?",
+        "action": "De teamleider verdeelt het werk elke week opnieuw over de wijkteams.",
+        "pre_tooling": "Koppeling met het zaaksysteem.",
+        "pre_maintenance": "Het datateam.",
+        "benefits": ["doorlooptijd", "efficiency"],
+        "result": "Doorlooptijd van 8 naar 6 weken.",
         "link": "https://intranet.voorbeeldstad.example/dashboards/wmo",
     },
     {
@@ -43,7 +50,12 @@ DEMO_DATA_PROJECTS = [
         "domain": "Ruimte",
         "status": DataProject.Status.IN_USE,
         "description": "Alle meldingen openbare ruimte op de kaart, per week bijgewerkt.",
-        "preconditions": "Geo-viewer; beheer door team Geo-informatie.",
+        "source": DataProject.Source.STAFF,
+        "information_question": "Waar komen de meeste meldingen vandaan?",
+        "action": "Ploegen plannen hun rondes op de kaart.",
+        "pre_tooling": "Geo-viewer.",
+        "pre_maintenance": "Team Geo-informatie.",
+        "benefits": ["efficiency", "tevredenheid"],
         "link": "https://intranet.voorbeeldstad.example/kaarten/meldingen",
     },
     {
@@ -52,7 +64,14 @@ DEMO_DATA_PROJECTS = [
         "domain": "Sociaal Domein",
         "status": DataProject.Status.EXPLORATION,
         "description": "Verkennen of signalen van betaalachterstanden eerder hulp mogelijk maken.",
-        "preconditions": "DPIA, grondslag, data-analist, afspraken met woningcorporaties.",
+        "source": DataProject.Source.SESSION,
+        "sponsor": "Wethouder Werk en Inkomen",
+        "information_question": "Welke huishoudens krijgen binnenkort betalingsproblemen?",
+        "action": "Een schuldhulpverlener neemt binnen twee weken contact op.",
+        "pre_people": "Een data-analist.",
+        "pre_allowed": "Grondslag; afspraken met woningcorporaties.",
+        "dpia_needed": True,
+        "iama_needed": True,
         "link": "",
     },
 ]
@@ -73,6 +92,7 @@ def load_demo_roadmap(assessment):
         roadmap.save(update_fields=["vision", "principles", "frameworks"])
     if roadmap.generated_at is None and assessment.is_closed:
         roadmap_generate(roadmap=roadmap)
+        _link_register(roadmap)
     return roadmap
 
 
@@ -118,3 +138,18 @@ def load_demo_previous_route(assessment):
         year_two[-1].status = PlannedActivity.Status.LAPSED
     PlannedActivity.objects.bulk_update(activities, ["owner", "status"])
     return roadmap
+
+
+def _link_register(roadmap):
+    """Link each register project to the data-project card that looks most like it
+    (issue 15: "Vroegsignalering schulden" on the card about debt in the Sociaal
+    Domein), as a consultant would after the strategy session."""
+    projects = list(roadmap.assessment.organisation.data_projects.all())
+    linked = set()
+    for activity in roadmap.activities.filter(kind=Kind.DATA_PROJECT).order_by("year", "code"):
+        for project in suggest_data_projects(activity, projects):
+            if project.pk not in linked:
+                activity.data_project = project
+                activity.save(update_fields=["data_project"])
+                linked.add(project.pk)
+                break

@@ -14,10 +14,11 @@ import functools
 import math
 from pathlib import Path
 
+import pyphen
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import formats, timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from PIL import ImageFont
 
@@ -30,10 +31,11 @@ from assessments.results import (
     group_labels,
     labels,
     risk_reason,
+    rounded,
 )
 from assessments.stages import stage, stage_name
 
-from . import charts
+from . import adoption, charts
 from .continuity import continuity_display
 from .models import PlannedActivity, Roadmap
 from .services import prerequisite_warnings, roadmap_activities, share_done
@@ -42,7 +44,8 @@ from .services import prerequisite_warnings, roadmap_activities, share_done
 PAGE_WIDTH, PAGE_HEIGHT = 1189, 841
 MARGIN = 20  # left and right
 BOTTOM = 10  # below the footer
-SIDEBAR = 340
+SIDEBAR = 400  # the story column; narrower (SIDEBARS) when the cards need the room
+SIDEBARS = (400, 340, 300)
 GAP = 14
 HEADER = 110  # the title band, full width at the top
 FOOTER = 30  # legend and colophon
@@ -57,18 +60,7 @@ SAFETY = 2  # mm kept free for rounding
 PT = 0.3528  # mm per point
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts" / "lato"
 
-# Card type sizes (pt): title and the line under it. The first one that fits is used,
-# so a poster with few activities gets large cards and one with 80 gets compact ones;
-# 14 pt stays readable at 1.5 m on A0.
-DENSITIES = (
-    ("d1", 24, 17),
-    ("d2", 21, 16),
-    ("d3", 18, 15),
-    ("d4", 16, 14),
-    ("d5", 14, 13),
-    ("d6", 12, 11),
-)
-MIN_CARD_WIDTH = 50  # mm
+MIN_CARD_WIDTH = 50  # mm; at 24 pt and up a card is CARD_EM title ems wide
 
 
 def _date(value):
@@ -131,10 +123,10 @@ def _series_names():
     }
 
 
-def _radar(results, names, targets, *, font_size, title):
+def _radar(results, names, targets, *, font_size, title, **options):
     rows = charts.radar_data(results, names, targets)
     return charts.radar_svg(
-        rows, series_names=_series_names(), font_size=font_size, title=title
+        rows, series_names=_series_names(), font_size=font_size, title=title, **options
     ), charts.radar_legend(_series_names()) if rows else []
 
 
@@ -143,6 +135,9 @@ def _card(activity, track_codes):
         "code": activity.code,
         "title": activity.label,
         "factor": activity.factor.code,
+        # The poster names the factor (not its code) and the register's project.
+        "factor_label": activity.factor.label,
+        "project": activity.data_project.subject if activity.data_project_id else "",
         "track": track_codes[activity.factor.track_id],
         "kind": activity.kind,
         "kind_label": str(activity.get_kind_display()),
@@ -168,6 +163,37 @@ def _roadmap_parts(roadmap, tracks):
 
 
 # --- Poster -----------------------------------------------------------------------------
+#
+# Type is set for reading at a distance (an A0 on a wall, looked at from two metres):
+# the title at 92 pt, card titles never under 24 pt and nothing under 18 pt. The
+# plan's cards get the largest size at which every track row fits the page's height,
+# so a poster with few activities fills its grid with large cards.
+
+TITLE_PT = 92  # the organisation's name in the title band
+TITLE_WIDTH = {False: 590, True: 460}  # mm for it, without and with a logo beside it
+TITLE_MIN_PT = 24  # a card title
+TEXT_MIN_PT = 18  # anything else on the poster
+# Card type sizes (pt), largest first: the title and the lines under it.
+DENSITIES = tuple(
+    (f"d{title}", title, max(TEXT_MIN_PT, round(title * 0.72)), True)
+    for title in (44, 40, 36, 33, 30, 28, 26, 24)
+)
+# Only when the cards do not fit one page at the minimums (about 50 activities with
+# titles of the library's usual length, fewer when they crowd into a few cells): one
+# page with every title beats the minimum sizes, so the cards alone get smaller
+# (`crowded` in the density; the rest of the poster keeps its sizes). Last of all
+# the cards leave out their factor's name (the track row still says where they are).
+CROWDED = (
+    ("c22", 22, 17, True),
+    ("c20", 20, 16, True),
+    ("c18", 18, 15, True),
+    ("c16", 16, 14, True),
+    ("c14", 14, 13, True),
+    ("c16-short", 16, 14, False),
+    ("c14-short", 14, 13, False),
+)
+CARD_EM = 7.5  # a card is at least this many title ems wide (about 64 mm at 24 pt)
+TRACK_COLOURS = ("#007BC7", "#39870C", "#E17000", "#A90061", "#42145F", "#CA005D")
 
 
 @functools.cache
@@ -183,9 +209,14 @@ def _width(word, bold):
     return _font(bold).getlength(word)
 
 
+def _word_mm(word, size_pt, *, bold):
+    return _width(word, bold) * size_pt * PT / 100
+
+
 def _lines(text, width_mm, size_pt, *, bold):
     """Lines `text` takes in a box `width_mm` wide at `size_pt`, wrapped at spaces as
-    the renderer does (without hyphenation, so never fewer than it really takes)."""
+    the renderer does; a word wider than the line is hyphenated (see _hyphenated), and
+    counted as if its pieces filled only 85% of a line, so never fewer than it takes."""
     scale = size_pt * PT / 100
     space = _width(" ", bold) * scale
     lines, used = 1, 0.0
@@ -195,73 +226,132 @@ def _lines(text, width_mm, size_pt, *, bold):
             lines += 1
             used = 0.0
         if width > width_mm:  # a word longer than the line is broken
-            extra = math.ceil(width / width_mm) - 1
+            extra = math.ceil(width / (0.85 * width_mm)) - 1
             lines += extra
-            width -= extra * width_mm
+            width = min(width - extra * 0.85 * width_mm, width_mm)
         used += (space if used else 0) + width
     return lines
 
 
-def _card_height(card, width, title_pt, meta_pt):
-    inner = width - 2 * CARD_PAD - 1 - 3  # padding, the stripe and the border
+@functools.cache
+def _hyphenator(language):
+    return pyphen.Pyphen(lang="en_GB" if (language or "nl").startswith("en") else "nl_NL")
+
+
+def _hyphenated(text, width_mm, size_pt, *, bold):
+    """`text` with soft hyphens in the words that do not fit on a line of `width_mm`
+    and nowhere else: the poster prints with `hyphens: manual`, so "klantcontact"
+    stays whole in a column it fits in, and only a word wider than the column breaks."""
+    words = text.split(" ")
+    language = get_language()
+    for index, word in enumerate(words):
+        if _word_mm(word, size_pt, bold=bold) > width_mm:
+            words[index] = _hyphenator(language).inserted(word, hyphen="\u00ad")
+    return " ".join(words)
+
+
+def _meta_text(card, factor=True):
+    """The line under a card's title as printed (the marks measured as "MM")."""
+    parts = [f"MM {card.get('factor_label', '')}" if factor else "MM"]
+    if card.get("quarter"):
+        parts.append(f"K{card['quarter']}")
+    if card.get("status", PlannedActivity.Status.PLANNED) != PlannedActivity.Status.PLANNED:
+        parts.append(f"MM {card['status_label']}")
+    return " · ".join(parts)
+
+
+def _card_inner(width):
+    return width - 2 * CARD_PAD - 1 - 3  # padding, the stripe and the border
+
+
+def _card_height(card, width, title_pt, meta_pt, factor=True):
+    inner = _card_inner(width)
     title = _lines(card["title"], inner, title_pt, bold=True) * title_pt * PT * 1.18
-    meta = _lines("MM PEB2 · K4 · MM Vervallen", inner, meta_pt, bold=False)  # MM: the marks
+    meta = _lines(_meta_text(card, factor), inner, meta_pt, bold=False) * meta_pt * PT * 1.25
+    if card.get("project"):
+        meta += 1 + _lines(f"MM {card['project']}", inner, meta_pt, bold=True) * meta_pt * PT * 1.25
     warnings = sum(
         1.5 + 1 + _lines("MMM " + warning, inner - 2, meta_pt, bold=True) * meta_pt * PT * 1.25
         for warning in card.get("short_warnings", ())  # margin, padding, mark and text
     )
-    return 2 * CARD_PAD + title + 1.5 + meta * meta_pt * PT * 1.25 + warnings + 1
+    return 2 * CARD_PAD + title + 1.5 + meta + warnings + 1
 
 
-def _stack_height(cards, columns, width, title_pt, meta_pt):
+def _stack_height(cards, columns, width, title_pt, meta_pt, factor=True):
     """Height of a year cell: its cards in a table of `columns` (a row as high as its
     tallest card), with the table's spacing and the cell's padding."""
     if not cards:
         return meta_pt * PT * 1.4 + 2 * CELL_PAD
     card_width = (width - (columns + 1) * CARD_GAP) / columns
-    heights = [_card_height(card, card_width, title_pt, meta_pt) for card in cards]
+    heights = [_card_height(card, card_width, title_pt, meta_pt, factor) for card in cards]
     rows = [heights[i : i + columns] for i in range(0, len(heights), columns)]
     return sum(max(row) for row in rows) + CARD_GAP * (len(rows) + 1) + 2 * CELL_PAD
 
 
-def poster_density(cells_per_track, later, horizon):
+def _max_columns(width, title_pt):
+    card = max(MIN_CARD_WIDTH, CARD_EM * title_pt * PT)
+    return max(1, int((width - CARD_GAP) // (card + CARD_GAP)))
+
+
+def poster_density(cells_per_track, later, horizon, *, sidebars=SIDEBARS):
     """The largest card size (and columns per year cell) at which every track row and
     the "na de horizon" row fit in the height of the poster's plan, and the height of
     each row (mm), the space left over shared evenly so the plan fills the poster.
+
+    Sizes go below TITLE_MIN_PT and TEXT_MIN_PT only when nothing else fits (see
+    CROWDED; `crowded` is then true); when even the smallest does not fit, the
+    smallest with the most columns is used and `fits` is False.
 
     `cells_per_track`: for each track, a list per year of its cards. The plan is a
     table with fixed column widths (fast to lay out, unlike a grid that measures every
     card's content first).
     """
-    grid_width = PAGE_WIDTH - 2 * MARGIN - SIDEBAR - GAP
-    cell_width = (grid_width - TRACK_HEAD - (horizon + 2) * CELL_GAP) / horizon
-    later_width = grid_width - TRACK_HEAD - 3 * CELL_GAP
     spacing = (len(cells_per_track) + (1 if later else 0) + PLAN_ROWS_EXTRA) * CELL_GAP
     available = PAGE_HEIGHT - HEADER - GAP - YEAR_HEAD - spacing - GAP - FOOTER - BOTTOM - SAFETY
-    max_columns = max(1, int((cell_width - CARD_GAP) // (MIN_CARD_WIDTH + CARD_GAP)))
-    later_columns = max(1, int((later_width - CARD_GAP) // (MIN_CARD_WIDTH + 20 + CARD_GAP)))
     choice = None
-    for name, title_pt, meta_pt in DENSITIES:
+    options = [(density, sidebar) for density in DENSITIES + CROWDED for sidebar in sidebars]
+    for (name, title_pt, meta_pt, factor), sidebar in options:
+        grid_width = PAGE_WIDTH - 2 * MARGIN - sidebar - GAP
+        cell_width = (grid_width - TRACK_HEAD - (horizon + 2) * CELL_GAP) / horizon
+        later_width = grid_width - TRACK_HEAD - 3 * CELL_GAP
+        max_columns = _max_columns(cell_width, title_pt)
+        # The cards after the horizon share the row's width (wide cards are short).
+        later_columns = max(1, min(len(later), _max_columns(later_width, title_pt) - 1))
         for columns in range(1, max_columns + 1):
             rows = [
-                max(_stack_height(cards, columns, cell_width, title_pt, meta_pt) for cards in row)
+                max(
+                    _stack_height(cards, columns, cell_width, title_pt, meta_pt, factor)
+                    for cards in row
+                )
                 for row in cells_per_track
             ]
             later_row = (
-                _stack_height(later, later_columns, later_width, title_pt, meta_pt) if later else 0
+                _stack_height(later, later_columns, later_width, title_pt, meta_pt, factor)
+                if later
+                else 0
             )
             height = sum(rows) + later_row
             choice = {
                 "name": name,
+                "sidebar": sidebar,
+                "plan_width": grid_width + 2 * CELL_GAP,
+                "plan_left": sidebar + GAP + CELL_GAP,
                 "title_pt": title_pt,
                 "meta_pt": meta_pt,
+                "factor": factor,
                 "columns": columns,
                 "later_columns": later_columns,
+                "card_width": round((cell_width - (columns + 1) * CARD_GAP) / columns, 1),
+                "later_card_width": round(
+                    (later_width - (later_columns + 1) * CARD_GAP) / later_columns, 1
+                ),
                 "rows": rows,
                 "later_row": later_row,
                 "slack": available - height,
+                "fits": height <= available,
+                "crowded": title_pt < TITLE_MIN_PT,
             }
-            if height <= available:
+            if choice["fits"]:
                 break
         else:
             continue
@@ -273,48 +363,213 @@ def poster_density(cells_per_track, later, horizon):
     return choice
 
 
-# Sidebar type sizes (pt) for the vision and the principles: the largest that fits.
-SIDE_SIZES = ((26, 21), (23, 19), (20, 17), (17, 15), (15, 13))
-SIDE_TEXT = SIDEBAR - 6  # the sidebar's text width (mm)
-SIDE_HEADING = 18  # a sidebar heading with its rule and margins (mm)
-SIDE_SECTION = 9  # space below a section (mm)
-RADAR = 238.6 + 16  # the chart, its legend and its scale line (mm)
-LAYER_LINE = 11  # one line of "Wie deden mee" (mm)
+def _print_cards(cells, width, density, colours):
+    """The cards as printed: soft hyphens only in words wider than the card, and
+    the track's colour (an index into TRACK_COLOURS, a class: a plain class selector
+    keeps WeasyPrint's style matching fast, unlike one rule per track)."""
+    inner = _card_inner(width)
+    printed = []
+    for card in cells:
+        printed.append(
+            {
+                **card,
+                "colour": colours[card["track"]],
+                "title_print": _hyphenated(card["title"], inner, density["title_pt"], bold=True),
+                "factor_print": _hyphenated(
+                    card["factor_label"], inner - 8, density["meta_pt"], bold=False
+                ),
+                "show_status": card["status"] != PlannedActivity.Status.PLANNED,
+                "show_factor": density["factor"],
+            }
+        )
+    return printed
+
+
+# The sidebar: the story of the measurement and the plan, at the largest body size
+# (pt) at which it fits between the title band and the footer; headings, the radar's
+# labels and the smallest body size stay at or above TEXT_MIN_PT.
+SIDE_SIZES = (30, 28, 26, 24, 22, 20, 19, 18)
+SIDE_PAD = 6  # the sidebar's padding on the right (mm)
+SIDE_HEADING = 16  # a sidebar heading with its rule and margins (mm)
+SIDE_SECTION = 7  # space below a section (mm)
+RADAR_WIDTH = 280  # mm; the chart's labels are set so they print at TEXT_MIN_PT or more
+RADAR = RADAR_WIDTH / 1.4 + 2 * 11  # the chart, its legend and its scale line (mm)
 VISION_LIMIT = 1200  # characters; a longer vision is shortened on the poster
 PRINCIPLES_LIMIT = 10
+# What is cut, in this order, when the story does not fit at the smallest size.
+SIDE_CUTS = ((800, 10), (500, 8), (350, 6), (250, 5), (200, 4))
 
 
 def _shorten(text, limit):
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
-def sidebar_text(vision, principles, layer_lines):
-    """The vision and principles as the sidebar prints them, and their type sizes:
-    the largest at which the whole sidebar fits between the title band and the footer
-    (a very long vision is shortened, never cut off by the page)."""
-    vision = _shorten(vision, VISION_LIMIT)
-    principles = [_shorten(p, 300) for p in principles[:PRINCIPLES_LIMIT]]
+def _text_height(text, size_pt, *, width, leading=1.3, bold=False):
+    return _lines(text, width, size_pt, bold=bold) * size_pt * PT * leading
+
+
+def _story_height(story, size, text):
+    """Height (mm) of the story's sections (see _story) at body size `size` in a
+    column `text` mm wide."""
+    height = 0.0
+    section = SIDE_HEADING + SIDE_SECTION
+    if story.get("change"):
+        height += section + _text_height(story["change"]["lead"], size, width=text) + 1.5
+        height += _text_height(story["change"]["factors_text"], size, width=text)
+    if story.get("strengths") or story.get("attention"):
+        column = text * 0.48 - 1
+        height += section + max(
+            size * PT * 1.3
+            + sum(_text_height(f"MM {row['text']}", size, width=column) + 1.5 for row in rows)
+            for rows in (story["strengths"], story["attention"])
+        )
+    if story.get("benchmark"):
+        height += section + _text_height(story["benchmark"]["text"], size, width=text)
+    if story.get("frameworks"):
+        height += section + _text_height(story["frameworks"], size, width=text)
+    return height
+
+
+def sidebar_text(
+    vision, principles, layer_lines, *, story=None, radar=True, width=SIDEBAR, largest=None
+):
+    """The vision, principles and story as the sidebar (`width` mm) prints them, and
+    their type size: the largest at which the whole sidebar fits between the title
+    band and the footer. When even TEXT_MIN_PT does not fit, a long vision and the
+    last principles are shortened step by step (never cut off by the page).
+    `layer_lines`: the text of "Wie deden mee" (a paragraph), or its number of lines.
+    `largest`: the largest size to use (the cards' title size: the story is never
+    set larger than the plan it goes with)."""
+    story = story or {}
+    text = width - SIDE_PAD
+    full_vision = _shorten(vision, VISION_LIMIT)
+    full_principles = [_shorten(p, 300) for p in principles[:PRINCIPLES_LIMIT]]
     available = PAGE_HEIGHT - HEADER - 2 * GAP - FOOTER - BOTTOM - SAFETY
-    fixed = SIDE_HEADING + RADAR + SIDE_SECTION + SIDE_HEADING + layer_lines * LAYER_LINE
-    for vision_pt, principle_pt in SIDE_SIZES:
-        height = fixed
-        if vision:
-            lines = _lines(vision, SIDE_TEXT, vision_pt, bold=False)
-            height += SIDE_HEADING + lines * vision_pt * PT * 1.35 + SIDE_SECTION
-        if principles:
-            height += SIDE_HEADING + SIDE_SECTION
-            height += sum(
-                _lines(p, SIDE_TEXT - 14, principle_pt, bold=False) * principle_pt * PT * 1.3 + 2.5
-                for p in principles
-            )
-        if height <= available:
-            break
+    for vision_limit, principle_limit in ((VISION_LIMIT, PRINCIPLES_LIMIT), *SIDE_CUTS):
+        vision_text = _shorten(full_vision, vision_limit)
+        principle_texts = full_principles[:principle_limit]
+        sizes = [size for size in SIDE_SIZES if largest is None or size <= largest]
+        for size in sizes or SIDE_SIZES[-1:]:
+            height = (RADAR + SIDE_HEADING + SIDE_SECTION) if radar else 0
+            if isinstance(layer_lines, str):
+                height += SIDE_HEADING + _text_height(layer_lines, size, width=text)
+            else:
+                height += SIDE_HEADING + layer_lines * size * PT * 1.4
+            height += SIDE_SECTION
+            if vision_text:
+                height += SIDE_HEADING + SIDE_SECTION
+                height += _text_height(vision_text, size, width=text, leading=1.35)
+            if principle_texts:
+                height += SIDE_HEADING + SIDE_SECTION
+                height += sum(_text_height(p, size, width=text - 14) + 2 for p in principle_texts)
+            height += _story_height(story, size, text)
+            if height <= available:
+                break
+        else:
+            continue
+        break
     return {
-        "vision": vision,
-        "principles": principles,
-        "vision_pt": vision_pt,
-        "principle_pt": principle_pt,
+        "vision": vision_text,
+        "principles": principle_texts,
+        "vision_pt": size,
+        "principle_pt": size,
+        "body_pt": size,
+        "width": width,
+        "fits": height <= available,
     }
+
+
+STORY_CHANGES = 3  # the largest factor changes named in the story
+BENCHMARK_LINES = 6
+
+
+def _story(results, names, roadmap, tracks):
+    """The sidebar's story: change since the previous measurement, strengths and
+    attention points, the benchmark position and the strategy's frameworks. Only
+    what the results page shows (scores shown, k-safe), as text lines."""
+    story = {"change": None}
+    story["frameworks"] = _shorten(roadmap.frameworks.strip(), 400)
+    if not results.scores_shown:
+        story.update(strengths=[], attention=[], benchmark=None)
+        return story
+    trend = results.trend
+    if len(trend) >= 2 and trend[-1].overall.change is not None:
+        last, previous = trend[-1], trend[-2]
+        changes = sorted(
+            (
+                (code, value.change)
+                for code, value in last.factors.items()
+                if value.change is not None and rounded(value.change) != 0
+            ),
+            key=lambda item: -abs(item[1]),
+        )[:STORY_CHANGES]
+        story["change"] = {
+            "overall": display_change(last.overall.change),
+            "previous": previous.name,
+            "before": display(previous.overall.current),
+            "now": display(last.overall.current),
+            "factors": [
+                {"label": names.get(code, code), "change": display_change(change)}
+                for code, change in changes
+            ],
+        }
+        story["change"]["lead"] = _(
+            "Gemiddeld %(change)s: van %(before)s (%(previous)s) naar %(now)s"
+        ) % {
+            "change": story["change"]["overall"],
+            "before": story["change"]["before"],
+            "previous": story["change"]["previous"],
+            "now": story["change"]["now"],
+        }
+        story["change"]["factors_text"] = " · ".join(
+            f"{row['label']} {row['change']}" for row in story["change"]["factors"]
+        )
+
+    def highlight(codes):
+        rows = []
+        for code in codes:
+            factor = results.factors.get(code)
+            if factor is None or factor.current is None:
+                continue
+            stage_value = _stage(factor.current)
+            label = names.get(code, code)
+            rows.append(
+                {
+                    "label": label,
+                    "stage": stage_value["name"],
+                    "score": display(factor.current),
+                    "text": f"{label}: {stage_value['name']} ({display(factor.current)})",
+                }
+            )
+        return rows
+
+    highlights = results.highlights
+    story["strengths"] = highlight(highlights.strengths)
+    story["attention"] = highlight(highlights.attention)
+    benchmark = results.benchmark
+    story["benchmark"] = None
+    if benchmark is not None:
+        track_names = {track.code: track.label for track in tracks}
+        rows = [
+            {"label": track_names.get(row.code, row.code), "percentile": round(row.percentile)}
+            for row in benchmark.tracks
+            if row.percentile is not None
+        ]
+        if rows:
+            intro = ngettext(
+                "Positie tussen %(count)s vergelijkbare organisatie (0 = laagste, 100 = hoogste):",
+                "Positie tussen %(count)s vergelijkbare organisaties (0 = laagste, 100 = hoogste):",
+                benchmark.peers,
+            ) % {"count": benchmark.peers}
+            story["benchmark"] = {
+                "peers": benchmark.peers,
+                "intro": intro,
+                "rows": rows,
+                "text": " ".join(
+                    [intro, " · ".join(f"{row['label']} {row['percentile']}" for row in rows)]
+                ),
+            }
+    return story
 
 
 def _card_rows(cards, columns):
@@ -323,6 +578,24 @@ def _card_rows(cards, columns):
     if rows:
         rows[-1] = rows[-1] + [None] * (columns - len(rows[-1]))
     return rows
+
+
+def _logo(organisation):
+    from assessments.logo import data_uri
+
+    return data_uri(organisation.logo, organisation.logo_type)
+
+
+def _layer_line(shown, hidden, k):
+    """ "Wie deden mee" as one line of text, as the poster prints it."""
+    parts = [f"{layer['label']} {layer['respondents']}" for layer in shown]
+    parts += [
+        f"{layer['label']}: " + _("verborgen om een kleinere laag te beschermen")
+        if layer["protective"]
+        else f"{layer['label']}: " + _("te weinig respondenten (< %(k)s)") % {"k": k}
+        for layer in hidden
+    ]
+    return " · ".join(parts)
 
 
 def poster_data(assessment, roadmap=None):
@@ -348,18 +621,35 @@ def poster_data(assessment, roadmap=None):
     within = [a for a in activities if not a.after_horizon]
     shown, hidden = layer_figures(results, names)
     overall = results.overall if results.scores_shown else None
+    # The chart is RADAR_WIDTH mm wide for 1400 units: its labels and scale numbers
+    # are sized so they print at TEXT_MIN_PT or more.
+    unit_pt = RADAR_WIDTH / 1400 / PT
     svg, legend = _radar(
         results,
         names,
         {code: t["target"] for code, t in targets.items()},
-        font_size=30,
+        font_size=math.ceil((TEXT_MIN_PT + 1) / unit_pt),
         title=_("Volwassenheid per sleutelfactor: huidig, gewenst en doel"),
+        scale_font_size=math.ceil((TEXT_MIN_PT + 0.5) / unit_pt),
+        wrap=18,
     )
     progress = share_done(within)
+    story = _story(results, names, roadmap, tracks)
+    layer_line = _layer_line(shown, hidden, assessment.min_group_size)
+    adopted_line = adoption.adoption_line(roadmap)
+    logo = _logo(assessment.organisation)
+    # The name at 92 pt in the title band (Lato Black, about 5% wider than Bold): on
+    # two lines the years move up into the kicker so the band still holds it all.
+    title_lines = _lines(
+        assessment.organisation.name, TITLE_WIDTH[bool(logo)] / 1.05, TITLE_PT, bold=True
+    )
+    colours = {track.code: index % len(TRACK_COLOURS) for index, track in enumerate(tracks)}
     return {
         "kind": "poster",
         "language": get_language(),
         "organisation": assessment.organisation.name,
+        "logo": logo,
+        "title_lines": title_lines,
         "assessment": assessment.name,
         "closed_on": _date(assessment.closed_at),
         "model_version": assessment.model_version.code,
@@ -367,8 +657,22 @@ def poster_data(assessment, roadmap=None):
         "start_year": roadmap.start_year,
         "end_year": roadmap.end_year,
         "horizon": roadmap.horizon,
+        "adoption": adopted_line,
+        # "Concept" until the college (or another body) adopted it: a roadmap only
+        # discussed with the directie still carries the mark, beside that line.
+        "concept": roadmap is None or not roadmap.is_adopted,
         "years": [{"year": year, "calendar": calendar} for year, calendar in years],
-        "side": sidebar_text(roadmap.vision, list(roadmap.principles), len(shown) + len(hidden)),
+        "side": sidebar_text(
+            roadmap.vision,
+            list(roadmap.principles),
+            layer_line,
+            story=story,
+            radar=bool(svg),
+            width=density["sidebar"],
+            largest=max(TEXT_MIN_PT, density["title_pt"]),
+        ),
+        "story": story,
+        "layer_line": layer_line,
         "scores_shown": results.scores_shown,
         "min_group_size": assessment.min_group_size,
         "figures": {
@@ -384,7 +688,9 @@ def poster_data(assessment, roadmap=None):
             },
             "activities": len(within),
             "data_projects": sum(1 for a in within if a.is_data_project),
-            "done_percent": progress["percent"],
+            # Progress only once anything is done: a plan put up for adoption is
+            # not greeted by "0% gereed".
+            "done_percent": progress["percent"] if progress["done"] else None,
             "later": len(later),
         },
         "layers": shown,
@@ -393,13 +699,17 @@ def poster_data(assessment, roadmap=None):
             {
                 "code": track.code,
                 "label": track.label,
+                "colour": colours[track.code],
                 "count": sum(len(cell) for cell in row),
                 "height": height,
                 "cells": [
                     {
                         "year": year,
                         "calendar": calendar,
-                        "rows": _card_rows(cell, density["columns"]),
+                        "rows": _card_rows(
+                            _print_cards(cell, density["card_width"], density, colours),
+                            density["columns"],
+                        ),
                     }
                     for (year, calendar), cell in zip(years, row, strict=True)
                 ],
@@ -407,12 +717,18 @@ def poster_data(assessment, roadmap=None):
             for track, row, height in zip(tracks, cells, density["rows"], strict=True)
         ],
         "later": later,
-        "later_rows": _card_rows(later, density["later_columns"]),
+        "later_rows": _card_rows(
+            _print_cards(later, density["later_card_width"], density, colours),
+            density["later_columns"],
+        ),
         "density": density,
         "radar_svg": svg,
         "radar_legend": legend,
+        # Cards print a status only once it is not "gepland" any more.
         "statuses": [
-            {"code": value, "label": str(label)} for value, label in PlannedActivity.Status.choices
+            {"code": value, "label": str(label)}
+            for value, label in PlannedActivity.Status.choices
+            if value != PlannedActivity.Status.PLANNED
         ],
     }
 
@@ -556,11 +872,41 @@ def report_data(assessment):
         if shown_scores
         else {"plan_effect": None, "movement": None, "ambitions": None}
     )
+    # The results session's agreed levels beside the survey's (issue 15); the survey
+    # figures only where the report shows scores at all.
+    survey = results.factors if shown_scores else {}
+    agreed_rows = [
+        {
+            "code": level.factor.code,
+            "label": names.get(level.factor.code, level.factor.label),
+            "survey_current": display(survey[level.factor.code].current)
+            if level.factor.code in survey
+            else "–",
+            "survey_desired": display(survey[level.factor.code].desired)
+            if level.factor.code in survey
+            else "–",
+            "current": level.current,
+            "desired": level.desired,
+            "note": level.note,
+        }
+        for level in assessment.agreed_levels.select_related("factor").order_by("factor__order")
+    ]
     return {
         "continuity": continuity,
+        "agreed": agreed_rows,
+        "adoption": None
+        if roadmap is None
+        else {
+            "line": adoption.adoption_line(roadmap),
+            "adopted": roadmap.is_adopted,
+            "version": roadmap.version,
+            "by": roadmap.adoption_by,
+        },
         "kind": "report",
         "language": get_language(),
         "organisation": assessment.organisation.name,
+        # Offered to the report's template (a data: URI of the made-safe logo, or "").
+        "logo": _logo(assessment.organisation),
         "assessment": assessment.name,
         "assessment_kind": str(assessment.get_kind_display()),
         "status": str(assessment.get_status_display()),
@@ -634,7 +980,14 @@ def report_data(assessment):
                     "year": year,
                     "calendar": calendar,
                     "cards": [
-                        {**card, "track_label": names.get(card["track"], card["track"])}
+                        {
+                            **card,
+                            "track_label": names.get(card["track"], card["track"]),
+                            # The register's project this activity carries out (issue 15).
+                            "project": activity.data_project.subject
+                            if activity.data_project_id
+                            else "",
+                        }
                         for activity, card in cards
                         if activity.year == year and not activity.after_horizon
                     ],

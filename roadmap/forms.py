@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.forms import CrispyMixin
 from assessments.stages import MAX_LEVEL, stage_name
 
-from .models import DataProject, Effort, Kind, PlannedActivity
+from .models import AdoptingBody, AdoptionStatus, DataProject, Effort, Kind, PlannedActivity
 
 AFTER_HORIZON = "na"
 MAX_PRINCIPLES = 10
@@ -139,6 +139,115 @@ class StrategyForm(CrispyMixin, forms.Form):
         return {row["factor"]: self.cleaned_data[row["field"]] for row in self.targets}
 
 
+LEVEL_CHOICES = [("", "–"), *((level, f"{level} {stage_name(level)}") for level in range(6))]
+
+
+class AgreedLevelsForm(forms.Form):
+    """Per factor of the assessment's model: agreed current and desired level, and why."""
+
+    def __init__(self, *args, factors, agreed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.factors = factors
+        for factor in factors:
+            level = agreed.get(factor.code)
+            for name, label in (("current", _("Nu")), ("desired", _("Gewenst"))):
+                self.fields[f"{name}_{factor.code}"] = forms.TypedChoiceField(
+                    label=_("%(factor)s: %(which)s") % {"factor": factor.code, "which": label},
+                    choices=LEVEL_CHOICES,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    initial=getattr(level, name, None),
+                )
+            self.fields[f"note_{factor.code}"] = forms.CharField(
+                label=_("%(factor)s: toelichting") % {"factor": factor.code},
+                max_length=1000,
+                required=False,
+                initial=level.note if level else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self):
+        return [
+            (
+                factor,
+                self[f"current_{factor.code}"],
+                self[f"desired_{factor.code}"],
+                self[f"note_{factor.code}"],
+            )
+            for factor in self.factors
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for factor in self.factors:
+            current = cleaned.get(f"current_{factor.code}")
+            desired = cleaned.get(f"desired_{factor.code}")
+            if current is not None and desired is not None and desired < current:
+                self.add_error(
+                    f"desired_{factor.code}",
+                    _("Het gewenste niveau ligt niet onder het huidige."),
+                )
+        return cleaned
+
+    def levels(self):
+        data = self.cleaned_data
+        return {
+            factor: (
+                data[f"current_{factor.code}"],
+                data[f"desired_{factor.code}"],
+                data[f"note_{factor.code}"].strip(),
+            )
+            for factor in self.factors
+        }
+
+
+class AdoptionForm(CrispyMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=AdoptionStatus.choices)
+    body = forms.ChoiceField(
+        label=_("Vastgesteld door"), choices=[("", "–"), *AdoptingBody.choices], required=False
+    )
+    body_other = forms.CharField(
+        label=_("Ander orgaan"),
+        max_length=100,
+        required=False,
+        help_text=_("Alleen bij ‘anders’, bijvoorbeeld ‘de gemeenteraad’."),
+    )
+    adopted_on = forms.DateField(
+        label=_("Datum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    adopted_by = forms.CharField(
+        label=_("Door wie"),
+        max_length=200,
+        required=False,
+        help_text=_("Naam of rol, bijvoorbeeld ‘burgemeester en wethouders’."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False
+        self.helper.inputs = []
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        when = cleaned.get("adopted_on")
+        if when is not None and not 2000 <= when.year <= 2100:
+            self.add_error("adopted_on", _("Kies een datum tussen 2000 en 2100."))
+        if status == AdoptionStatus.ADOPTED:
+            if not cleaned.get("body"):
+                self.add_error("body", _("Kies wie de routekaart heeft vastgesteld."))
+            elif (
+                cleaned["body"] == AdoptingBody.OTHER and not cleaned.get("body_other", "").strip()
+            ):
+                self.add_error("body_other", _("Noem het orgaan dat heeft vastgesteld."))
+            if when is None and "adopted_on" not in self.errors:
+                self.add_error("adopted_on", _("Vul de datum van vaststelling in."))
+        return cleaned
+
+
 class GenerateForm(forms.Form):
     reset = forms.BooleanField(
         label=_("Opnieuw beginnen: handmatige wijzigingen vervallen"), required=False
@@ -158,6 +267,13 @@ class ActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["when"] = WhenField(roadmap=roadmap, label=_("Wanneer"))
         self.fields["data_project"].queryset = organisation.data_projects.all()
+        self.fields["data_project"].label_from_instance = lambda project: (
+            f"{project.subject} ({project.get_status_display()})"
+        )
+        self.fields["data_project"].help_text = _(
+            "Welk project uit het register deze activiteit uitvoert. Het staat dan op de "
+            "routekaart, de poster en in het rapport."
+        )
         self.order_fields(["when"])
 
 
@@ -187,26 +303,56 @@ class DataProjectForm(CrispyMixin, forms.ModelForm):
         assume_scheme="https",
         help_text=DataProject._meta.get_field("link").help_text,
     )
+    benefits = forms.MultipleChoiceField(
+        label=_("Opbrengst"),
+        choices=DataProject.Benefit.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Wat heeft het opgeleverd? Kies alles wat past."),
+    )
 
     class Meta:
         model = DataProject
         fields = [
             "subject",
-            "problem_owner",
-            "domain",
+            "source",
             "status",
+            "problem_owner",
+            "sponsor",
+            "domain",
             "description",
-            "preconditions",
+            "information_question",
+            "action",
+            "pre_people",
+            "pre_tooling",
+            "pre_allowed",
+            "dpia_needed",
+            "iama_needed",
+            "pre_maintenance",
+            "benefits",
+            "result",
             "link",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "preconditions": forms.Textarea(attrs={"rows": 3}),
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in (
+                "description",
+                "information_question",
+                "action",
+                "pre_people",
+                "pre_tooling",
+                "pre_allowed",
+                "pre_maintenance",
+            )
         }
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        for name in ("pre_people", "pre_tooling", "pre_allowed", "pre_maintenance"):
+            self.fields[name].label = _("Randvoorwaarde: %(name)s") % {
+                "name": self.fields[name].label
+            }
 
     def clean_subject(self):
         subject = self.cleaned_data["subject"].strip()
@@ -217,11 +363,29 @@ class DataProjectForm(CrispyMixin, forms.ModelForm):
             )
         return subject
 
+    def clean_benefits(self):
+        # In the order of the choices, each once.
+        chosen = set(self.cleaned_data["benefits"])
+        return [code for code in DataProject.Benefit.values if code in chosen]
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == DataProject.Status.IN_USE and not cleaned.get("link"):
+        status = cleaned.get("status")
+        if status == DataProject.Status.IN_USE and not cleaned.get("link"):
             self.add_error(
                 "link", _("Een product in gebruik heeft een link, zodat medewerkers het vinden.")
+            )
+        if (
+            status
+            and status not in DataProject.NEEDS_NO_ACTION
+            and not (cleaned.get("action") or "").strip()
+        ):
+            self.add_error(
+                "action",
+                _(
+                    "Zonder actie is het ‘nice to know’: beschrijf wat er met de informatie "
+                    "gebeurt, anders blijft het project een idee of in selectie."
+                ),
             )
         return cleaned
 

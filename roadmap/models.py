@@ -79,24 +79,53 @@ class LibraryActivity(Bilingual, models.Model):
 
 
 class DataProject(models.Model):
-    """An entry of the organisation's data projects register (the hybrid approach)."""
+    """An entry of the organisation's data projects register (the hybrid approach): a
+    use case on its way from idea to product in use (issue 15, the use-case pipeline)."""
 
     class Status(models.TextChoices):
         IDEA = "idee", _("Idee")
+        SELECTION = "selectie", _("Selectie")
         EXPLORATION = "verkenning", _("Verkenning")
         DEVELOPMENT = "in_ontwikkeling", _("In ontwikkeling")
         IN_USE = "in_gebruik", _("In gebruik")
         STOPPED = "gestopt", _("Gestopt")
 
+    class Source(models.TextChoices):
+        SURVEY_COMMENT = "toelichting", _("Toelichting in de vragenlijst")
+        SESSION = "sessie", _("Sessie")
+        STAFF = "medewerker", _("Medewerker")
+        CATALOGUE = "catalogus", _("Voorbeeldcatalogus")
+
+    class Benefit(models.TextChoices):
+        OBJECTIVITY = "objectiviteit", _("Objectiviteit")
+        SATISFACTION = "tevredenheid", _("Tevredenheid")
+        EFFICIENCY = "efficiency", _("Efficiency")
+        EFFECTIVENESS = "effectiviteit", _("Effectiviteit")
+        QUALITY = "kwaliteit", _("Kwaliteit")
+        LEAD_TIME = "doorlooptijd", _("Doorlooptijd")
+
+    # Without an action the information is "nice to know": the project stays an idea
+    # (or is selected, or stopped) until someone says what will be done with it.
+    NEEDS_NO_ACTION = (Status.IDEA, Status.SELECTION, Status.STOPPED)
+
     organisation = models.ForeignKey(
         Organisation, models.CASCADE, related_name="data_projects", verbose_name=_("organisatie")
     )
     subject = models.CharField(_("onderwerp"), max_length=200)
+    source = models.CharField(
+        _("bron"), max_length=16, choices=Source.choices, blank=True, default=""
+    )
     problem_owner = models.CharField(
         _("probleemeigenaar"),
         max_length=200,
         blank=True,
-        help_text=_("De opdrachtgever uit het werk (business sponsor)."),
+        help_text=_("Wie het probleem heeft en de energie om het op te lossen."),
+    )
+    sponsor = models.CharField(
+        _("sponsor"),
+        max_length=200,
+        blank=True,
+        help_text=_("De opdrachtgever die tijd en geld vrijmaakt."),
     )
     domain = models.CharField(
         _("domein"), max_length=100, blank=True, help_text=_("Bijvoorbeeld Sociaal Domein.")
@@ -105,10 +134,34 @@ class DataProject(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.IDEA
     )
     description = models.TextField(_("omschrijving"), blank=True)
-    preconditions = models.TextField(
-        _("nodige randvoorwaarden"),
+    information_question = models.TextField(
+        _("informatievraag"), blank=True, help_text=_("Welke vraag moet de data beantwoorden?")
+    )
+    action = models.TextField(
+        _("actie"),
         blank=True,
-        help_text=_("Mensen, tooling, privacy (DPIA) en wie het product beheert."),
+        help_text=_(
+            "Wat doet iemand anders met het antwoord? Zonder actie is het ‘nice to know’: "
+            "dan blijft het project een idee."
+        ),
+    )
+    # The four preconditions. Before issue 15 one free-text field held all four; the
+    # migration kept that text in `pre_people`.
+    pre_people = models.TextField(
+        _("mensen"), blank=True, help_text=_("Wie doet het werk, met welke kennis?")
+    )
+    pre_tooling = models.TextField(_("tooling"), blank=True)
+    pre_allowed = models.TextField(
+        _("wat mag"), blank=True, help_text=_("Wettelijke grondslag, privacy, ethiek.")
+    )
+    dpia_needed = models.BooleanField(_("DPIA nodig"), default=False)
+    iama_needed = models.BooleanField(_("IAMA nodig"), default=False)
+    pre_maintenance = models.TextField(
+        _("beheer"), blank=True, help_text=_("Wie beheert het product als het af is?")
+    )
+    benefits = models.JSONField(_("opbrengst"), default=list, blank=True)
+    result = models.CharField(
+        _("resultaat"), max_length=200, blank=True, help_text=_("In één regel.")
     )
     link = models.URLField(
         _("link"), blank=True, help_text=_("Waar medewerkers het product vinden (in gebruik).")
@@ -127,10 +180,52 @@ class DataProject(models.Model):
                 condition=~Q(status="in_gebruik") | ~Q(link=""),
                 name="data_project_in_use_has_link",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "idee",
+                        "selectie",
+                        "verkenning",
+                        "in_ontwikkeling",
+                        "in_gebruik",
+                        "gestopt",
+                    ]
+                ),
+                name="data_project_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["", "toelichting", "sessie", "medewerker", "catalogus"]),
+                name="data_project_source_valid",
+            ),
         ]
 
     def __str__(self):
         return self.subject
+
+    @property
+    def lacks_action(self):
+        """True when the project is past selection without an action (the "nice to know"
+        test; rows from before the test may be)."""
+        return self.status not in self.NEEDS_NO_ACTION and not self.action.strip()
+
+    @property
+    def benefit_labels(self):
+        names = dict(self.Benefit.choices)
+        return [names[code] for code in self.benefits if code in names]
+
+
+class AdoptionStatus(models.TextChoices):
+    CONCEPT = "concept", _("Concept")
+    DISCUSSED = "besproken", _("Besproken met directie")
+    ADOPTED = "vastgesteld", _("Vastgesteld")
+
+
+class AdoptingBody(models.TextChoices):
+    COLLEGE = "college", _("het college")
+    DIRECTIE = "directie", _("de directie")
+    BESTUUR = "bestuur", _("het bestuur")
+    GENERAL_BOARD = "algemeen_bestuur", _("het algemeen bestuur")
+    OTHER = "anders", _("anders")
 
 
 class Roadmap(models.Model):
@@ -162,6 +257,21 @@ class Roadmap(models.Model):
         related_name="continued_by",
         verbose_name=_("vorige routekaart"),
     )
+    # Adoption of strategy and roadmap (issue 15): one status for both, as they are
+    # discussed and adopted together. See roadmap/adoption.py.
+    adoption_status = models.CharField(
+        _("status"), max_length=16, choices=AdoptionStatus.choices, default=AdoptionStatus.CONCEPT
+    )
+    adopted_body = models.CharField(
+        _("vastgesteld door"), max_length=20, choices=AdoptingBody.choices, blank=True
+    )
+    adopted_body_other = models.CharField(_("ander orgaan"), max_length=100, blank=True)
+    adoption_date = models.DateField(_("datum"), null=True, blank=True)
+    adoption_by = models.CharField(
+        _("door wie"), max_length=200, blank=True, help_text=_("Naam of rol.")
+    )
+    # 1 for the first version; every change after an adoption starts the next one.
+    version = models.PositiveIntegerField(_("versie"), default=1)
 
     class Meta:
         verbose_name = _("routekaart")
@@ -177,10 +287,27 @@ class Roadmap(models.Model):
                 condition=Q(start_year__gte=2000, start_year__lte=2100),
                 name="roadmap_start_year_sane",
             ),
+            models.CheckConstraint(
+                condition=Q(adoption_status__in=["concept", "besproken", "vastgesteld"]),
+                name="roadmap_adoption_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(adoption_status="vastgesteld")
+                | (~Q(adopted_body="") & Q(adoption_date__isnull=False)),
+                name="roadmap_adopted_has_body_and_date",
+            ),
         ]
 
     def __str__(self):
         return str(self.assessment)
+
+    @property
+    def is_adopted(self):
+        return self.adoption_status == AdoptionStatus.ADOPTED
+
+    @property
+    def next_version(self):
+        return self.version + 1
 
     @property
     def years(self):
@@ -358,3 +485,64 @@ class RenderedPdf(models.Model):
 
     def __str__(self):
         return f"{self.assessment_id} {self.kind} {self.language}"
+
+
+class RoadmapVersion(models.Model):
+    """A frozen copy of an adopted strategy and roadmap: what the college (or whoever)
+    adopted stays readable after the roadmap changes (roadmap/adoption.py)."""
+
+    roadmap = models.ForeignKey(Roadmap, models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("versie"))
+    adoption_status = models.CharField(_("status"), max_length=16, choices=AdoptionStatus.choices)
+    adopted_body = models.CharField(
+        _("vastgesteld door"), max_length=20, choices=AdoptingBody.choices, blank=True
+    )
+    adopted_body_other = models.CharField(_("ander orgaan"), max_length=100, blank=True)
+    adoption_date = models.DateField(_("datum"), null=True, blank=True)
+    adoption_by = models.CharField(_("door wie"), max_length=200, blank=True)
+    snapshot = models.JSONField(_("inhoud"), default=dict)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["roadmap", "-number"]
+        verbose_name = _("vastgestelde versie")
+        verbose_name_plural = _("vastgestelde versies")
+        constraints = [
+            models.UniqueConstraint(fields=["roadmap", "number"], name="unique_roadmap_version")
+        ]
+
+    def __str__(self):
+        return f"{self.roadmap_id} v{self.number}"
+
+
+class AgreedLevel(models.Model):
+    """The results session (validation): per factor the level the organisation agreed on,
+    now and desired, with the reason. Shown beside the survey's, never instead of it."""
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="agreed_levels")
+    factor = models.ForeignKey(KeyFactor, models.CASCADE, related_name="+")
+    current = models.PositiveSmallIntegerField(_("afgesproken niveau nu"), null=True, blank=True)
+    desired = models.PositiveSmallIntegerField(
+        _("afgesproken gewenst niveau"), null=True, blank=True
+    )
+    note = models.TextField(_("toelichting"), blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assessment", "factor__order"]
+        verbose_name = _("afgesproken niveau")
+        verbose_name_plural = _("afgesproken niveaus")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "factor"], name="unique_agreed_level"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True})
+                    | Q(**{f"{name}__gte": MIN_LEVEL, f"{name}__lte": MAX_LEVEL}),
+                    name=f"agreed_level_{name}_0_5",
+                )
+                for name in ("current", "desired")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.factor_id}: {self.current} → {self.desired}"

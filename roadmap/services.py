@@ -32,7 +32,7 @@ from assessments.results import assessment_results
 
 from . import continuity, planner
 from .library import library_records, version_library
-from .models import FactorTarget, Kind, PlannedActivity, Roadmap
+from .models import DataProject, FactorTarget, Kind, PlannedActivity, Roadmap
 from .reasons import custom_reason, prerequisite_warning, reason_text
 
 CUSTOM_PREFIX = "EIGEN-"
@@ -525,3 +525,79 @@ def prerequisite_warnings(activities, *, start_year):
                 ],
             )
     return sum(1 for activity in activities if activity.waits_for)
+
+
+IDEA_SUBJECT_LENGTH = 80
+
+
+def idea_from_comment(*, organisation, factor_code, text):
+    """A register entry with status idea from a survey comment: the comment is the
+    description, and a short subject comes from its start (made unique within the
+    organisation, which the register requires)."""
+    words = " ".join(text.split())
+    if len(words) > IDEA_SUBJECT_LENGTH:
+        words = words[: IDEA_SUBJECT_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    base = f"{factor_code}: {words}"[:190]
+    taken = set(
+        DataProject.objects.filter(organisation=organisation, subject__startswith=base).values_list(
+            "subject", flat=True
+        )
+    )
+    subject, number = base, 1
+    while subject in taken:
+        number += 1
+        subject = f"{base} ({number})"
+    return DataProject.objects.create(
+        organisation=organisation,
+        subject=subject,
+        status=DataProject.Status.IDEA,
+        source=DataProject.Source.SURVEY_COMMENT,
+        description=text,
+    )
+
+
+# Words too general to say two things are the same project.
+_SUGGEST_STOPWORDS = {
+    "voor",
+    "naar",
+    "over",
+    "tussen",
+    "eerste",
+    "organisatie",
+    "dashboard",
+    "monitor",
+    "analyse",
+    "rapportage",
+    "model",
+}
+
+
+def _stems(text):
+    """Word stems to compare titles loosely: words of 5+ letters, their first 6 letters
+    ("schulden" and "schuldhulp" share "schuld")."""
+    words = "".join(ch.lower() if ch.isalnum() else " " for ch in text).split()
+    return {w[:6] for w in words if len(w) >= 5 and w not in _SUGGEST_STOPWORDS}
+
+
+def suggest_data_projects(activity, projects, limit=3):
+    """Register entries that look like what a data-project activity is about: a word
+    stem shared between the activity's title or description and the project's subject,
+    ranked by the stems shared with subject, domain, description and information
+    question. Only a suggestion: the consultant links (a library card about debt
+    prediction and "Vroegsignalering schulden")."""
+    if not activity.is_data_project:
+        return []
+    wanted = _stems(f"{activity.title} {activity.description}")
+    scored = []
+    for project in projects:
+        # The subject must share a stem; the rest only ranks (a shared domain alone
+        # says little: half the register is Sociaal Domein).
+        if project.status == DataProject.Status.STOPPED or not wanted & _stems(project.subject):
+            continue
+        text = " ".join(
+            (project.subject, project.domain, project.description, project.information_question)
+        )
+        score = len(wanted & _stems(text))
+        if score:
+            scored.append((-score, project.subject, project))
+    return [project for *_key, project in sorted(scored, key=lambda row: row[:2])[:limit]]

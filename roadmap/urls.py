@@ -5,6 +5,14 @@ from . import views
 urlpatterns = [
     path("metingen/<int:pk>/strategie/", views.strategy, name="strategy"),
     path("metingen/<int:pk>/routekaart/", views.roadmap_detail, name="roadmap"),
+    path("metingen/<int:pk>/routekaart/status/", views.roadmap_adoption, name="roadmap_adoption"),
+    path("metingen/<int:pk>/routekaart/versies/", views.roadmap_versions, name="roadmap_versions"),
+    path(
+        "metingen/<int:pk>/routekaart/versies/<int:number>/",
+        views.roadmap_versions,
+        name="roadmap_version",
+    ),
+    path("metingen/<int:pk>/resultatensessie/", views.agreed_levels_page, name="agreed_levels"),
     path(
         "metingen/<int:pk>/routekaart/genereren/",
         views.roadmap_generate,
@@ -34,6 +42,11 @@ urlpatterns = [
         "dataprojecten/<int:pk>/verwijderen/",
         views.data_project_delete,
         name="data_project_delete",
+    ),
+    path(
+        "metingen/<int:pk>/toelichting-als-idee/",
+        views.comment_to_idea,
+        name="comment_to_idea",
     ),
     path("organisaties/<int:pk>/dataportaal/", views.data_portal, name="data_portal"),
 ]

@@ -4,6 +4,8 @@ Every object comes through assessments/access.py: a stranger gets 404, a viewer 
 tries to write gets 403.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,11 +23,14 @@ from assessments.access import (
     results_visible,
 )
 from assessments.models import Track
-from assessments.results import display
+from assessments.results import assessment_results, department_names, display, visible_comments
+from assessments.views.results import DEPARTMENT_PARAMETER
 
-from . import continuity, pdf, services
+from . import adoption, agreed, continuity, pdf, services
 from .forms import (
     ActivityForm,
+    AdoptionForm,
+    AgreedLevelsForm,
     CustomActivityForm,
     DataProjectForm,
     GenerateForm,
@@ -33,12 +38,41 @@ from .forms import (
     when_choices,
     when_value,
 )
-from .models import DataProject, PlannedActivity, Roadmap
+from .models import DataProject, PlannedActivity, Roadmap, RoadmapVersion
 
 
 def _roadmap_url(assessment_pk, activity=None):
     url = reverse("roadmap", args=[assessment_pk])
     return f"{url}#activiteit-{activity.pk}" if activity else url
+
+
+def _new_version(request, roadmap):
+    """Before a change: an adopted roadmap becomes the next concept version (issue 15)."""
+    if adoption.before_change(roadmap):
+        messages.info(
+            request,
+            _(
+                "De routekaart was vastgesteld. Deze wijziging begint versie %(number)s, "
+                "een concept; de vastgestelde versie blijft leesbaar bij ‘Versies’."
+            )
+            % {"number": roadmap.version},
+        )
+
+
+def _adoption_context(roadmap):
+    """The status line and the consultant's small status form of the roadmap page."""
+    return {
+        "adoption_line": adoption.adoption_line(roadmap),
+        "adoption_form": AdoptionForm(
+            initial={
+                "status": roadmap.adoption_status,
+                "body": roadmap.adopted_body,
+                "body_other": roadmap.adopted_body_other,
+                "adopted_on": roadmap.adoption_date,
+                "adopted_by": roadmap.adoption_by,
+            }
+        ),
+    }
 
 
 @login_required
@@ -57,6 +91,8 @@ def strategy(request, pk):
     form = StrategyForm(request.POST or None, initial=initial, targets=targets)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if form.has_changed() or "generate" in request.POST:
+            _new_version(request, roadmap)
         services.strategy_save(
             roadmap=roadmap,
             vision=data["vision"],
@@ -90,6 +126,7 @@ def strategy(request, pk):
             "organisation": assessment.organisation,
             "form": form,
             "no_scores": all(row["current"] is None for row in targets),
+            "roadmap": roadmap,
         },
     )
 
@@ -137,6 +174,7 @@ def roadmap_detail(request, pk):
             targets=list(roadmap.targets.select_related("factor").exclude(target_stage=None)),
             generate_form=GenerateForm(),
             history=continuity.done_history(roadmap),
+            **_adoption_context(roadmap),
         )
         if editable:
             context.update(
@@ -159,6 +197,7 @@ def roadmap_generate(request, pk):
         return redirect(_roadmap_url(assessment.pk))
     reset = form.is_valid() and form.cleaned_data["reset"]
     roadmap = services.roadmap_for(assessment)
+    _new_version(request, roadmap)
     first = not roadmap.activities.exists()
     services.roadmap_generate(roadmap=roadmap, reset=reset)
     if first:
@@ -197,6 +236,8 @@ def activity_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         year, quarter = form.cleaned_data["when"]
+        if form.has_changed():
+            _new_version(request, roadmap)
         services.activity_update(
             activity=activity,
             year=year,
@@ -222,7 +263,11 @@ def activity_edit(request, pk):
             "assessment": assessment,
             "organisation": assessment.organisation,
             "activity": activity,
+            "roadmap": roadmap,
             "form": form,
+            "suggestions": []
+            if activity.data_project_id
+            else services.suggest_data_projects(activity, form.fields["data_project"].queryset),
         },
     )
 
@@ -244,6 +289,7 @@ def activity_remove(request, pk):
                 "activity": activity,
             },
         )
+    _new_version(request, activity.roadmap)
     services.activity_remove(activity=activity)
     messages.success(request, _("Activiteit verwijderd."))
     return redirect(_roadmap_url(assessment_pk))
@@ -257,6 +303,7 @@ def activity_add(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         year, quarter = data["when"]
+        _new_version(request, roadmap)
         activity = services.activity_add(
             roadmap=roadmap,
             title=data["title"],
@@ -273,7 +320,12 @@ def activity_add(request, pk):
     return render(
         request,
         "roadmap/activity_add.html",
-        {"assessment": assessment, "organisation": assessment.organisation, "form": form},
+        {
+            "assessment": assessment,
+            "organisation": assessment.organisation,
+            "roadmap": roadmap,
+            "form": form,
+        },
     )
 
 
@@ -347,6 +399,176 @@ def data_project_delete(request, pk):
     project.delete()
     messages.success(request, _("Dataproject verwijderd uit het register."))
     return redirect("data_projects", pk=organisation_pk)
+
+
+def _lines(text):
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@login_required
+@require_POST
+def comment_to_idea(request, pk):
+    """Add a survey comment shown on the results page to the register as an idea.
+
+    Only a comment the consultant's results page shows (visible_comments: shown groups,
+    the same department) can become an idea; the text is checked against that list, so
+    a forged post cannot pull in a comment of a hidden group. Never who wrote it."""
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    code = request.POST.get("factor", "")
+    text = request.POST.get("text", "")
+    department = request.POST.get(DEPARTMENT_PARAMETER, "").strip()
+    if department and department not in department_names(assessment, None):
+        raise Http404
+    results = assessment_results(assessment, department=department, current=True)
+    # A browser sends the line breaks of a form value as CRLF whatever was stored.
+    wanted = _lines(text)
+    stored = next((c for c in visible_comments(results).get(code, []) if _lines(c) == wanted), None)
+    if stored is None:
+        raise Http404
+    project = services.idea_from_comment(
+        organisation=assessment.organisation, factor_code=code, text=stored
+    )
+    messages.success(
+        request,
+        _("Toegevoegd aan het register als idee: ‘%(subject)s’.") % {"subject": project.subject},
+    )
+    url = reverse("results", args=[assessment.pk])
+    if department:
+        url += "?" + urlencode({DEPARTMENT_PARAMETER: department})
+    return redirect(f"{url}#h-comments")
+
+
+# --- Adoption and versions ---------------------------------------------------------------
+
+
+@login_required
+def roadmap_adoption(request, pk):
+    """The consultant records the status: concept, discussed, adopted (by, when, who)."""
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    roadmap = get_object_or_404(Roadmap, assessment=assessment)
+    form = AdoptionForm(
+        request.POST or None, initial=_adoption_context(roadmap)["adoption_form"].initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        adoption.set_status(
+            roadmap=roadmap,
+            status=data["status"],
+            body=data["body"],
+            body_other=data["body_other"].strip(),
+            when=data["adopted_on"],
+            by=data["adopted_by"].strip(),
+        )
+        messages.success(request, _("Status van strategie en routekaart opgeslagen."))
+        return redirect(_roadmap_url(assessment.pk))
+    return render(
+        request,
+        "roadmap/adoption.html",
+        {
+            "assessment": assessment,
+            "organisation": assessment.organisation,
+            "roadmap": roadmap,
+            "form": form,
+            "adoption_line": adoption.adoption_line(roadmap),
+        },
+    )
+
+
+@login_required
+def roadmap_versions(request, pk, number=None):
+    """The adopted versions of strategy and roadmap, and one of them in full."""
+    assessment, editable = get_assessment_with_role(request.user, pk)
+    roadmap = get_object_or_404(Roadmap, assessment=assessment)
+    versions = list(RoadmapVersion.objects.filter(roadmap=roadmap))
+    for version in versions:
+        version.line = adoption.version_line(version)
+    shown = None
+    if number is not None:
+        shown = next((v for v in versions if v.number == number), None)
+        if shown is None:
+            raise Http404
+        statuses = dict(PlannedActivity.Status.choices)
+        for item in shown.snapshot.get("activities", []):
+            item["status_label"] = statuses.get(item["status"], item["status"])
+    return render(
+        request,
+        "roadmap/versions.html",
+        {
+            "assessment": assessment,
+            "organisation": assessment.organisation,
+            "roadmap": roadmap,
+            "versions": versions,
+            "shown": shown,
+            "adoption_line": adoption.adoption_line(roadmap),
+        },
+    )
+
+
+# --- Results session (validation) -------------------------------------------------------
+
+
+@login_required
+def agreed_levels_page(request, pk):
+    """The consultant records per factor what the organisation agreed in the results
+    session, beside the survey's figures (shown only under the usual privacy rules)."""
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    factors = list(
+        assessment.model_version.factors.select_related("track").order_by("track__order", "order")
+    )
+    current = agreed.agreed_levels(assessment)
+    form = AgreedLevelsForm(
+        request.POST if "save" in request.POST else None, factors=factors, agreed=current
+    )
+    if request.method == "POST":
+        if "use_targets" in request.POST:
+            if agreed.agreed_levels_with_desired(assessment):
+                _new_version(request, services.roadmap_for(assessment))
+            codes, adjusted = agreed.use_as_targets(assessment)
+            if not codes:
+                messages.error(request, _("Er is nog geen gewenst niveau afgesproken."))
+                return redirect("agreed_levels", pk=assessment.pk)
+            messages.success(
+                request,
+                _("De afgesproken gewenste niveaus zijn de doelen van de routekaart (%(codes)s).")
+                % {"codes": ", ".join(codes)},
+            )
+            if adjusted:
+                messages.warning(
+                    request,
+                    _(
+                        "Aangepast aan wat binnen de horizon kan (niet onder de huidige fase, "
+                        "hoogstens één fase per jaar): %(codes)s."
+                    )
+                    % {"codes": ", ".join(adjusted)},
+                )
+            return redirect("strategy", pk=assessment.pk)
+        if form.is_valid():
+            agreed.agreed_levels_save(assessment=assessment, rows=form.levels())
+            messages.success(request, _("Afspraken uit de resultatensessie opgeslagen."))
+            return redirect("agreed_levels", pk=assessment.pk)
+    results = assessment_results(assessment, current=True)
+    survey = results.factors if results.scores_shown else {}
+    rows = [
+        {
+            "factor": factor,
+            "current": display(survey[factor.code].current) if factor.code in survey else "–",
+            "desired": display(survey[factor.code].desired) if factor.code in survey else "–",
+            "fields": fields,
+        }
+        for factor, *fields in form.rows()
+    ]
+    return render(
+        request,
+        "roadmap/agreed_levels.html",
+        {
+            "assessment": assessment,
+            "organisation": assessment.organisation,
+            "form": form,
+            "rows": rows,
+            "scores_shown": results.scores_shown,
+            "has_desired": any(level.desired is not None for level in current.values()),
+        },
+    )
 
 
 # --- Printed documents -----------------------------------------------------------------

@@ -60,3 +60,14 @@ def fill_all(client, assessment, layer="beleid", pages=5):
         client.post(
             f"/vragenlijst/deel/{number}/", page_data(questions_of(assessment, number, layer))
         )
+
+
+def shown_step(html):
+    """The step of the survey document shown without the script: "0" (the welcome), a
+    part's number or "review"; None when the page is no survey document."""
+    import re
+
+    steps = re.findall(r'<section data-step="(\w+)"( hidden)?', html)
+    shown = [step for step, hidden in steps if not hidden]
+    assert len(shown) <= 1, shown
+    return shown[0] if shown else None

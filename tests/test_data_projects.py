@@ -16,7 +16,9 @@ def project_data(**overrides):
         "domain": "Sociaal Domein",
         "status": "in_gebruik",
         "description": "Doorlooptijden per wijk.",
-        "preconditions": "DPIA gedaan; beheer door het datateam.",
+        "action": "De teamleider verdeelt het werk per wijk.",
+        "pre_allowed": "DPIA gedaan.",
+        "pre_maintenance": "Het datateam.",
         "link": "https://intranet.example/wmo",
     }
     data.update(overrides)
@@ -119,3 +121,84 @@ def test_the_register_pages_make_few_queries(client, people, django_assert_max_n
     for name in ("data_projects", "data_portal"):
         with django_assert_max_num_queries(10):
             client.get(reverse(name, args=[people.organisation.pk]))
+
+
+# --- The use-case pipeline (issue 15) ---------------------------------------------------
+
+
+def test_the_register_records_the_whole_pipeline(client, people):
+    client.force_login(people.consultant)
+    url = reverse("data_project_create", args=[people.organisation.pk])
+    data = project_data(
+        subject="Vroegsignalering schulden",
+        source="sessie",
+        sponsor="Wethouder Werk en Inkomen",
+        information_question="Welke huishoudens krijgen betalingsproblemen?",
+        action="Een schuldhulpverlener belt binnen twee weken.",
+        pre_people="Een data-analist.",
+        pre_tooling="Python-omgeving.",
+        pre_allowed="Grondslag Wgs.",
+        dpia_needed="on",
+        iama_needed="on",
+        pre_maintenance="Team Werk en Inkomen.",
+        benefits=["effectiviteit", "objectiviteit", "effectiviteit"],
+        result="30 huishoudens eerder geholpen.",
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    project = DataProject.objects.get()
+    assert project.source == "sessie"
+    assert (project.dpia_needed, project.iama_needed) == (True, True)
+    assert project.benefits == ["objectiviteit", "effectiviteit"]  # model order, once
+    html = client.get(reverse("data_projects", args=[people.organisation.pk])).content.decode()
+    for text in ("Wethouder Werk en Inkomen", "DPIA nodig", "IAMA nodig", "Objectiviteit"):
+        assert text in html
+    assert "30 huishoudens eerder geholpen." in html
+
+
+@pytest.mark.parametrize("status", ["verkenning", "in_ontwikkeling", "in_gebruik"])
+def test_without_an_action_a_project_stays_an_idea_or_in_selection(client, people, status):
+    client.force_login(people.consultant)
+    url = reverse("data_project_create", args=[people.organisation.pk])
+    response = client.post(url, project_data(status=status, action="  "))
+    assert response.status_code == 200
+    assert "action" in response.context["form"].errors
+    assert "nice to know" in response.content.decode()
+    assert not DataProject.objects.exists()
+    for allowed in ("idee", "selectie", "gestopt"):
+        data = project_data(subject=f"Project {allowed}", status=allowed, action="", link="")
+        assert client.post(url, data).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"source": "roddel"}, "source"),
+        ({"benefits": ["geluk"]}, "benefits"),
+        ({"result": "x" * 201}, "result"),
+        ({"status": "selectie", "link": "", "sponsor": "x" * 201}, "sponsor"),
+    ],
+)
+def test_it_rejects_bad_pipeline_input(client, people, overrides, field):
+    client.force_login(people.consultant)
+    url = reverse("data_project_create", args=[people.organisation.pk])
+    response = client.post(url, project_data(**overrides))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not DataProject.objects.exists()
+
+
+def test_the_database_refuses_an_unknown_status(people):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DataProject.objects.create(organisation=people.organisation, subject="X", status="af")
+
+
+def test_an_old_project_past_selection_without_action_is_flagged(client, people):
+    project = DataProject.objects.create(
+        organisation=people.organisation, subject="Oud project", status="verkenning"
+    )
+    client.force_login(people.consultant)
+    html = client.get(reverse("data_projects", args=[people.organisation.pk])).content.decode()
+    assert "Geen actie vastgelegd" in html
+    html = client.get(reverse("data_project_edit", args=[project.pk])).content.decode()
+    assert "Vul de actie in" in html

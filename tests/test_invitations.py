@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments.collection import invitation_for_token, invitations_send, reminders_send
 from assessments.models import Department, Invitation, Response
-from tests.survey_data import fill_all, invite, open_assessment, open_link
+from tests.survey_data import fill_all, invite, open_assessment, open_link, shown_step
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,8 @@ def test_it_mails_invitations_with_a_working_personal_link(client, people):
     assert "ongeveer 21 minuten" in message.body and "Gemeente Aadorp" in message.body
     path = LINK.search(message.body).group(1)
     respondent = client.__class__()
-    assert respondent.get(path)["Location"] == "/vragenlijst/"
+    opened = respondent.get(path)  # the link shows the survey itself (issue 13)
+    assert opened.status_code == 200 and "Welkom bij de vragenlijst" in opened.content.decode()
     # Sending again mails nobody twice.
     client.post(url(people, "uitnodigingen/"), {"action": "send"})
     assert len(mail.outbox) == 1
@@ -93,7 +94,7 @@ def test_reminders_go_only_to_those_who_have_not_submitted(client, people):
     assert invitation_for_token(links["b@aadorp.nl"].split("/")[2]) is None
     fresh = client.__class__()
     fresh.get(new)
-    assert fresh.get("/vragenlijst/")["Location"] == "/vragenlijst/deel/1/"
+    assert shown_step(fresh.get("/vragenlijst/").content.decode()) == "1"
     assert Response.objects.filter(invitation__email="b@aadorp.nl").count() == 1
     assert Invitation.objects.filter(reminded_at__isnull=False).count() == 2
 
@@ -119,7 +120,7 @@ def test_an_open_link_is_shown_once_and_can_be_renewed(client, people):
     renewed = LINK.search(client.get(url(people, "uitnodigingen/")).content.decode())
     assert renewed is not None and renewed.group(1) != path
     assert client.__class__().get(path).status_code == 404
-    assert client.__class__().get(renewed.group(1)).status_code == 302
+    assert client.__class__().get(renewed.group(1)).status_code == 200
 
 
 def test_a_bad_list_upload_shows_every_bad_line(client, people):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessments import collection
 from assessments.models import Invitation, Response
 from assessments.results import assessment_results, results_forget
-from tests.survey_data import fill_all, open_assessment, open_link
+from tests.survey_data import fill_all, open_assessment, open_link, shown_step
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +204,7 @@ def test_at_the_headcount_no_new_response_starts_but_a_draft_finishes(assessment
     assert Response.objects.count() == 2
 
     # The respondent already in progress finishes.
-    assert first.get("/vragenlijst/")["Location"] == "/vragenlijst/deel/1/"
+    assert shown_step(first.get("/vragenlijst/").content.decode()) == "1"
     fill_all(first, assessment)
     first.post("/vragenlijst/controleren/")
     assert Response.objects.filter(status="submitted").count() == 2
@@ -246,7 +246,7 @@ def test_a_link_without_a_headcount_starts_nothing_but_a_draft_finishes(assessme
         open_link=link,
         current_page=1,
     )
-    assert earlier.get("/vragenlijst/")["Location"] == "/vragenlijst/deel/1/"
+    assert shown_step(earlier.get("/vragenlijst/").content.decode()) == "1"
     fill_all(earlier, assessment)
     earlier.post("/vragenlijst/controleren/")
     assert Response.objects.get().is_submitted

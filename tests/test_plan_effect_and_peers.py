@@ -197,7 +197,7 @@ def test_peers_scores_kept_before_desired_was_kept_are_filled_in(version, people
         snapshot.save()
     assert ambitions_benchmark(assessment_results(assessment)) is None  # not counted
     migration = importlib.import_module(
-        "assessments.migrations.0013_result_snapshot_scores_desired"
+        "assessments.migrations.0015_result_snapshot_scores_desired"
     )
     migration.add_desired(apps, None)
     assert all("desired" in s.scores for s in ResultSnapshot.objects.all())

@@ -31,6 +31,10 @@ def test_the_demo_has_a_strategy_session_and_a_generated_roadmap(model_version):
     assert roadmap.activities.filter(year=1, kind="dataproject").exists()
     assert roadmap.targets.exclude(target_stage=None).count() == 12
     assert DataProject.objects.filter(status="in_gebruik").exclude(link="").count() >= 2
+    # The register's projects are on the roadmap's data-project cards (issue 15).
+    debt = roadmap.activities.get(data_project__subject="Vroegsignalering schulden")
+    assert debt.kind == "dataproject" and "schuld" in debt.title
+    assert roadmap.activities.exclude(data_project=None).count() == 3
 
 
 def test_a_second_load_demo_adds_nothing_and_keeps_edits(model_version):

@@ -7,7 +7,15 @@ from django.utils.html import escape
 
 from assessments import collection
 from assessments.models import Answer, FactorComment, FactorSum, Invitation, Response
-from tests.survey_data import fill_all, invite, open_assessment, open_link, page_data, questions_of
+from tests.survey_data import (
+    fill_all,
+    invite,
+    open_assessment,
+    open_link,
+    page_data,
+    questions_of,
+    shown_step,
+)
 
 # survey and empty_cache: tests/conftest.py
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
@@ -15,20 +23,26 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 def start(client, token):
     response = client.get(f"/v/{token}/")
-    assert response.status_code == 302
+    assert response.status_code == 200
     client.post("/vragenlijst/", {})
     return response
 
 
-def test_it_moves_the_token_into_the_session_and_redirects_to_a_clean_url(client, survey):
+def test_it_moves_the_token_into_the_session_and_out_of_the_address_bar(client, survey):
     _assessment, _invitation, token = survey
-    response = client.get(f"/v/{token}/")
-    assert response.status_code == 302
-    assert response["Location"] == "/vragenlijst/"
-    welcome = client.get("/vragenlijst/")
+    welcome = client.get(f"/v/{token}/")
     page = welcome.content.decode()
     assert welcome.status_code == 200
     assert token not in page
+    # survey-flow.js puts the clean address in the address bar (history.replaceState;
+    # tests/e2e/test_survey.py), and no Referer carries the token's path along, while a
+    # form's POST still has its origin for the CSRF check.
+    assert 'data-survey-home="/vragenlijst/"' in page
+    assert welcome["Referrer-Policy"] == "strict-origin"
+    assert "js/survey-flow.js" in page
+    # From then on the session is the key, at the clean address.
+    again = client.get("/vragenlijst/")
+    assert again.status_code == 200 and token not in again.content.decode()
     assert "ongeveer 21 minuten" in page  # beleid: 31 questions, 2 × 20 s each
     assert "minstens 5 mensen" in page
     # A personal invitation knows the layer: no choice asked.
@@ -87,8 +101,8 @@ def test_a_respondent_fills_in_resumes_and_submits(client, survey):
     assert (answer.current, answer.desired) == (1, None)
     # The link again, in a fresh browser: back on page 2.
     client.cookies.clear()
-    client.get(f"/v/{token}/")
-    assert client.get("/vragenlijst/")["Location"] == "/vragenlijst/deel/2/"
+    resumed = client.get(f"/v/{token}/")
+    assert resumed.status_code == 200 and shown_step(resumed.content.decode()) == "2"
     # The saved answers and the comment come back, the script escaped.
     again = client.get("/vragenlijst/deel/1/").content.decode()
     assert "&lt;script&gt;" in again and "<script>alert" not in again
@@ -334,7 +348,7 @@ def test_a_respondents_session_reaches_no_other_response(client, survey, people)
     assert "checked" not in page
     # The session holds ids; the URLs carry none, so there is nothing to change.
     session = client.session["survey"]
-    assert set(session) == {"invitation", "respondent"}
+    assert set(session) == {"invitation", "respondent", "open"} and session["open"] is False
     fill_all(client, assessment)
     client.post("/vragenlijst/controleren/")
     theirs = Response.objects.exclude(pk=mine.pk).get()
@@ -376,7 +390,7 @@ def test_unknown_tokens_are_rate_limited_but_a_valid_link_still_works(client, su
     assert blocked.status_code == 429
     assert "Even geduld" in blocked.content.decode()
     # A town hall behind one address: colleagues' old links must not lock out a valid one.
-    assert client.get(f"/v/{token}/").status_code == 302
+    assert client.get(f"/v/{token}/").status_code == 200
     # Further unknown tokens from that address stay slowed down.
     assert client.get("/v/" + "C" * 43 + "/").status_code == 429
     # Another address is not slowed down.
@@ -406,8 +420,8 @@ def test_an_old_personal_link_says_a_newer_mail_may_have_replaced_it(client, sur
 def test_all_link_requests_are_limited_too(client, survey, settings):
     settings.SURVEY_LINK_LIMIT = 2
     _assessment, _invitation, token = survey
-    assert client.get(f"/v/{token}/").status_code == 302
-    assert client.get(f"/v/{token}/").status_code == 302
+    assert client.get(f"/v/{token}/").status_code == 200
+    assert client.get(f"/v/{token}/").status_code == 200
     assert client.get(f"/v/{token}/").status_code == 429
 
 

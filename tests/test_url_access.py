@@ -7,11 +7,13 @@ cannot place fails the test until it is classified below.
 """
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from assessments.collection import open_link_create
+from roadmap.adoption import set_status
 from roadmap.models import DataProject
 from tests.roadmap_data import answer_and_close, roadmap_with_activities
 from tests.survey_data import invite
@@ -63,6 +65,7 @@ def project_urls(resolver=None, prefix=""):
 def objects(people):
     assessment = answer_and_close(people.assessment)
     roadmap = roadmap_with_activities(assessment, 2)
+    set_status(roadmap=roadmap, status="vastgesteld", body="college", when=date(2027, 3, 12))
     project = DataProject.objects.create(organisation=people.organisation, subject="Dashboard")
     link, _token = open_link_create(assessment=assessment, layers=["beleid"], headcount=20)
     return {
@@ -74,6 +77,7 @@ def objects(people):
         "file_format": ["json", "csv", "xlsx"],
         "link": [link.pk],
         "invitation": [invite(assessment, "piet@aadorp.nl")[0].pk],
+        "number": [roadmap.version],  # an adopted version of the roadmap
         "membership": list(people.organisation.memberships.values_list("pk", flat=True)),
     }
 

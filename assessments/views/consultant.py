@@ -26,6 +26,7 @@ from ..forms import (
     OrganisationForm,
     ReportingGroupsForm,
 )
+from ..logo import data_uri as logo_data_uri
 from ..models import Assessment, Membership, Response
 from ..results import group_name, groups_now
 from ..versions import assessment_reopen, held_back
@@ -210,7 +211,7 @@ def organisation_create(request):
 @login_required
 def organisation_edit(request, pk):
     organisation = get_organisation_for_user(request.user, pk, write=True)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
@@ -219,7 +220,11 @@ def organisation_edit(request, pk):
     return render(
         request,
         "assessments/organisation_form.html",
-        {"form": form, "organisation": organisation},
+        {
+            "form": form,
+            "organisation": organisation,
+            "logo_uri": logo_data_uri(organisation.logo, organisation.logo_type),
+        },
     )
 
 

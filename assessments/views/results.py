@@ -389,8 +389,17 @@ def results_page(request, pk):
         comments = visible_comments(results)
         context.update(_dashboard(results, names, track_names))
         context["summary"] = _summary(results, names)
+        # The results session's agreed levels (issue 15), beside the survey's figures;
+        # organisation-wide, so not on a department's page.
+        agreed = (
+            {}
+            if results.department
+            else {a.factor.code: a for a in assessment.agreed_levels.select_related("factor")}
+        )
+        context["has_agreed"] = bool(agreed)
         for row in context["factor_rows"]:
             row["comments"] = comments.get(row["code"], [])
+            row["agreed"] = agreed.get(row["code"])
         context["has_comments"] = bool(comments)
         context["benchmark"] = _benchmark_rows(results.benchmark, names, track_names)
         if not results.department:

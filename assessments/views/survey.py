@@ -1,10 +1,15 @@
 """The respondent's survey: no account, a link with a token.
 
-The token link puts the invitation into the session and redirects to a clean URL, so
-the token never stays in the address bar or a Referer after the first request (and the
-logs show even that one as /v/…/: datagedreven/log_redaction.py). From then on the
-session is the only key: the URLs carry no ids, so a respondent's session reaches their
-own response and nothing else.
+The token link puts the invitation into the session and shows the survey at once: the
+whole survey as one document (the welcome, every part, the review), which
+static/js/survey-flow.js shows one step at a time and saves as a draft on change
+(survey_save_all), then sends in one POST (survey_submit). The script replaces the
+link's address with /vragenlijst/ (history.replaceState) and the page's Referrer-Policy
+sends no path, so the token does not stay in the address bar, the history or a Referer
+(and the logs show even the link as /v/…/: datagedreven/log_redaction.py). Without the
+script each part is a page of its own (survey_page), as before. From then on the
+session is the only key: the URLs carry no ids, so a respondent's session reaches
+their own response and nothing else.
 """
 
 import secrets
@@ -24,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from datagedreven.proxies import client_ip
 
 from .. import collection
-from ..forms import DONT_KNOW, StartForm, SurveyPageForm
+from ..forms import DONT_KNOW, StartForm, SurveyDraft, SurveyPageForm
 from ..models import Answer, Assessment, FactorComment, Invitation, LevelDescriptor, Response
 from ..stages import stage_label
 
@@ -64,10 +69,13 @@ def _too_many(request):
 @require_http_methods(["GET", "HEAD"])
 def survey_link(request, token):
     response = _link(request, token)
-    # A page shown here (unknown link, too many) has the token in its address: its
-    # stylesheets and links must not carry it on in a Referer (the same-origin default
-    # would send it to our own access log).
-    response["Referrer-Policy"] = "no-referrer"
+    # Every page shown here has the token in its address: its stylesheets, scripts and
+    # links must not carry it on in a Referer (the same-origin default would send it to
+    # our own access log). The survey itself posts its forms, and a POST from a
+    # no-referrer page says "Origin: null", which the CSRF check refuses: it sends the
+    # origin alone (no path, so no token) instead.
+    if "Referrer-Policy" not in response:
+        response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -90,25 +98,16 @@ def _link(request, token):
         state = previous
     else:
         state = {"invitation": invitation.pk, "respondent": "r-" + secrets.token_hex(10)}
+    # Sessions from before this key was kept read the open link's response separately.
+    state["open"] = invitation.kind == Invitation.Kind.OPEN
     request.session[SESSION_KEY] = state
-    return redirect(_resume_url(invitation, state))
-
-
-def _resume_url(invitation, state):
-    """Where the link leads: a started response straight to its first part with an
-    unanswered question (or the review), without a hop through the welcome page."""
-    if invitation.assessment.status != Assessment.Status.OPEN:
-        return reverse("survey")
-    responses = Response.objects.select_related("layer")
-    if invitation.kind == Invitation.Kind.PERSONAL:
-        response = responses.filter(invitation=invitation).first()
-    else:
-        response = responses.filter(open_link=invitation, respondent=state["respondent"]).first()
-    if response is None or response.is_submitted or response.current_page < 1:
-        return reverse("survey")
-    response.assessment = invitation.assessment
-    tracks = collection.survey_tracks(invitation.assessment)
-    return _page_url(collection.first_open_page(response=response, tracks=tracks), len(tracks))
+    # The link shows the survey at once (no redirect: one request less for every
+    # respondent); survey-flow.js then puts the survey's own address in the address bar
+    # and the history (history.replaceState), so the token stays in neither. It opens
+    # a started respondent's survey at their first part with an unanswered question.
+    response = _home(request)
+    response["Referrer-Policy"] = "strict-origin"
+    return response
 
 
 class NoSurvey(Exception):
@@ -123,6 +122,24 @@ class Survey:
         if not state:
             raise NoSurvey
         self.state = state
+        if state.get("open"):
+            # An open-link respondent: their response brings the link along (one query);
+            # before the start there is no response, and the link is read by itself.
+            self.response = (
+                Response.objects.select_related(
+                    "layer",
+                    "open_link__assessment__organisation",
+                    "open_link__assessment__model_version",
+                    "open_link__layer",
+                )
+                .filter(open_link_id=state["invitation"], respondent=state["respondent"])
+                .first()
+            )
+            if self.response is not None:
+                self.invitation = self.response.open_link
+                self.assessment = self.invitation.assessment
+                self.response.assessment = self.assessment
+                return
         # A personal invitation brings its response along (reverse one-to-one).
         self.invitation = (
             Invitation.objects.select_related(
@@ -140,6 +157,8 @@ class Survey:
         responses = Response.objects.select_related("layer")
         if self.invitation.kind == Invitation.Kind.PERSONAL:
             self.response = getattr(self.invitation, "response", None)
+        elif state.get("open"):
+            self.response = None  # looked for above: not started yet
         else:
             self.response = responses.filter(
                 open_link=self.invitation, respondent=state["respondent"]
@@ -187,15 +206,21 @@ def _page_url(number, pages):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def survey_home(request):
+    return _home(request)
+
+
+def _home(request):
     survey, stop = _guard(request)
     if stop:
         return stop
     assessment = survey.assessment
     tracks = collection.survey_tracks(assessment)
+    shown = 0  # the welcome
     if survey.response is not None and request.method == "GET" and "welkom" not in request.GET:
         if survey.response.current_page >= 1:
-            number = collection.first_open_page(response=survey.response, tracks=tracks)
-            return redirect(_page_url(number, len(tracks)))
+            shown = collection.first_open_page(response=survey.response, tracks=tracks)
+            if shown > len(tracks):
+                return redirect("survey_review")
     link = None if survey.personal else survey.invitation
     layer = survey.response.layer if survey.response else survey.invitation.layer
     choices = []
@@ -236,6 +261,9 @@ def survey_home(request):
                 return _link_refused(request, survey, refused.reason)
         if response.current_page < 1:
             Response.objects.filter(pk=response.pk, current_page=0).update(current_page=1)
+        if request.POST.get("script"):
+            # survey-flow.js: the whole survey as one document, at the part to go on with.
+            return redirect("survey")
         return redirect(_page_url(max(response.current_page, 1), len(tracks)))
     # About how long it takes: for the respondent's layer, else the longest they can choose.
     minutes = max(
@@ -245,6 +273,13 @@ def survey_home(request):
         ),
         default=None,
     )
+    ask = "layer" in form.fields or "department" in form.fields
+    # With the layer known, every part stands in the same document (survey-flow.js shows
+    # one at a time); without the script only the welcome or the part to go on with shows.
+    parts = []
+    if layer is not None and not ask:
+        initial = _initial(survey.response, None, layer) if survey.response else {}
+        parts = _doc_parts(assessment, tracks, layer, initial=initial)
     return render(
         request,
         "survey/welcome.html",
@@ -254,11 +289,53 @@ def survey_home(request):
             "pages": len(tracks),
             "started": survey.response is not None,
             "layer": layer,
-            "ask": "layer" in form.fields or "department" in form.fields,
+            "ask": ask,
             "personal": survey.personal,
             "minutes": minutes,
+            "parts": parts,
+            "shown": shown if parts else 0,
         },
     )
+
+
+def _doc_parts(assessment, tracks, layer, *, initial=None, data=None):
+    """Every part of the survey for one document: its form and blocks per track. With
+    `data` (a refused final POST) each part shows what was posted and its errors."""
+    descriptors = _descriptors(assessment)
+    parts = []
+    for number, track in enumerate(tracks, 1):
+        questions = collection.page_questions(
+            assessment=assessment, track=track, layer_code=layer.code
+        )
+        if data is None:
+            form = SurveyPageForm(initial=initial, questions=questions, require_all=True)
+        else:
+            names = _field_names(questions)
+            form = SurveyPageForm(
+                {name: data[name] for name in names if name in data},
+                questions=questions,
+                require_all=True,
+            )
+            form.is_valid()
+        blocks = _page_blocks(form, questions, descriptors)
+        parts.append(
+            {
+                "number": number,
+                "track": track,
+                "pages": len(tracks),
+                "percent": round(100 * (number - 1) / len(tracks)),
+                "form": form,
+                "blocks": blocks,
+                "errors": bool(data is not None and form.errors),
+                "error_links": _error_summary(blocks) if data is not None and form.errors else [],
+            }
+        )
+    return parts
+
+
+def _field_names(questions):
+    names = [f"q{question.pk}-{part}" for question in questions for part in ("current", "desired")]
+    return names + [f"c{pk}" for pk in dict.fromkeys(question.factor_id for question in questions)]
 
 
 def _link_refused(request, survey, reason):
@@ -296,14 +373,25 @@ def _descriptors(assessment):
     return found
 
 
-def _initial(response, questions):
+def _initial(response, questions, layer=None):
+    """The saved answers, comments and half answers as form data: of `questions`, or
+    with None of every question asked of `layer` (the whole survey)."""
+    if questions is None:
+        questions = collection.asked_questions(
+            assessment=response.assessment, layer_code=layer.code
+        )
+        answers = Answer.objects.filter(response=response)
+        comments = FactorComment.objects.filter(response=response)
+    else:
+        answers = Answer.objects.filter(response=response, question__in=questions)
+        factor_ids = {question.factor_id for question in questions}
+        comments = FactorComment.objects.filter(response=response, factor_id__in=factor_ids)
     initial = {}
-    for answer in Answer.objects.filter(response=response, question__in=questions):
+    for answer in answers:
         for part in ("current", "desired"):
             value = getattr(answer, part)
             initial[f"q{answer.question_id}-{part}"] = DONT_KNOW if value is None else str(value)
-    factor_ids = {question.factor_id for question in questions}
-    for comment in FactorComment.objects.filter(response=response, factor_id__in=factor_ids):
+    for comment in comments:
         initial[f"c{comment.factor_id}"] = comment.text
     # Questions of a draft answered on one side only come back as they were given.
     for question in questions:
@@ -483,6 +571,7 @@ def survey_page(request, number):
             "form": form,
             "blocks": blocks,
             "error_links": _error_summary(blocks) if form.errors else [],
+            "summary": bool(form.errors),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -518,6 +607,147 @@ def survey_save(request, number):
     except collection.SubmittedError:
         return _json(409, error="submitted")
     return HttpResponse(status=204)
+
+
+def _respondent(survey):
+    """The session's response, started now if the welcome asks nothing (survey-flow.js
+    starts the survey without a POST of the welcome): None when the respondent still has
+    to choose a layer or department. OpenLinkRefused for a full open link."""
+    if survey.response is not None:
+        return survey.response
+    invitation = survey.invitation
+    assessment = survey.assessment
+    if survey.personal:
+        layer, department = invitation.layer, invitation.department
+    else:
+        if len(invitation.layers) != 1:
+            return None
+        if not invitation.department and assessment.organisation.departments.exists():
+            return None
+        layer = assessment.layers.filter(code=invitation.layers[0]).first()
+        department = invitation.department
+    if layer is None:
+        return None
+    response = collection.response_start(
+        assessment=assessment,
+        invitation=invitation,
+        respondent=survey.state["respondent"],
+        layer=layer,
+        department=department,
+    )
+    response.assessment = assessment
+    survey.response = response
+    return response
+
+
+@never_cache
+@require_POST
+def survey_save_all(request):
+    """The whole survey's draft as it stands (survey-flow.js, debounced on change): the
+    fields of every part in one POST, with "deel" the part shown. The validation of a
+    part's POST over all parts; 204 when saved; 400 and nothing saved for bad input; 404
+    without the survey session; 409 once submitted or closed, or not startable here."""
+    try:
+        survey = Survey(request)
+    except NoSurvey:
+        return _json(404, error="unknown")
+    if survey.assessment.status != Assessment.Status.OPEN:
+        return _json(409, error="closed")
+    if survey.response is not None and survey.response.is_submitted:
+        return _json(409, error="submitted")
+    if survey.response is not None:
+        layer_code = survey.response.layer.code
+    elif survey.personal:
+        layer_code = survey.invitation.layer.code
+    else:
+        layer_code = _link_layer(survey)
+    questions = collection.asked_questions(assessment=survey.assessment, layer_code=layer_code)
+    draft = SurveyDraft(request.POST, questions=questions)
+    if not draft.is_valid():
+        return _json(400, error="invalid", fields=sorted(draft.errors))
+    pages = len(collection.survey_tracks(survey.assessment))
+    try:
+        part = min(max(int(request.POST.get("deel", "1")), 1), pages + 1)
+    except ValueError:
+        part = 1
+    try:
+        if _respondent(survey) is None:
+            return _json(409, error="not-started")
+        # Only the questions in the draft are written (a half one loses its full answer).
+        collection.page_save(
+            response=survey.response,
+            answers=draft.answers,
+            comments=draft.comments,
+            half=draft.half,
+            questions=draft.touched,
+            next_page=part,
+        )
+    except collection.OpenLinkRefused:
+        return _json(409, error="full")
+    except collection.SubmittedError:
+        return _json(409, error="submitted")
+    return HttpResponse(status=204)
+
+
+def _link_layer(survey):
+    """The layer code of an open link that offers one layer; '' when it offers more."""
+    layers = survey.invitation.layers
+    return layers[0] if len(layers) == 1 else ""
+
+
+@never_cache
+@require_POST
+def survey_submit(request):
+    """The final POST of the survey as one document (survey-flow.js): every part's
+    fields. All answered: saved and submitted, on to the thank-you page. Otherwise
+    what was given is kept as a draft and the document comes back at the first part with
+    an error (400)."""
+    survey, stop = _guard(request)
+    if stop:
+        return stop
+    try:
+        response = _respondent(survey)
+    except collection.OpenLinkRefused as refused:
+        return _link_refused(request, survey, refused.reason)
+    if response is None:
+        return redirect("survey")
+    assessment = survey.assessment
+    tracks = collection.survey_tracks(assessment)
+    questions = collection.asked_questions(assessment=assessment, layer_code=response.layer.code)
+    form = SurveyPageForm(request.POST, questions=questions, require_all=True)
+    try:
+        if form.is_valid():
+            _save(survey, form, questions, len(tracks) + 1)
+            collection.response_submit(response=response)
+            return redirect("survey_thanks")
+        draft = SurveyPageForm(request.POST, questions=questions, require_all=False)
+        if draft.is_valid():
+            _save(survey, draft, questions, response.current_page or 1)
+    except collection.SubmittedError:
+        return redirect("survey")
+    parts = _doc_parts(assessment, tracks, response.layer, data=request.POST)
+    shown = next((part["number"] for part in parts if part["errors"]), 1)
+    if form.non_field_errors():
+        # Fields of another survey: said at the first part.
+        parts[0]["errors"] = True
+        parts[0]["form"].add_error(None, form.non_field_errors()[0])
+        shown = 1
+    for part in parts:
+        part["errors"] = part["errors"] and part["number"] == shown
+    return render(
+        request,
+        "survey/welcome.html",
+        {
+            "assessment": assessment,
+            "pages": len(tracks),
+            "started": True,
+            "layer": response.layer,
+            "personal": survey.personal,
+            "parts": parts,
+            "shown": shown,
+        },
+        status=400,
+    )
 
 
 def _label(value):

@@ -185,7 +185,7 @@ def test_a_specialists_whole_survey_fits_in_25_phone_screens(browser, live_serve
         page.get_by_role("button", name="Volgende").click()
     page.get_by_role("heading", name="Controleer uw antwoorden").wait_for()
     context.close()
-    print(f"specialist at 375 px: {empty / 812:.1f} screens empty, {filled / 812:.1f} filled")
+    print(f"specialist at 375 px: {empty / 812:.3f} screens empty, {filled / 812:.3f} filled")
     assert filled / 812 <= 25
 
 
@@ -247,10 +247,13 @@ def test_half_a_part_is_kept_by_the_autosave_when_the_browser_is_closed(
     last = questions[len(questions) // 2]
     page.locator(f"#q{last.pk}-current-1").check()  # half an answer
     page.locator(f"#id_c{last.factor_id}").fill("Tussendoor opgeslagen")
-    form = page.locator("form[data-save-url]")
-    form.and_(page.locator("[data-autosave=saved]")).wait_for()
+    # survey-flow.js saves the whole survey (every part's form) to one endpoint.
+    page.locator("[data-survey-doc][data-autosave=saved]").wait_for()
     # With the script (and only then) the page says that choices are kept at once.
-    assert page.get_by_text("Uw keuzes worden direct bewaard.").is_visible()
+    # (Each part has the note; part 1 is the one shown.)
+    assert (
+        page.locator("[data-step='1']").get_by_text("Uw keuzes worden direct bewaard.").is_visible()
+    )
     context.close()  # no "Volgende": the browser is closed
 
     context, page = new_page(browser, live_server)
@@ -263,3 +266,100 @@ def test_half_a_part_is_kept_by_the_autosave_when_the_browser_is_closed(
     assert page.locator(f"#id_c{last.factor_id}").input_value() == "Tussendoor opgeslagen"
     assert Answer.objects.filter(response__status=Response.Status.DRAFT).count() == len(half)
     context.close()
+
+
+def test_the_whole_survey_takes_a_few_requests_and_the_review_shows_answers_and_comments(
+    browser, live_server, survey
+):
+    """survey-flow.js: parts, "Vorige" and the review without a page load; the comments
+    in the review; one POST sends it all."""
+    assessment, invitation, token = survey
+    context, page = new_page(browser, live_server, width=375)
+    requests = []
+    bodies = []
+    page.on(
+        "request",
+        lambda request: (
+            bodies.append((request.url, request.post_data or ""))
+            if request.method == "POST"
+            else None
+        ),
+    )
+    page.on(
+        "request",
+        lambda request: (
+            requests.append((request.method, request.url))
+            if "/static/" not in request.url
+            else None
+        ),
+    )
+    page.goto(f"/v/{token}/")
+    page.get_by_role("button", name="Begin met de vragenlijst").click()
+    page.get_by_text("Deel 1 van 5").wait_for()
+    # The part's heading has the focus, for a screen reader and the next Tab.
+    first = questions_of(assessment, 1)[0]
+    assert page.evaluate("document.activeElement.tagName") == "H1"
+    page.locator(f"#id_c{first.factor_id}").fill("Regel één\nRegel <b>twee</b>")
+    fill_page(page, assessment, 1)
+    page.get_by_text("Deel 2 van 5").wait_for()
+    page.get_by_role("button", name="Vorige").click()
+    page.get_by_text("Deel 1 van 5").wait_for()
+    assert page.locator(f"#q{first.pk}-current-2").is_checked()
+    page.get_by_role("button", name="Volgende").click()
+    for number in range(2, 6):
+        page.get_by_text(f"Deel {number} van 5").wait_for()
+        fill_page(page, assessment, number)
+    review = page.locator("section[data-step='review']")
+    page.get_by_role("heading", name="Controleer uw antwoorden").wait_for()
+    assert "Nu: 2 · Adept" in review.inner_text()
+    assert "Regel <b>twee</b>" in review.inner_text()  # as text, never as HTML
+    assert_accessible(page)
+    page.screenshot(path="/tmp/survey-review-375.png", full_page=True)
+    # "Wijzigen" goes back to a part; on again to the review.
+    review.get_by_role("button", name="Antwoorden bij").first.click()
+    page.get_by_text("Deel 1 van 5").wait_for()
+    for number in range(1, 6):
+        page.get_by_text(f"Deel {number} van 5").wait_for()
+        page.get_by_role("button", name="Volgende").click()
+    page.get_by_role("button", name="Antwoorden versturen").click()
+    page.get_by_role("heading", name="Bedankt voor het invullen!").wait_for()
+    context.close()
+    response = Response.objects.get(invitation=invitation)
+    assert response.is_submitted
+    # (a textarea posts its line breaks as CRLF, with or without the script)
+    assert response.comments.get().text.replace("\r\n", "\n") == "Regel één\nRegel <b>twee</b>"
+    pages = [url for method, url in requests if method == "GET"]
+    posts = [url for method, url in requests if method == "POST"]
+    # One survey page, shown by the link itself (plus the thank-you page); draft saves
+    # and one final POST.
+    assert len(pages) == 2 and f"/v/{token}/" in pages[0], pages
+    assert all(url.endswith(("/vragenlijst/opslaan/", "/vragenlijst/versturen/")) for url in posts)
+    assert posts[-1].endswith("/vragenlijst/versturen/")
+    # A draft save holds the parts changed since the last one; the final POST holds all.
+    second = questions_of(assessment, 2)[0]
+    saves = [body for url, body in bodies if url.endswith("/opslaan/")]
+    assert any(f"q{second.pk}-current" in b and f"q{first.pk}-current" not in b for b in saves)
+    final = bodies[-1][1]
+    for number in range(1, 6):
+        for question in questions_of(assessment, number):
+            assert f"q{question.pk}-desired" in final
+
+
+def test_without_javascript_the_survey_goes_part_by_part(browser, live_server, survey):
+    assessment, invitation, token = survey
+    context = browser.new_context(
+        base_url=live_server.url, locale="nl-NL", java_script_enabled=False
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"/v/{token}/")
+    page.get_by_role("button", name="Begin met de vragenlijst").click()
+    for number in range(1, 6):
+        page.wait_for_url(f"**/vragenlijst/deel/{number}/")
+        page.get_by_text(f"Deel {number} van 5").wait_for()
+        fill_page(page, assessment, number)
+    page.wait_for_url("**/vragenlijst/controleren/")
+    page.get_by_role("button", name="Antwoorden versturen").click()
+    page.get_by_role("heading", name="Bedankt voor het invullen!").wait_for()
+    context.close()
+    assert Response.objects.get(invitation=invitation).is_submitted

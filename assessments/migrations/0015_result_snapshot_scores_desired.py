@@ -35,6 +35,6 @@ def drop_desired(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0012_assessment_import_mapping")]
+    dependencies = [("assessments", "0014_organisation_logo")]
 
     operations = [migrations.RunPython(add_desired, drop_desired)]

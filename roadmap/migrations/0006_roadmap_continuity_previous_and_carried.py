@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assessments', '0012_assessment_import_mapping'),
-        ('roadmap', '0004_planned_activity_reason_as_data'),
+        ('roadmap', '0005_data_project_pipeline_adoption_agreed_levels'),
     ]
 
     operations = [
