@@ -9,14 +9,14 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
 from pypdf import PdfReader
 from weasyprint.formatting_structure.boxes import LineBox
 
 from assessments import logo
-from assessments.models import Assessment, ModelVersion, Organisation
+from assessments.demo import load_demo
+from assessments.models import ModelVersion, Organisation
 from roadmap import pdf
 from roadmap.adoption import adoption_line, set_status
 from roadmap.documents import (
@@ -131,10 +131,7 @@ def render(assessment):
 @pytest.fixture(scope="module")
 def posters(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic(), translation.override("nl"):
-        call_command("load_demo", stdout=io.StringIO())
-        demo = Assessment.objects.filter(
-            organisation__name="Gemeente Voorbeeldstad", roadmap__isnull=False
-        ).get()
+        demo = load_demo()["assessment"]  # the current measurement (it has an earlier one)
         organisation = demo.organisation
         from tests.test_logo import png
 
@@ -347,10 +344,7 @@ def test_the_renderer_takes_inline_images_but_nothing_else_inline():
 def test_an_adopted_roadmap_carries_its_adoption_line_and_no_concept_mark(people):
     from datetime import date
 
-    call_command("load_demo", stdout=io.StringIO())
-    demo = Assessment.objects.filter(
-        organisation__name="Gemeente Voorbeeldstad", roadmap__isnull=False
-    ).get()
+    demo = load_demo()["assessment"]
     with translation.override("nl"):
         set_status(roadmap=demo.roadmap, status="besproken", when=date(2027, 2, 1))
         discussed = pdf.gather(demo, pdf.POSTER)
