@@ -115,7 +115,9 @@ def validate_inspiration_data(data, factor_codes):
         else:
             unknown = [code for code in factors if code not in factor_codes]
             if unknown:
-                problems.append(f"use case {name}: unknown factor codes {', '.join(map(str, unknown))}")
+                problems.append(
+                    f"use case {name}: unknown factor codes {', '.join(map(str, unknown))}"
+                )
         privacy = row.get("privacy", [])
         if not isinstance(privacy, list) or any(p not in UseCase.PRIVACY_CHECKS for p in privacy):
             problems.append(f"use case {name}: privacy must be a list of dpia, iama")

@@ -396,6 +396,7 @@ class UseCaseDomain(models.TextChoices):
     SAFETY = "veiligheid", _("Veiligheid")
     SUPERVISION = "toezicht", _("Toezicht")
 
+
 class UseCaseLevel(models.TextChoices):
     SIMPLE = "eenvoudig", _("Eenvoudig")
     ADVANCED = "gevorderd", _("Gevorderd")

@@ -33,7 +33,7 @@ from .forms import (
     when_choices,
     when_value,
 )
-from .models import DataProject, PlannedActivity, Roadmap
+from .models import DataProject, PlannedActivity, Roadmap, VisionSession
 
 
 def _roadmap_url(assessment_pk, activity=None):
@@ -90,6 +90,7 @@ def strategy(request, pk):
             "organisation": assessment.organisation,
             "form": form,
             "no_scores": all(row["current"] is None for row in targets),
+            "vision_session": VisionSession.objects.filter(assessment=assessment).first(),
         },
     )
 
