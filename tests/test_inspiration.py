@@ -10,7 +10,6 @@ from datetime import date, datetime
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments.models import Membership
 from roadmap.documents import report_data
