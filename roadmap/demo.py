@@ -4,7 +4,9 @@ Idempotent: the vision is written once, the roadmap is generated once, and regis
 entries are matched by subject.
 """
 
-from .models import DataProject
+from datetime import date
+
+from .models import DataProject, VisionSession
 from .services import roadmap_for, roadmap_generate
 
 DEMO_VISION = (
@@ -25,6 +27,16 @@ DEMO_FRAMEWORKS = (
     "Binnen het bestaande I-budget en de I-visie 2025–2028; AVG, BIO en de Woo; "
     "samenwerking met de regiogemeenten in de keten sociaal domein."
 )
+# The inspiration-and-vision session held before the nulmeting (roles and counts only).
+DEMO_SESSION = {
+    "held_on": date(2026, 1, 20),
+    "participants": {"bestuur": 2, "directie": 3, "management": 6, "beleid": 5, "specialist": 3},
+    "notes": (
+        "Begrippen doorgenomen (datagedreven werken, DPIA, IAMA, algoritmeregister). "
+        "Voorbeelden uit het sociaal domein en de openbare ruimte spraken het meest aan; "
+        "vroegsignalering schulden gaat als idee het register in."
+    ),
+}
 DEMO_DATA_PROJECTS = [
     {
         "subject": "Dashboard Wmo-aanvragen",
@@ -63,6 +75,7 @@ def load_demo_roadmap(assessment):
         DataProject.objects.get_or_create(
             organisation=organisation, subject=project["subject"], defaults=project
         )
+    VisionSession.objects.get_or_create(assessment=assessment, defaults=DEMO_SESSION)
     roadmap = roadmap_for(assessment)
     if not roadmap.vision:
         roadmap.vision = DEMO_VISION

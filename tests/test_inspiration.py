@@ -509,3 +509,12 @@ def test_glossary_term_and_use_case_strings(model_version):
     term = GlossaryTerm.objects.get(code="dpia")
     assert str(term) == "DPIA"
     assert str(UseCase.objects.get(code="UC01")) == "UC01 Vroegsignalering schulden"
+
+
+def test_the_demo_records_its_session_once(people):
+    from roadmap.demo import load_demo_roadmap
+
+    load_demo_roadmap(people.assessment)
+    load_demo_roadmap(people.assessment)
+    session = VisionSession.objects.get(assessment=people.assessment)
+    assert session.participant_total == 19
