@@ -246,7 +246,9 @@ def add_use_case_to_register(organisation, use_case):
     Returns the new DataProject, or None when the register already has an entry with
     this subject (the subject is unique per organisation). The one place a catalogue
     idea enters the register (the pipeline's `source="catalogue"` belongs here)."""
-    subject = use_case.label
+    # The Dutch title, whatever the consultant's language: the register is the
+    # organisation's, and one example must not enter it twice under two names.
+    subject = use_case.title
     if DataProject.objects.filter(organisation=organisation, subject=subject).exists():
         return None
     try:

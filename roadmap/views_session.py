@@ -103,7 +103,7 @@ def catalogue(request, pk):
         in_register = set(assessment.organisation.data_projects.values_list("subject", flat=True))
     for use_case in use_cases:
         use_case.factor_rows = [(code, factor_names.get(code, code)) for code in use_case.factors]
-        use_case.in_register = use_case.label in in_register
+        use_case.in_register = use_case.title in in_register
     return render(
         request,
         "roadmap/inspiration/catalogue.html",

@@ -518,3 +518,14 @@ def test_the_demo_records_its_session_once(people):
     load_demo_roadmap(people.assessment)
     session = VisionSession.objects.get(assessment=people.assessment)
     assert session.participant_total == 19
+
+
+def test_the_register_subject_is_the_dutch_title_in_any_language(people):
+    from django.utils import translation
+
+    use_case = current_version().use_cases.get(code="UC07")
+    with translation.override("en"):
+        project = add_use_case_to_register(people.organisation, use_case)
+        assert add_use_case_to_register(people.organisation, use_case) is None
+    assert project.subject == "Woningbouwmonitor"
+    assert "Housing construction" not in project.subject

@@ -75,6 +75,9 @@ def objects(people):
         "link": [link.pk],
         "invitation": [invite(assessment, "piet@aadorp.nl")[0].pk],
         "membership": list(people.organisation.memberships.values_list("pk", flat=True)),
+        # A use case of the shipped catalogue and slides of the presentation.
+        "code": ["UC01"],
+        "number": [1, 2],
     }
 
 
