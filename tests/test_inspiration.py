@@ -529,3 +529,10 @@ def test_the_register_subject_is_the_dutch_title_in_any_language(people):
         assert add_use_case_to_register(people.organisation, use_case) is None
     assert project.subject == "Woningbouwmonitor"
     assert "Housing construction" not in project.subject
+
+
+def test_viewers_find_the_presentation_and_the_examples_on_the_roadmap_page(client, people):
+    client.force_login(people.viewer)
+    content = client.get(reverse("roadmap", args=[people.assessment.pk])).content.decode()
+    assert reverse("presentation", args=[people.assessment.pk]) in content
+    assert reverse("inspiration_catalogue", args=[people.assessment.pk]) in content
