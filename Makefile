@@ -22,6 +22,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 setup: $(VENV)/.installed-run
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_model
+	$(BIN)/python manage.py load_inspiration
 	$(BIN)/python manage.py load_demo
 
 # The web server and the mail worker together; Ctrl+C stops both.

@@ -6,7 +6,9 @@ generated and worked on once (done, under way, dropped and open activities), whi
 current roadmap continues (issue 15).
 """
 
-from .models import DataProject, Kind, PlannedActivity
+from datetime import date
+
+from .models import DataProject, Kind, PlannedActivity, VisionSession
 from .services import roadmap_for, roadmap_generate, suggest_data_projects
 
 DEMO_VISION = (
@@ -27,6 +29,16 @@ DEMO_FRAMEWORKS = (
     "Binnen het bestaande I-budget en de I-visie 2025–2028; AVG, BIO en de Woo; "
     "samenwerking met de regiogemeenten in de keten sociaal domein."
 )
+# The inspiration-and-vision session held before the nulmeting (roles and counts only).
+DEMO_SESSION = {
+    "held_on": date(2026, 1, 20),
+    "participants": {"bestuur": 2, "directie": 3, "management": 6, "beleid": 5, "specialist": 3},
+    "notes": (
+        "Begrippen doorgenomen (datagedreven werken, DPIA, IAMA, algoritmeregister). "
+        "Voorbeelden uit het sociaal domein en de openbare ruimte spraken het meest aan; "
+        "vroegsignalering schulden gaat als idee het register in."
+    ),
+}
 DEMO_DATA_PROJECTS = [
     {
         "subject": "Dashboard Wmo-aanvragen",
@@ -84,6 +96,7 @@ def load_demo_roadmap(assessment):
         DataProject.objects.get_or_create(
             organisation=organisation, subject=project["subject"], defaults=project
         )
+    VisionSession.objects.get_or_create(assessment=assessment, defaults=DEMO_SESSION)
     roadmap = roadmap_for(assessment)
     if not roadmap.vision:
         roadmap.vision = DEMO_VISION

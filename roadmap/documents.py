@@ -37,7 +37,7 @@ from assessments.stages import stage, stage_name
 
 from . import adoption, charts
 from .continuity import continuity_display
-from .models import PlannedActivity, Roadmap
+from .models import PlannedActivity, Roadmap, VisionSession
 from .services import prerequisite_warnings, roadmap_activities, share_done
 
 # --- Poster geometry (mm), shared with static/css/print-poster.css ---------------------
@@ -795,6 +795,21 @@ def _trend_rows(points, key, codes, names):
     ]
 
 
+def vision_session_data(assessment):
+    """The inspiration-and-vision session as the report prints it (roles and counts)."""
+    session = VisionSession.objects.filter(assessment=assessment).first()
+    if session is None:
+        return None
+    return {
+        "held_on": _date(session.held_on),
+        "participants": [
+            {"role": str(role), "count": count} for role, count in session.participant_rows
+        ],
+        "total": session.participant_total,
+        "notes": session.notes,
+    }
+
+
 def report_data(assessment):
     """Everything the A4 results report shows, as plain data."""
     results = assessment_results(assessment)
@@ -964,6 +979,7 @@ def report_data(assessment):
         },
         "radar_svg": svg,
         "radar_legend": legend,
+        "vision_session": vision_session_data(assessment),
         "roadmap": None
         if roadmap is None
         else {
@@ -971,6 +987,7 @@ def report_data(assessment):
             "end_year": roadmap.end_year,
             "vision": roadmap.vision,
             "principles": list(roadmap.principles),
+            "frameworks": roadmap.frameworks,
             "activities": len([a for a in activities if not a.after_horizon]),
             "data_projects": sum(
                 1 for a in activities if a.is_data_project and not a.after_horizon

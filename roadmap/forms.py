@@ -392,3 +392,45 @@ class DataProjectForm(CrispyMixin, forms.ModelForm):
     def save(self, commit=True):
         self.instance.organisation = self.organisation
         return super().save(commit=commit)
+
+
+class VisionSessionForm(CrispyMixin, forms.Form):
+    """The inspiration-and-vision session: when, who (roles and counts only), notes."""
+
+    held_on = forms.DateField(
+        label=_("Datum van de sessie"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    notes = forms.CharField(
+        label=_("Opbrengst en aantekeningen"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Wat viel op, welke voorbeelden spraken aan, welke vragen bleven open?"),
+    )
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False
+        self.helper.inputs = []
+        self.roles = roles
+        for code, label in roles:
+            self.fields[f"role_{code}"] = forms.IntegerField(
+                label=label, min_value=0, max_value=999, required=False
+            )
+
+    def role_fields(self):
+        return [self[f"role_{code}"] for code, _label in self.roles]
+
+    def participants(self):
+        return {
+            code: self.cleaned_data[f"role_{code}"]
+            for code, _label in self.roles
+            if self.cleaned_data.get(f"role_{code}")
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.participants():
+            raise forms.ValidationError(_("Vul bij minstens één rol in hoeveel mensen er waren."))
+        return cleaned

@@ -546,3 +546,183 @@ class AgreedLevel(models.Model):
 
     def __str__(self):
         return f"{self.factor_id}: {self.current} → {self.desired}"
+
+
+# --- Knowledge and inspiration (issue 15) ----------------------------------------------
+
+
+class InspirationVersion(models.Model):
+    """One shipped version of the glossary and the use-case catalogue
+    (fixtures/inspiration/*.json, loaded by `load_inspiration`)."""
+
+    code = models.CharField(_("versie"), max_length=32, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    loaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("versie kennis en inspiratie")
+        verbose_name_plural = _("versies kennis en inspiratie")
+
+    def __str__(self):
+        return self.code
+
+
+class GlossaryTerm(Bilingual, models.Model):
+    version = models.ForeignKey(InspirationVersion, models.CASCADE, related_name="terms")
+    code = models.CharField(_("code"), max_length=40)
+    order = models.PositiveSmallIntegerField(default=0)
+    term = models.CharField(_("begrip"), max_length=120)
+    term_en = models.CharField(_("begrip (Engels)"), max_length=120)
+    definition = models.TextField(_("uitleg"))
+    definition_en = models.TextField(_("uitleg (Engels)"))
+    # A key term: shown on the knowledge slide of the presentation.
+    key = models.BooleanField(_("kernbegrip"), default=False)
+
+    class Meta:
+        ordering = ["version", "order"]
+        verbose_name = _("begrip")
+        verbose_name_plural = _("begrippenlijst")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="unique_glossary_code")
+        ]
+
+    def __str__(self):
+        return self.term
+
+    @property
+    def label(self):
+        return self.localised("term")
+
+    @property
+    def definition_label(self):
+        return self.localised("definition")
+
+
+class UseCaseDomain(models.TextChoices):
+    SOCIAL = "sociaal", _("Sociaal domein")
+    SPATIAL = "ruimte_wonen", _("Ruimte & wonen")
+    PUBLIC_SPACE = "openbare_ruimte", _("Openbare ruimte")
+    SERVICE = "dienstverlening", _("Dienstverlening")
+    OPERATIONS = "bedrijfsvoering", _("Bedrijfsvoering")
+    SAFETY = "veiligheid", _("Veiligheid")
+    SUPERVISION = "toezicht", _("Toezicht")
+
+
+class UseCaseLevel(models.TextChoices):
+    SIMPLE = "eenvoudig", _("Eenvoudig")
+    ADVANCED = "gevorderd", _("Gevorderd")
+    SOPHISTICATED = "geavanceerd", _("Geavanceerd")
+
+
+class UseCase(Bilingual, models.Model):
+    """An example use case of a Dutch government, from the shipped catalogue."""
+
+    Domain = UseCaseDomain
+    Level = UseCaseLevel
+
+    PRIVACY_CHECKS = {"dpia": "DPIA", "iama": "IAMA"}
+
+    version = models.ForeignKey(InspirationVersion, models.CASCADE, related_name="use_cases")
+    code = models.CharField(_("code"), max_length=16)
+    order = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("titel"), max_length=200)
+    title_en = models.CharField(_("titel (Engels)"), max_length=200)
+    description = models.TextField(_("omschrijving"))
+    description_en = models.TextField(_("omschrijving (Engels)"))
+    domain = models.CharField(_("domein"), max_length=20, choices=Domain.choices)
+    level = models.CharField(_("niveau"), max_length=12, choices=Level.choices)
+    # Codes of the maturity model's key factors the use case needs (e.g. ["IT2", "PEB1"]).
+    factors = models.JSONField(_("sleutelfactoren"), default=list)
+    question = models.TextField(_("informatievraag"))
+    question_en = models.TextField(_("informatievraag (Engels)"))
+    action = models.TextField(_("actie"))
+    action_en = models.TextField(_("actie (Engels)"))
+    # The privacy checks it will likely need: "dpia", "iama".
+    privacy = models.JSONField(_("privacytoetsen"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["version", "order"]
+        verbose_name = _("voorbeeld-use-case")
+        verbose_name_plural = _("voorbeeld-use-cases")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="unique_use_case_code"),
+            models.CheckConstraint(
+                condition=Q(domain__in=UseCaseDomain.values),
+                name="use_case_domain_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=UseCaseLevel.values),
+                name="use_case_level_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def label(self):
+        return self.localised("title")
+
+    @property
+    def description_label(self):
+        return self.localised("description")
+
+    @property
+    def question_label(self):
+        return self.localised("question")
+
+    @property
+    def action_label(self):
+        return self.localised("action")
+
+    @property
+    def privacy_labels(self):
+        return [self.PRIVACY_CHECKS[code] for code in self.privacy if code in self.PRIVACY_CHECKS]
+
+
+class VisionSession(models.Model):
+    """The outcome of an assessment's inspiration and vision session, recorded once.
+
+    Vision, principles and frameworks stay on Roadmap (the strategy page edits them);
+    this keeps when the session was held, who took part (roles and counts only: no
+    names, so nothing here identifies a participant) and the notes."""
+
+    ROLES = [
+        ("bestuur", _("Bestuur")),
+        ("directie", _("Directie")),
+        ("management", _("Management")),
+        ("beleid", _("Beleid & advies")),
+        ("specialist", _("Specialist")),
+        ("uitvoering", _("Uitvoering")),
+        ("overig", _("Overig")),
+    ]
+
+    assessment = models.OneToOneField(
+        Assessment, models.CASCADE, related_name="vision_session", verbose_name=_("meting")
+    )
+    held_on = models.DateField(_("datum"))
+    # {role code: number of participants}, only roles with at least one.
+    participants = models.JSONField(_("deelnemers per rol"), default=dict, blank=True)
+    notes = models.TextField(_("opbrengst en aantekeningen"), blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sessie visie en inspiratie")
+        verbose_name_plural = _("sessies visie en inspiratie")
+
+    def __str__(self):
+        return f"{self.assessment} {self.held_on}"
+
+    @property
+    def participant_rows(self):
+        """(role label, count) in role order, roles with nobody left out."""
+        return [
+            (label, self.participants[code])
+            for code, label in self.ROLES
+            if self.participants.get(code)
+        ]
+
+    @property
+    def participant_total(self):
+        return sum(self.participants.values())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_session
 
 urlpatterns = [
     path("metingen/<int:pk>/strategie/", views.strategy, name="strategy"),
@@ -49,4 +49,29 @@ urlpatterns = [
         name="comment_to_idea",
     ),
     path("organisaties/<int:pk>/dataportaal/", views.data_portal, name="data_portal"),
+    # The inspiration-and-vision session (issue 15).
+    path(
+        "metingen/<int:pk>/inspiratie/begrippen/",
+        views_session.glossary,
+        name="inspiration_glossary",
+    ),
+    path(
+        "metingen/<int:pk>/inspiratie/voorbeelden/",
+        views_session.catalogue,
+        name="inspiration_catalogue",
+    ),
+    path(
+        "metingen/<int:pk>/inspiratie/voorbeelden/<str:code>/register/",
+        views_session.catalogue_add,
+        name="inspiration_catalogue_add",
+    ),
+    path(
+        "metingen/<int:pk>/strategie/sessie/", views_session.vision_session, name="vision_session"
+    ),
+    path("metingen/<int:pk>/presentatie/", views_session.presentation, name="presentation"),
+    path(
+        "metingen/<int:pk>/presentatie/<int:slide>/",
+        views_session.presentation,
+        name="presentation_slide",
+    ),
 ]

@@ -38,7 +38,7 @@ from .forms import (
     when_choices,
     when_value,
 )
-from .models import DataProject, PlannedActivity, Roadmap, RoadmapVersion
+from .models import DataProject, PlannedActivity, Roadmap, RoadmapVersion, VisionSession
 
 
 def _roadmap_url(assessment_pk, activity=None):
@@ -127,6 +127,7 @@ def strategy(request, pk):
             "form": form,
             "no_scores": all(row["current"] is None for row in targets),
             "roadmap": roadmap,
+            "vision_session": VisionSession.objects.filter(assessment=assessment).first(),
         },
     )
 

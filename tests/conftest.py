@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from assessments.model_content import load_model_file, model_files
 from assessments.models import Assessment, Membership, ModelVersion, Organisation
+from roadmap.inspiration import load_inspiration_files
 from roadmap.library import load_library_file
 
 MODEL_CODE = "DGW-2026.1"
@@ -33,6 +34,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         for path in model_files():
             load_model_file(path)
         load_library_file()
+        load_inspiration_files()
 
 
 @pytest.fixture
@@ -43,6 +45,7 @@ def model_version(db):
         for path in model_files():
             load_model_file(path)
         load_library_file()
+        load_inspiration_files()
         version = ModelVersion.objects.get(code=MODEL_CODE)
     return version
 

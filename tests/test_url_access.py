@@ -79,6 +79,9 @@ def objects(people):
         "invitation": [invite(assessment, "piet@aadorp.nl")[0].pk],
         "number": [roadmap.version],  # an adopted version of the roadmap
         "membership": list(people.organisation.memberships.values_list("pk", flat=True)),
+        # A use case of the shipped catalogue and slides of the presentation.
+        "code": ["UC01"],
+        "slide": [1, 2],
     }
 
 
