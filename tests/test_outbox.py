@@ -7,7 +7,6 @@ django-tasks-db's own worker (`db_worker --batch`) on the database backend."""
 
 import re
 import smtplib
-import time
 from collections import Counter
 from datetime import timedelta
 from io import StringIO
@@ -131,22 +130,23 @@ def test_a_click_only_queues_and_the_worker_sends(client, people, settings, monk
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
 
 
-def test_3000_invitations_are_queued_in_under_two_seconds(
+def test_3000_invitations_are_queued_in_a_bounded_number_of_queries(
     client, people, settings, django_assert_max_num_queries
 ):
+    """The request only queues: a few queries and one INSERT per batch of rows, whatever
+    the number of invitees. Its time (bar: under 2 s for 3,000) is measured by
+    bench/mail.py (mail_queue_seconds_3000), not here: a timed unit test fails on a
+    busy machine for reasons of its own."""
     settings.TASKS = DB_BACKEND
     assessment = open_assessment(people.assessment)
     invite_many(assessment, 3000)
     client.force_login(people.consultant)
-    started = time.perf_counter()
-    # A few queries, and one INSERT per batch of rows (SQLite: ~90 rows a batch).
+    # SQLite: ~90 rows a batch.
     with django_assert_max_num_queries(80):
         response = client.post(url(people, "uitnodigingen/"), {"action": "send"})
-    elapsed = time.perf_counter() - started
     assert response.status_code == 302
     assert OutboxMessage.objects.filter(status="queued").count() == 3000
     assert mail.outbox == []
-    assert elapsed < 2, elapsed
 
 
 def test_a_reminder_goes_only_to_who_was_mailed_and_has_not_submitted(people):

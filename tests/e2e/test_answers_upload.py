@@ -5,6 +5,7 @@ import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from assessments.models import Department, Response
 from tests.test_wide_import import forms_export
@@ -35,7 +36,7 @@ def test_a_dry_run_of_a_forms_export_shows_its_columns(
     page.get_by_label("Alleen proefimport").check()
     page.get_by_role("button", name="Importeren").click()
     table = page.get_by_role("region", name="Hoe elke kolom is begrepen")
-    assert table.is_visible()
+    expect(table).to_be_visible()  # waits for the page the click loads
     assert f"{questions[0].code} nu" in table.inner_text()
     assert "2 respondenten met 5 antwoorden" in page.inner_text("main")
     if os.environ.get("SCREENSHOTS"):
