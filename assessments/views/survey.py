@@ -17,13 +17,14 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -799,6 +800,25 @@ def survey_submit(request):
     assessment = survey.assessment
     tracks = collection.survey_tracks(assessment)
     questions = collection.asked_questions(assessment=assessment, layer_code=response.layer.code)
+    # The common case, every question answered: checked as a draft is (the same rules
+    # as the form's, without a form field per answer), saved and submitted in one
+    # transaction. Anything else takes the form below, which names what is missing.
+    draft = SurveyDraft(request.POST, questions=questions)
+    if draft.is_valid() and len(draft.answers) == len(questions):
+        factors = dict.fromkeys(question.factor_id for question in questions)
+        try:
+            with transaction.atomic():
+                collection.page_save(
+                    response=response,
+                    answers=draft.answers,
+                    comments={pk: draft.comments.get(pk, "") for pk in factors},
+                    questions=questions,
+                    next_page=len(tracks) + 1,
+                )
+                collection.response_submit(response=response)
+        except collection.SubmittedError:
+            return redirect("survey")
+        return redirect("survey_thanks")
     form = SurveyPageForm(request.POST, questions=questions, require_all=True)
     try:
         if form.is_valid():
