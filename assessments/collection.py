@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import (
     Answer,
+    Assessment,
     AssessmentLayer,
     FactorComment,
     Invitation,
@@ -475,6 +476,15 @@ def page_questions(*, assessment, track, layer_code):
     ]
 
 
+def version_tracks(version_id):
+    return _structure(version_id)[0]
+
+
+def version_questions(version_id, layer_code):
+    """The questions of a model version asked of a layer, in order."""
+    return [question for question in _structure(version_id)[1] if question.is_asked_of(layer_code)]
+
+
 def asked_questions(*, assessment, layer_code):
     return [
         question
@@ -664,6 +674,72 @@ def _answers_upsert(response, answers, next_page):
         updated, _written = cursor.fetchone()
     if not updated:
         raise SubmittedError
+
+
+def draft_answers_save(
+    *,
+    response_id,
+    invitation_id,
+    respondent,
+    layer_id,
+    assessment_id,
+    version_id,
+    answers,
+    next_page,
+):
+    """PostgreSQL: a draft save of whole answers in one statement, without reading the
+    response first. It writes only when the response is still a draft of this personal
+    invitation (respondent None) or of this open link and respondent, of this layer and
+    assessment, with nothing half answered, and the assessment is open on this model
+    version. True when written; False (nothing written) otherwise."""
+    response_table = Response._meta.db_table
+    assessment_table = Assessment._meta.db_table
+    answer_table = Answer._meta.db_table
+    if respondent is None:
+        owner, owner_params = "invitation_id = %s", [invitation_id]
+    else:
+        owner, owner_params = "open_link_id = %s AND respondent = %s", [invitation_id, respondent]
+    ids = list(answers)
+    sql = f"""
+        WITH guard AS (
+            UPDATE {response_table} SET current_page = %s, updated_at = %s
+            WHERE id = %s AND status = %s AND {owner} AND layer_id = %s
+                AND assessment_id = %s AND half_answers = '{{}}'::jsonb
+                AND EXISTS (
+                    SELECT 1 FROM {assessment_table}
+                    WHERE id = %s AND status = %s AND model_version_id = %s
+                )
+            RETURNING id
+        ), upsert AS (
+            INSERT INTO {answer_table} (response_id, question_id, current, desired)
+            SELECT guard.id, given.question_id, given.current, given.desired
+            FROM guard, unnest(%s::bigint[], %s::smallint[], %s::smallint[])
+                AS given (question_id, current, desired)
+            ON CONFLICT (response_id, question_id)
+            DO UPDATE SET current = EXCLUDED.current, desired = EXCLUDED.desired
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM guard), (SELECT count(*) FROM upsert)
+    """
+    params = [
+        next_page,
+        timezone.now(),
+        response_id,
+        Response.Status.DRAFT.value,
+        *owner_params,
+        layer_id,
+        assessment_id,
+        assessment_id,
+        Assessment.Status.OPEN.value,
+        version_id,
+        ids,
+        [answers[pk][0] for pk in ids],
+        [answers[pk][1] for pk in ids],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        updated, _written = cursor.fetchone()
+    return bool(updated)
 
 
 def first_open_page(*, response, tracks):

@@ -187,7 +187,7 @@ if os.environ.get("REDIS_URL"):
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "datagedreven.sessions"
 
 # Content Security Policy: everything from our own origin. plotly.js sets inline
 # styles on the charts it draws, so styles (not scripts) may be inline; Bootstrap's
