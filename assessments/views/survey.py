@@ -14,6 +14,7 @@ their own response and nothing else.
 
 import secrets
 import time
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.cache import cache
@@ -759,17 +760,20 @@ def survey_save_all(request):
     except ValueError:
         part = 1
     try:
-        if _respondent(survey) is None:
-            return _json(409, error="not-started")
-        # Only the questions in the draft are written (a half one loses its full answer).
-        collection.page_save(
-            response=survey.response,
-            answers=draft.answers,
-            comments=draft.comments,
-            half=draft.half,
-            questions=draft.touched,
-            next_page=part,
-        )
+        # A response started by this save is written with its answers: one commit.
+        with transaction.atomic() if survey.response is None else nullcontext():
+            if _respondent(survey) is None:
+                return _json(409, error="not-started")
+            # Only the questions in the draft are written (a half one loses its full
+            # answer).
+            collection.page_save(
+                response=survey.response,
+                answers=draft.answers,
+                comments=draft.comments,
+                half=draft.half,
+                questions=draft.touched,
+                next_page=part,
+            )
     except collection.OpenLinkRefused:
         return _json(409, error="full")
     except collection.SubmittedError:
