@@ -175,3 +175,19 @@ def test_the_short_draft_save_refuses_what_the_full_one_refuses(client, survey):
     refused = client.post(SAVE, draft_of(assessment, 4, current="0"))
     assert refused.status_code == 409 and refused.json()["error"] == "submitted"
     assert not Answer.objects.filter(response=response, current=0).exists()
+
+
+def test_the_cached_document_is_the_rendered_one_but_for_the_csrf_tokens(survey):
+    from django.core.cache import cache
+
+    assessment, _invitation, token = survey
+    _other, other_token = invite(assessment, email="klaas@aadorp.nl")
+
+    def page(link_token):
+        html = Client().get(f"/v/{link_token}/").content.decode()
+        return CSRF.sub("TOKEN", html)
+
+    cache.clear()
+    rendered = page(token)  # rendered, then kept
+    kept = page(other_token)  # from the cache
+    assert kept == rendered
