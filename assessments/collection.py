@@ -19,7 +19,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import (
     Answer,
+    Assessment,
     AssessmentLayer,
     FactorComment,
     Invitation,
@@ -100,14 +101,13 @@ def token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitation_for_token(token):
-    """The invitation of a token, or None. Only well-formed tokens reach the database."""
+def invitation_for_token(token, *, related=("assessment", "layer")):
+    """The invitation of a token, or None. Only well-formed tokens reach the database.
+    `related`: what to read along with it (select_related)."""
     if not (32 <= len(token) <= 64) or not token.replace("-", "").replace("_", "").isalnum():
         return None
     digest = token_hash(token)
-    invitation = (
-        Invitation.objects.select_related("assessment", "layer").filter(token_hash=digest).first()
-    )
+    invitation = Invitation.objects.select_related(*related).filter(token_hash=digest).first()
     if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
         return None
     return invitation
@@ -476,6 +476,15 @@ def page_questions(*, assessment, track, layer_code):
     ]
 
 
+def version_tracks(version_id):
+    return _structure(version_id)[0]
+
+
+def version_questions(version_id, layer_code):
+    """The questions of a model version asked of a layer, in order."""
+    return [question for question in _structure(version_id)[1] if question.is_asked_of(layer_code)]
+
+
 def asked_questions(*, assessment, layer_code):
     return [
         question
@@ -560,6 +569,20 @@ def page_save(*, response, answers, comments, questions, next_page, half=None):
     page_fields = {f"q{pk}-{part}" for pk in question_ids for part in ("current", "desired")}
     half = {key: value for key, value in (half or {}).items() if key in page_fields}
     draft = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT)
+    unanswered = [pk for pk in question_ids if pk not in answers]
+    if (
+        connection.vendor == "postgresql"
+        and answers
+        and not comments
+        and not unanswered
+        and not half
+        and not page_fields & set(response.half_answers)
+    ):
+        # The common draft save (whole answers only): the guarded UPDATE and the upsert
+        # in one statement, so without BEGIN and COMMIT around them.
+        _answers_upsert(response, answers, next_page)
+        response.current_page = next_page
+        return response
     with transaction.atomic():
         if half or page_fields & set(response.half_answers):
             # The row lock makes a second save or a submit of the same response wait for
@@ -576,7 +599,6 @@ def page_save(*, response, answers, comments, questions, next_page, half=None):
             merged = response.half_answers
             if not draft.update(current_page=next_page, updated_at=timezone.now()):
                 raise SubmittedError
-        unanswered = [pk for pk in question_ids if pk not in answers]
         if unanswered:
             Answer.objects.filter(response_id=response.pk, question_id__in=unanswered).delete()
         if answers:
@@ -609,6 +631,115 @@ def page_save(*, response, answers, comments, questions, next_page, half=None):
     response.current_page = next_page
     response.half_answers = merged
     return response
+
+
+def _answers_upsert(response, answers, next_page):
+    """PostgreSQL: the draft's UPDATE (which locks the response row and refuses a
+    submitted one, as in page_save's transaction) and the upsert of its answers as one
+    statement, which is its own transaction: both or neither. SubmittedError when the
+    response is no longer a draft (then no answer is written: the upsert joins the
+    UPDATE's rows)."""
+    response_table = Response._meta.db_table
+    answer_table = Answer._meta.db_table
+    ids = list(answers)
+    sql = f"""
+        WITH guard AS (
+            UPDATE {response_table} SET current_page = %s, updated_at = %s
+            WHERE id = %s AND status = %s
+            RETURNING id
+        ), upsert AS (
+            INSERT INTO {answer_table} (response_id, question_id, current, desired)
+            SELECT guard.id, given.question_id, given.current, given.desired
+            FROM guard, unnest(%s::bigint[], %s::smallint[], %s::smallint[])
+                AS given (question_id, current, desired)
+            ON CONFLICT (response_id, question_id)
+            DO UPDATE SET current = EXCLUDED.current, desired = EXCLUDED.desired
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM guard), (SELECT count(*) FROM upsert)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                next_page,
+                timezone.now(),
+                response.pk,
+                Response.Status.DRAFT.value,
+                ids,
+                [answers[pk][0] for pk in ids],
+                [answers[pk][1] for pk in ids],
+            ],
+        )
+        updated, _written = cursor.fetchone()
+    if not updated:
+        raise SubmittedError
+
+
+def draft_answers_save(
+    *,
+    response_id,
+    invitation_id,
+    respondent,
+    layer_id,
+    assessment_id,
+    version_id,
+    answers,
+    next_page,
+):
+    """PostgreSQL: a draft save of whole answers in one statement, without reading the
+    response first. It writes only when the response is still a draft of this personal
+    invitation (respondent None) or of this open link and respondent, of this layer and
+    assessment, with nothing half answered, and the assessment is open on this model
+    version. True when written; False (nothing written) otherwise."""
+    response_table = Response._meta.db_table
+    assessment_table = Assessment._meta.db_table
+    answer_table = Answer._meta.db_table
+    if respondent is None:
+        owner, owner_params = "invitation_id = %s", [invitation_id]
+    else:
+        owner, owner_params = "open_link_id = %s AND respondent = %s", [invitation_id, respondent]
+    ids = list(answers)
+    sql = f"""
+        WITH guard AS (
+            UPDATE {response_table} SET current_page = %s, updated_at = %s
+            WHERE id = %s AND status = %s AND {owner} AND layer_id = %s
+                AND assessment_id = %s AND half_answers = '{{}}'::jsonb
+                AND EXISTS (
+                    SELECT 1 FROM {assessment_table}
+                    WHERE id = %s AND status = %s AND model_version_id = %s
+                )
+            RETURNING id
+        ), upsert AS (
+            INSERT INTO {answer_table} (response_id, question_id, current, desired)
+            SELECT guard.id, given.question_id, given.current, given.desired
+            FROM guard, unnest(%s::bigint[], %s::smallint[], %s::smallint[])
+                AS given (question_id, current, desired)
+            ON CONFLICT (response_id, question_id)
+            DO UPDATE SET current = EXCLUDED.current, desired = EXCLUDED.desired
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM guard), (SELECT count(*) FROM upsert)
+    """
+    params = [
+        next_page,
+        timezone.now(),
+        response_id,
+        Response.Status.DRAFT.value,
+        *owner_params,
+        layer_id,
+        assessment_id,
+        assessment_id,
+        Assessment.Status.OPEN.value,
+        version_id,
+        ids,
+        [answers[pk][0] for pk in ids],
+        [answers[pk][1] for pk in ids],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        updated, _written = cursor.fetchone()
+    return bool(updated)
 
 
 def first_open_page(*, response, tracks):

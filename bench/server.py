@@ -14,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+RUN_PREFIX = f"bench-{os.getpid()}-{int(time.time())}"
 
 
 def server_env(database_url):
@@ -33,8 +34,22 @@ def server_env(database_url):
         STATIC_COMPRESS="false",
         # Throttles are for people, not for a load test from one address.
         PYTHONPATH=str(ROOT),
+        # Redis, as docs/deploy.md asks of production: the shared cache and the
+        # sessions' cache (cached_db). Keys under a prefix of this run, removed at stop.
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        CACHE_KEY_PREFIX=RUN_PREFIX,
     )
     return env
+
+
+def forget_run_keys():
+    """Remove this run's keys from Redis (sessions, parts, counters)."""
+    import redis
+
+    client = redis.Redis.from_url(os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"))
+    keys = list(client.scan_iter(match=f"{RUN_PREFIX}:*", count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start : start + 1000])
 
 
 def collectstatic(database_url):
@@ -91,6 +106,7 @@ class Gunicorn:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        forget_run_keys()
 
     def __enter__(self):
         return self

@@ -173,14 +173,21 @@ STORAGES = {
     },
 }
 
-# A shared cache (rate limits) must be shared by every app server: Redis when set.
+# A shared cache (rate limits, the survey's rendered parts) must be shared by every app
+# server: Redis when set. Sessions then live in the database and in Redis
+# (cached_db: written to both, read from Redis), so a request reads its session without
+# a query and a Redis restart loses none. Without Redis, sessions are read from the
+# database.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            # Several sites (or benchmark runs) may share one Redis.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         }
     }
+    SESSION_ENGINE = "datagedreven.sessions"
 
 # Content Security Policy: everything from our own origin. plotly.js sets inline
 # styles on the charts it draws, so styles (not scripts) may be inline; Bootstrap's

@@ -124,7 +124,7 @@ def test_the_error_mail_carries_no_token(token, settings, monkeypatch):
     )
     monkeypatch.setattr(handler, "include_html", True)  # the HTML part lists local variables
 
-    def broken(value):
+    def broken(*args, **kwargs):
         raise RuntimeError("the database is gone")
 
     monkeypatch.setattr(collection, "invitation_for_token", broken)

@@ -14,14 +14,20 @@ their own response and nothing else.
 
 import secrets
 import time
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,7 +36,18 @@ from datagedreven.proxies import client_ip
 
 from .. import collection
 from ..forms import DONT_KNOW, StartForm, SurveyDraft, SurveyPageForm
-from ..models import Answer, Assessment, FactorComment, Invitation, LevelDescriptor, Response
+from ..models import (
+    Answer,
+    Assessment,
+    FactorComment,
+    Invitation,
+    KeyFactor,
+    LevelDescriptor,
+    ModelVersion,
+    Question,
+    Response,
+    Track,
+)
 from ..stages import stage_label
 
 SESSION_KEY = "survey"
@@ -84,7 +101,7 @@ def _link(request, token):
     window = getattr(settings, "SURVEY_LINK_WINDOW", 600)
     if _over("link", ip, window, getattr(settings, "SURVEY_LINK_LIMIT", 3000)):
         return _too_many(request)
-    invitation = collection.invitation_for_token(token)
+    invitation = collection.invitation_for_token(token, related=Survey.RELATED)
     if invitation is None:
         # Only unknown tokens are slowed down: many people behind one address (a town
         # hall's NAT) with an old link must not lock out colleagues with a valid one.
@@ -93,7 +110,11 @@ def _link(request, token):
             return _too_many(request)
         return _unknown(request)
     previous = request.session.get(SESSION_KEY) or {}
-    request.session.cycle_key()
+    if request.session.session_key:
+        # A session that exists gets a new key (no session fixation). Without one (no
+        # cookie, or a key the store does not know) the session is made with a fresh
+        # key when it is saved: cycling it would write it twice.
+        request.session.cycle_key()
     if previous.get("invitation") == invitation.pk:
         state = previous
     else:
@@ -105,7 +126,7 @@ def _link(request, token):
     # respondent); survey-flow.js then puts the survey's own address in the address bar
     # and the history (history.replaceState), so the token stays in neither. It opens
     # a started respondent's survey at their first part with an unanswered question.
-    response = _home(request)
+    response = _home(request, invitation=invitation)
     response["Referrer-Policy"] = "strict-origin"
     return response
 
@@ -115,13 +136,18 @@ class NoSurvey(Exception):
 
 
 class Survey:
-    """The invitation and response of the session (never of a URL)."""
+    """The invitation and response of the session (never of a URL). `invitation`: the
+    session's invitation as the link just read it (with RELATED), so it is read once."""
 
-    def __init__(self, request):
+    RELATED = ("assessment__organisation", "assessment__model_version", "layer", "response__layer")
+
+    def __init__(self, request, *, invitation=None):
         state = request.session.get(SESSION_KEY)
         if not state:
             raise NoSurvey
         self.state = state
+        if invitation is not None and invitation.pk != state.get("invitation"):
+            invitation = None
         if state.get("open"):
             # An open-link respondent: their response brings the link along (one query);
             # before the start there is no response, and the link is read by itself.
@@ -141,15 +167,8 @@ class Survey:
                 self.response.assessment = self.assessment
                 return
         # A personal invitation brings its response along (reverse one-to-one).
-        self.invitation = (
-            Invitation.objects.select_related(
-                "assessment__organisation",
-                "assessment__model_version",
-                "layer",
-                "response__layer",
-            )
-            .filter(pk=state["invitation"])
-            .first()
+        self.invitation = invitation or (
+            Invitation.objects.select_related(*self.RELATED).filter(pk=state["invitation"]).first()
         )
         if self.invitation is None:
             raise NoSurvey
@@ -180,10 +199,10 @@ def _closed_page(request, survey):
     )
 
 
-def _guard(request):
+def _guard(request, invitation=None):
     """(survey, page to show instead or None)."""
     try:
-        survey = Survey(request)
+        survey = Survey(request, invitation=invitation)
     except NoSurvey:
         return None, _unknown(request)
     if survey.assessment.status != Assessment.Status.OPEN:
@@ -209,8 +228,8 @@ def survey_home(request):
     return _home(request)
 
 
-def _home(request):
-    survey, stop = _guard(request)
+def _home(request, invitation=None):
+    survey, stop = _guard(request, invitation)
     if stop:
         return stop
     assessment = survey.assessment
@@ -279,7 +298,10 @@ def _home(request):
     parts = []
     if layer is not None and not ask:
         initial = _initial(survey.response, None, layer) if survey.response else {}
-        parts = _doc_parts(assessment, tracks, layer, initial=initial)
+        if initial:  # a resumed respondent sees their own choices
+            parts = _doc_parts(assessment, tracks, layer, initial=initial)
+        else:  # a fresh respondent gets what every fresh respondent gets
+            parts = _fresh_parts(request, assessment, tracks, layer)
     return render(
         request,
         "survey/welcome.html",
@@ -331,6 +353,71 @@ def _doc_parts(assessment, tracks, layer, *, initial=None, data=None):
             }
         )
     return parts
+
+
+# The parts of a fresh respondent's survey (nothing chosen yet) are the same for every
+# fresh respondent of a layer and language, but for the CSRF token: rendered once and
+# kept in the cache (Redis when REDIS_URL is set, so shared by every app server), with
+# a placeholder where the token goes. The key holds what the parts show: the model
+# version, the layer, the language and the assessment's horizon; a change of the model
+# (track, factor, question, level descriptor) gives a new generation, which every app
+# server reads from the cache along with the parts (one round trip), so no stale part
+# is ever served.
+FRAGMENT_GENERATION = "survey-part:generation"
+FRAGMENT_SECONDS = 24 * 3600
+CSRF_PLACEHOLDER = "@@survey-csrf-token@@"
+
+
+@receiver([post_save, post_delete], sender=LevelDescriptor)
+@receiver([post_save, post_delete], sender=Question)
+@receiver([post_save, post_delete], sender=KeyFactor)
+@receiver([post_save, post_delete], sender=Track)
+@receiver([post_save, post_delete], sender=ModelVersion)
+def _fragments_stale(sender, **kwargs):
+    cache.set(FRAGMENT_GENERATION, secrets.token_hex(8), None)
+
+
+def _fragment_key(assessment, layer, number):
+    return (
+        f"survey-part:{assessment.model_version_id}:{layer.code}:{get_language()}:"
+        f"{assessment.horizon}:{number}"
+    )
+
+
+def _fresh_parts(request, assessment, tracks, layer):
+    """The parts of a fresh respondent's document, from the cache where it has them."""
+    keys = [_fragment_key(assessment, layer, number) for number in range(1, len(tracks) + 1)]
+    found = cache.get_many([FRAGMENT_GENERATION, *keys])
+    generation = found.get(FRAGMENT_GENERATION)
+    if generation is None:
+        generation = secrets.token_hex(8)
+        if not cache.add(FRAGMENT_GENERATION, generation, None):
+            generation = cache.get(FRAGMENT_GENERATION)
+    kept = [found.get(key) for key in keys]
+    if any(item is None or item[0] != generation for item in kept):
+        kept = []
+        for part in _doc_parts(assessment, tracks, layer, initial={}):
+            html = render_to_string(
+                "survey/_part.html",
+                {
+                    **part,
+                    "assessment": assessment,
+                    "summary": False,
+                    "csrf_token": CSRF_PLACEHOLDER,
+                },
+            )
+            kept.append((generation, html))
+        cache.set_many(dict(zip(keys, kept, strict=True)), FRAGMENT_SECONDS)
+    token = get_token(request)
+    return [
+        {
+            "number": number,
+            "track": track,
+            "pages": len(tracks),
+            "html": mark_safe(html.replace(CSRF_PLACEHOLDER, token)),  # noqa: S308
+        }
+        for number, (track, (_generation, html)) in enumerate(zip(tracks, kept, strict=True), 1)
+    ]
 
 
 def _field_names(questions):
@@ -647,6 +734,8 @@ def survey_save_all(request):
     fields of every part in one POST, with "deel" the part shown. The validation of a
     part's POST over all parts; 204 when saved; 400 and nothing saved for bad input; 404
     without the survey session; 409 once submitted or closed, or not startable here."""
+    if _quick_save(request):
+        return HttpResponse(status=204)
     try:
         survey = Survey(request)
     except NoSurvey:
@@ -671,22 +760,88 @@ def survey_save_all(request):
     except ValueError:
         part = 1
     try:
-        if _respondent(survey) is None:
-            return _json(409, error="not-started")
-        # Only the questions in the draft are written (a half one loses its full answer).
-        collection.page_save(
-            response=survey.response,
-            answers=draft.answers,
-            comments=draft.comments,
-            half=draft.half,
-            questions=draft.touched,
-            next_page=part,
-        )
+        # A response started by this save is written with its answers: one commit.
+        with transaction.atomic() if survey.response is None else nullcontext():
+            if _respondent(survey) is None:
+                return _json(409, error="not-started")
+            # Only the questions in the draft are written (a half one loses its full
+            # answer).
+            collection.page_save(
+                response=survey.response,
+                answers=draft.answers,
+                comments=draft.comments,
+                half=draft.half,
+                questions=draft.touched,
+                next_page=part,
+            )
     except collection.OpenLinkRefused:
         return _json(409, error="full")
     except collection.SubmittedError:
         return _json(409, error="submitted")
+    _remember_draft(survey)
     return HttpResponse(status=204)
+
+
+# The next draft saves of a response need neither its invitation nor the response read
+# first: what they need (the response, its layer, its assessment and model version) is
+# kept in the cache, keyed by the session's invitation and respondent (the session is
+# the only key, as everywhere in the survey), and the one statement that writes the
+# answers checks all of it again (collection.draft_answers_save): a draft response of
+# that invitation, layer and assessment, the assessment open on that model version,
+# nothing half answered. When anything differs the statement writes nothing and the
+# save takes the full path, which gives the answer it always gave.
+DRAFT_SECONDS = 3600
+
+
+def _draft_key(state):
+    return f"survey-draft:{state['invitation']}:{state['respondent']}"
+
+
+def _remember_draft(survey):
+    response = survey.response
+    cache.set(
+        _draft_key(survey.state),
+        {
+            "response": response.pk,
+            "personal": survey.personal,
+            "layer": response.layer_id,
+            "layer_code": response.layer.code,
+            "assessment": survey.assessment.pk,
+            "version": survey.assessment.model_version_id,
+        },
+        DRAFT_SECONDS,
+    )
+
+
+def _quick_save(request):
+    """A draft save of whole answers by the short path; False when it takes the full one."""
+    if connection.vendor != "postgresql":
+        return False
+    state = request.session.get(SESSION_KEY)
+    if not state or "respondent" not in state:
+        return False
+    kept = cache.get(_draft_key(state))
+    if kept is None:
+        return False
+    questions = collection.version_questions(kept["version"], kept["layer_code"])
+    draft = SurveyDraft(request.POST, questions=questions)
+    if not draft.is_valid() or draft.half or draft.comments or not draft.answers:
+        return False
+    pages = len(collection.version_tracks(kept["version"]))
+    try:
+        part = min(max(int(request.POST.get("deel", "1")), 1), pages + 1)
+    except ValueError:
+        part = 1
+    return collection.draft_answers_save(
+        response_id=kept["response"],
+        invitation_id=state["invitation"],
+        respondent=None if kept["personal"] else state["respondent"],
+        layer_id=kept["layer"],
+        assessment_id=kept["assessment"],
+        version_id=kept["version"],
+        answers=draft.answers,
+        next_page=part,
+    )
 
 
 def _link_layer(survey):
@@ -714,6 +869,25 @@ def survey_submit(request):
     assessment = survey.assessment
     tracks = collection.survey_tracks(assessment)
     questions = collection.asked_questions(assessment=assessment, layer_code=response.layer.code)
+    # The common case, every question answered: checked as a draft is (the same rules
+    # as the form's, without a form field per answer), saved and submitted in one
+    # transaction. Anything else takes the form below, which names what is missing.
+    draft = SurveyDraft(request.POST, questions=questions)
+    if draft.is_valid() and len(draft.answers) == len(questions):
+        factors = dict.fromkeys(question.factor_id for question in questions)
+        try:
+            with transaction.atomic():
+                collection.page_save(
+                    response=response,
+                    answers=draft.answers,
+                    comments={pk: draft.comments.get(pk, "") for pk in factors},
+                    questions=questions,
+                    next_page=len(tracks) + 1,
+                )
+                collection.response_submit(response=response)
+        except collection.SubmittedError:
+            return redirect("survey")
+        return redirect("survey_thanks")
     form = SurveyPageForm(request.POST, questions=questions, require_all=True)
     try:
         if form.is_valid():

@@ -1,0 +1,193 @@
+"""Issue 13's speed bar: what the faster survey relies on. A fresh respondent's parts
+come from the cache and never go stale; a resumed respondent sees their own choices;
+a draft save writes no session; the link and the saves stay within a few queries; the
+short draft save (PostgreSQL) refuses what the full one refuses."""
+
+import re
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.html import escape
+
+from assessments.models import Answer, Assessment, LevelDescriptor, Question, Response
+from tests.survey_data import invite, page_data, questions_of
+
+# survey and empty_cache: tests/conftest.py
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
+
+SAVE = "/vragenlijst/opslaan/"
+SUBMIT = "/vragenlijst/versturen/"
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the short draft save is PostgreSQL's"
+)
+
+
+def draft_of(assessment, number, **kwargs):
+    data = page_data(questions_of(assessment, number), **kwargs)
+    data.pop("action")
+    data["deel"] = str(number + 1)
+    return data
+
+
+def checked(page):
+    return re.findall(r'name="(q\d+-\w+)" id="[^"]+" value="([^"]+)" checked', page)
+
+
+def test_fresh_respondents_get_the_same_parts_each_with_their_own_csrf_token(survey):
+    assessment, _invitation, token = survey
+    _other, other_token = invite(assessment, email="klaas@aadorp.nl")
+    first = Client(enforce_csrf_checks=True)
+    second = Client(enforce_csrf_checks=True)
+    page_1 = first.get(f"/v/{token}/").content.decode()
+    page_2 = second.get(f"/v/{other_token}/").content.decode()  # from the cache
+    assert "@@survey-csrf-token@@" not in page_1 + page_2
+    for number in range(1, 6):
+        for question in questions_of(assessment, number):
+            assert f'name="q{question.pk}-current"' in page_2
+    assert not checked(page_2)
+    # Each token is the client's own: the draft save with it is accepted (CSRF on).
+    token_2 = CSRF.search(page_2)[1]  # the first part's form's
+    data = {"csrfmiddlewaretoken": token_2, **draft_of(assessment, 1)}
+    assert second.post(SAVE, data).status_code == 204
+    data["csrfmiddlewaretoken"] = "x" * 64
+    assert first.post(SAVE, data).status_code == 403
+
+
+def test_the_cached_parts_are_not_served_after_the_model_or_the_horizon_changes(survey):
+    assessment, _invitation, token = survey
+    page = Client().get(f"/v/{token}/").content.decode()
+    question = questions_of(assessment, 1)[0]
+    assert escape(question.text) in page
+    question = Question.objects.get(pk=question.pk)
+    question.text = "Hoe vaak gebruikt uw team een dashboard?"
+    question.save()
+    descriptor = LevelDescriptor.objects.filter(factor=question.factor).order_by("level").first()
+    descriptor.text = "Nog niemand werkt met gegevens."
+    descriptor.save()
+    _second, token_2 = invite(assessment, email="klaas@aadorp.nl")
+    page = Client().get(f"/v/{token_2}/").content.decode()
+    assert "Hoe vaak gebruikt uw team een dashboard?" in page
+    assert "Nog niemand werkt met gegevens." in page
+    Assessment.objects.filter(pk=assessment.pk).update(horizon=7)
+    _third, token_3 = invite(assessment, email="jan@aadorp.nl")
+    page = Client().get(f"/v/{token_3}/").content.decode()
+    assert "Over 7 jaar" in page
+    assert "Over 4 jaar" not in page and "Over 3 jaar" not in page
+
+
+def test_a_resumed_respondent_sees_their_choices_and_a_fresh_one_sees_none(client, survey):
+    assessment, _invitation, token = survey
+    _other, other_token = invite(assessment, email="klaas@aadorp.nl")
+    client.get(f"/v/{token}/")
+    draft = draft_of(assessment, 1, current="3", desired="x")
+    assert client.post(SAVE, draft).status_code == 204
+    again = Client().get(f"/v/{token}/").content.decode()  # the browser was closed
+    mine = dict(checked(again))
+    for question in questions_of(assessment, 1):
+        assert mine[f"q{question.pk}-current"] == "3"
+        assert mine[f"q{question.pk}-desired"] == "x"
+    assert not checked(Client().get(f"/v/{other_token}/").content.decode())
+
+
+def test_a_draft_save_does_not_write_the_session(client, survey):
+    assessment, _invitation, token = survey
+    client.get(f"/v/{token}/")
+    key = client.cookies["sessionid"].value
+    assert client.post(SAVE, draft_of(assessment, 1)).status_code == 204  # starts it
+    before = Session.objects.get(session_key=key)
+    for number in (2, 3):
+        response = client.post(SAVE, draft_of(assessment, number))
+        assert response.status_code == 204
+        assert "sessionid" not in response.cookies  # not saved, so no new cookie
+    after = Session.objects.get(session_key=key)
+    assert (after.session_data, after.expire_date) == (before.session_data, before.expire_date)
+
+
+def test_the_link_reads_the_invitation_once_and_a_draft_save_is_a_few_queries(
+    client, survey, django_assert_max_num_queries
+):
+    assessment, _invitation, token = survey
+    with CaptureQueriesContext(connection) as link:
+        assert client.get(f"/v/{token}/").status_code == 200
+    invitation_reads = [q for q in link.captured_queries if "assessments_invitation" in q["sql"]]
+    assert len(invitation_reads) == 1
+    statements = [q for q in link.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) <= 3  # the invitation; the session: its key free?, INSERT
+    assert client.post(SAVE, draft_of(assessment, 1)).status_code == 204
+    with django_assert_max_num_queries(6):  # session, invitation, UPDATE, upsert (+BEGIN)
+        assert client.post(SAVE, draft_of(assessment, 2)).status_code == 204
+
+
+@postgres_only
+def test_the_short_draft_save_is_one_statement_and_stores_what_was_sent(client, survey):
+    assessment, invitation, token = survey
+    client.get(f"/v/{token}/")
+    assert client.post(SAVE, draft_of(assessment, 1)).status_code == 204
+    with CaptureQueriesContext(connection) as context:
+        draft = draft_of(assessment, 2, current="5", desired="1")
+        assert client.post(SAVE, draft).status_code == 204
+    written = [q["sql"] for q in context.captured_queries if "django_session" not in q["sql"]]
+    assert len(written) == 1 and "WITH guard" in written[0]
+    response = Response.objects.get(invitation=invitation)
+    assert response.current_page == 3
+    for question in questions_of(assessment, 2):
+        answer = Answer.objects.get(response=response, question=question)
+        assert (answer.current, answer.desired) == (5, 1)
+
+
+@postgres_only
+def test_the_short_draft_save_refuses_what_the_full_one_refuses(client, survey):
+    assessment, invitation, token = survey
+    client.get(f"/v/{token}/")
+    assert client.post(SAVE, draft_of(assessment, 1)).status_code == 204
+    # A half answer goes the full way and comes back; the short way then steps aside.
+    part_2 = questions_of(assessment, 2)
+    half = {f"q{part_2[0].pk}-current": "2", "deel": "2"}
+    assert client.post(SAVE, half).status_code == 204
+    assert client.post(SAVE, draft_of(assessment, 3)).status_code == 204
+    response = Response.objects.get(invitation=invitation)
+    assert response.half_answers == {f"q{part_2[0].pk}-current": "2"}
+    assert client.post(SAVE, draft_of(assessment, 2)).status_code == 204
+    response.refresh_from_db()
+    assert response.half_answers == {}
+    # A bad value: 400, nothing written, as before.
+    bad = draft_of(assessment, 4)
+    bad[next(iter(k for k in bad if k.startswith("q")))] = "9"
+    assert client.post(SAVE, bad).status_code == 400
+    assert not Answer.objects.filter(
+        response=response, question__in=questions_of(assessment, 4)
+    ).exists()
+    # Closed: nothing written, the full way says why.
+    Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.Status.CLOSED)
+    refused = client.post(SAVE, draft_of(assessment, 4, current="0"))
+    assert refused.status_code == 409 and refused.json()["error"] == "closed"
+    assert not Answer.objects.filter(response=response, current=0).exists()
+    Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.Status.OPEN)
+    # Submitted (by another tab): refused, nothing written.
+    Response.objects.filter(pk=response.pk).update(
+        status=Response.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    refused = client.post(SAVE, draft_of(assessment, 4, current="0"))
+    assert refused.status_code == 409 and refused.json()["error"] == "submitted"
+    assert not Answer.objects.filter(response=response, current=0).exists()
+
+
+def test_the_cached_document_is_the_rendered_one_but_for_the_csrf_tokens(survey):
+    from django.core.cache import cache
+
+    assessment, _invitation, token = survey
+    _other, other_token = invite(assessment, email="klaas@aadorp.nl")
+
+    def page(link_token):
+        html = Client().get(f"/v/{link_token}/").content.decode()
+        return CSRF.sub("TOKEN", html)
+
+    cache.clear()
+    rendered = page(token)  # rendered, then kept
+    kept = page(other_token)  # from the cache
+    assert kept == rendered
