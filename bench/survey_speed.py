@@ -10,6 +10,10 @@ survey_completed_per_s          full surveys per s
 survey_one_page_per_s           one-page surveys per s (the comparison)
 survey_vs_one_page_ratio        the two divided (bar: at least 1)
 survey_requests_per_completion  HTTP requests per full survey (the thank-you page not counted)
+survey_without_drafts_vs_one_page_ratio
+                                the same document answered and submitted without a draft
+                                save (link, final POST), against the one-page design: what
+                                the gap above owes to the draft saves ("nothing lost")
 survey_page_kb                  the survey document (every part) with its CSS and JS, gzip
 """
 
@@ -31,18 +35,26 @@ PORT = int(os.environ.get("PORT", "8313"))
 ASSETS = re.compile(r'<(?:link[^>]+href|script[^>]+src)="([^"]+\.(?:css|js))"')
 
 
-async def full_survey(base_url, token, seed):
+async def full_survey(base_url, token, seed, drafts=True):
     """One survey from the link to submit as a browser with survey-flow.js fills it in;
-    returns the number of requests (every one, draft saves included)."""
+    returns the number of requests (every one, draft saves included). Without drafts:
+    every part answered before a debounced save went out, then submitted."""
     respondent = Respondent(token, seed=seed)
     async with client_for(base_url) as client:
         await respondent.start(client)
         parts = await respondent.read_pages(client, PARTS)
         for url, csrf, questions in parts:
-            assert await respondent.save_page(client, url, csrf, questions) == 204
+            if drafts:
+                assert await respondent.save_page(client, url, csrf, questions) == 204
+            else:
+                respondent.answer_without_saving(questions)
         assert await respondent.submit(client, parts[0][1]) == 302
     assert all(status in (200, 204, 302) for status in respondent.status), respondent.status
     return len(respondent.status)
+
+
+async def survey_without_drafts(base_url, token, seed):
+    return await full_survey(base_url, token, seed, drafts=False)
 
 
 async def one_page_survey(base_url, token, seed):
@@ -78,15 +90,17 @@ async def closed_loop(base_url, tokens, survey, seconds):
     return len(done), elapsed, sum(done) / max(len(done), 1)
 
 
-def alternating(base_url, survey_tokens, one_page_tokens):
-    """Both designs in turns of SECONDS / ROUNDS, so that a load from elsewhere on the
-    machine falls on both alike: (surveys/s, one-page surveys/s, requests per survey)."""
-    totals = {"survey": [0, 0.0], "one": [0, 0.0]}
+def alternating(base_url, survey_tokens, one_page_tokens, bare_tokens):
+    """The designs in turns of SECONDS / ROUNDS, so that a load from elsewhere on the
+    machine falls on all alike: (surveys/s, one-page surveys/s, requests per survey,
+    surveys/s without draft saves)."""
+    totals = {"survey": [0, 0.0], "one": [0, 0.0], "bare": [0, 0.0]}
     requests = []
     for _round in range(ROUNDS):
         for name, tokens, design in (
             ("survey", survey_tokens, full_survey),
             ("one", one_page_tokens, one_page_survey),
+            ("bare", bare_tokens, survey_without_drafts),
         ):
             count, elapsed, per = asyncio.run(
                 closed_loop(base_url, tokens, design, SECONDS / ROUNDS)
@@ -96,7 +110,7 @@ def alternating(base_url, survey_tokens, one_page_tokens):
             if name == "survey":
                 requests.append(per)
     rate = {name: count / elapsed for name, (count, elapsed) in totals.items()}
-    return rate["survey"], rate["one"], sum(requests) / len(requests)
+    return rate["survey"], rate["one"], sum(requests) / len(requests), rate["bare"]
 
 
 async def page_kb(base_url, token):
@@ -116,18 +130,21 @@ async def page_kb(base_url, token):
 def main():
     url = setup_django()
     assessment = make_assessment("Bench snelheid", respondents=0, status="open")
-    tokens = personal_invitations(assessment, 3000)
+    tokens = personal_invitations(assessment, 4500)
     collectstatic(url)
     with Gunicorn(url, port=PORT, workers=2) as server:
         kb = asyncio.run(page_kb(server.url, tokens[0]))
         # Warm up both (imports, caches, connections), then measure them in turns.
         asyncio.run(closed_loop(server.url, tokens[1:20], full_survey, 3))
         asyncio.run(closed_loop(server.url, tokens[20:40], one_page_survey, 3))
-        survey, one_page, requests = alternating(server.url, tokens[40:1500], tokens[1500:])
+        survey, one_page, requests, bare = alternating(
+            server.url, tokens[40:1500], tokens[1500:3000], tokens[3000:]
+        )
     report("survey_completed_per_s", survey, "1/s")
     report("survey_one_page_per_s", one_page, "1/s")
     report("survey_vs_one_page_ratio", survey / one_page, "ratio")
     report("survey_requests_per_completion", round(requests), "count")
+    report("survey_without_drafts_vs_one_page_ratio", bare / one_page, "ratio")
     report("survey_page_kb", kb, "KiB")
 
 
