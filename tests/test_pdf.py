@@ -486,7 +486,8 @@ def test_downloads_make_the_same_few_queries_at_5_and_40_respondents(
     small = download_queries(client, people, 5, name)
     large = download_queries(client, people, 40, name)
     assert small == large
-    assert max(small) <= 20
+    # 20 before issue 15; the report's results-session chapter reads the agreed levels.
+    assert max(small) <= 21
 
 
 def test_the_same_data_is_rendered_once(client, printable, fake_render):
