@@ -33,9 +33,9 @@ from assessments.results import (
     risk_reason,
     rounded,
 )
-from assessments.stages import stage, stage_name
+from assessments.stages import stage, stage_hint, stage_label
 
-from . import charts
+from . import charts, report_parts
 from .models import PlannedActivity, Roadmap
 from .services import prerequisite_warnings, roadmap_activities, share_done
 
@@ -70,7 +70,8 @@ def _stage(value):
     if value is None:
         return None
     level = stage(value)
-    return {"level": level, "name": stage_name(level)}
+    # "hint": the unrounded score where the shown one seems to disagree with the stage.
+    return {"level": level, "name": stage_label(level), "hint": stage_hint(value)}
 
 
 # --- Shared pieces --------------------------------------------------------------------
@@ -870,7 +871,7 @@ def report_data(assessment):
         title=_("Volwassenheid per sleutelfactor"),
     )
     years = roadmap.years if roadmap else []
-    return {
+    doc = {
         "kind": "report",
         "language": get_language(),
         "organisation": assessment.organisation.name,
@@ -962,13 +963,23 @@ def report_data(assessment):
                     "code": code,
                     "label": names.get(code, code),
                     "current": value["current"],
-                    "current_name": stage_name(value["current"])
+                    "current_name": stage_label(value["current"])
                     if value["current"] is not None
                     else "",
                     "target": value["target"],
-                    "target_name": stage_name(value["target"]),
+                    "target_name": stage_label(value["target"]),
                 }
                 for code, value in targets.items()
             ],
         },
     }
+    # The method, departments, comments and per-track advice chapters (report_parts.py).
+    return report_parts.add_parts(
+        doc,
+        assessment=assessment,
+        results=results,
+        tracks=tracks,
+        names=names,
+        cards=cards,
+        descriptors=descriptors,
+    )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import CrispyMixin
-from assessments.stages import MAX_LEVEL, stage_name
+from assessments.stages import MAX_LEVEL, stage_label
 
 from .models import DataProject, Effort, Kind, PlannedActivity
 
@@ -91,7 +91,7 @@ class StrategyForm(CrispyMixin, forms.Form):
                 label=row["factor"].label,
                 coerce=int,
                 choices=[
-                    (level, f"{level} {stage_name(level)}")
+                    (level, f"{level} {stage_label(level)}")
                     for level in range(row["current_stage"], MAX_LEVEL + 1)
                 ],
                 initial=row["chosen"] if row["chosen"] is not None else row["default"],
@@ -131,7 +131,7 @@ class StrategyForm(CrispyMixin, forms.Form):
                         "Hoogstens één fase per jaar: binnen %(years)s jaar kan dit doel "
                         "hoogstens %(level)s (%(name)s) zijn."
                     )
-                    % {"years": horizon, "level": highest, "name": stage_name(highest)},
+                    % {"years": horizon, "level": highest, "name": stage_label(highest)},
                 )
         return cleaned
 
