@@ -10,7 +10,7 @@ nothing here looks at respondents itself.
 from django.utils.translation import gettext as _
 
 from assessments import scoring
-from assessments.models import KeyFactor, Question
+from assessments.models import Question
 from assessments.results import RISK_TITLES, display, visible_comments
 from assessments.stages import MAX_LEVEL, MIN_LEVEL, stage_label
 
@@ -26,20 +26,21 @@ ADVICE_YEARS = 2
 def method(assessment, results, tracks, names):
     """The model, the scale, who was asked what, and the rules behind the figures, with
     the thresholds as scoring.py declares them (never retyped here)."""
-    factors = list(
-        KeyFactor.objects.filter(version_id=assessment.model_version_id).order_by("order")
-    )
+    # One query for the questions and, through them, the factors they measure; the
+    # layers come from the reporting groups (every layer is in one) and `names`.
     questions = list(
-        Question.objects.filter(version_id=assessment.model_version_id).values_list(
-            "layers", flat=True
-        )
+        Question.objects.filter(version_id=assessment.model_version_id)
+        .select_related("factor")
+        .order_by("factor__order", "order")
     )
+    factors = list({question.factor_id: question.factor for question in questions}.values())
+    layer_codes = [code for group in results.groups for code in group.layers]
     layers = [
         {
-            "label": layer.label,
-            "questions": sum(1 for asked in questions if not asked or layer.code in asked),
+            "label": names.get(code, code),
+            "questions": sum(1 for question in questions if question.is_asked_of(code)),
         }
-        for layer in assessment.layers.all()
+        for code in layer_codes
     ]
     k = assessment.min_group_size
     return {
