@@ -145,6 +145,32 @@ class GenerateForm(forms.Form):
     )
 
 
+def _text_fields():
+    """The texts of a custom activity, in Dutch and (optionally) English: an English
+    title and description are shown in the English interface, as a library activity's
+    are; without them the Dutch ones are."""
+    return {
+        "title": forms.CharField(label=_("Titel"), max_length=200),
+        "title_en": forms.CharField(
+            label=_("Titel (Engels)"),
+            max_length=200,
+            required=False,
+            help_text=_("Leeg: de Nederlandse titel, ook in het Engels."),
+        ),
+        "description": forms.CharField(
+            label=_("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        ),
+        "description_en": forms.CharField(
+            label=_("Omschrijving (Engels)"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        ),
+    }
+
+
+TEXT_FIELDS = ("title", "title_en", "description", "description_en")
+
+
 class ActivityForm(forms.Form):
     owner = forms.CharField(label=_("Eigenaar"), max_length=200, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=PlannedActivity.Status.choices)
@@ -154,15 +180,18 @@ class ActivityForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, roadmap, organisation, **kwargs):
+    def __init__(self, *args, roadmap, organisation, custom=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["when"] = WhenField(roadmap=roadmap, label=_("Wanneer"))
         self.fields["data_project"].queryset = organisation.data_projects.all()
-        self.order_fields(["when"])
+        # A custom activity's texts are the consultant's own, so they can be edited
+        # (a library activity's come from the library).
+        if custom:
+            self.fields.update(_text_fields())
+        self.order_fields([*(TEXT_FIELDS if custom else ()), "when"])
 
 
 class CustomActivityForm(forms.Form):
-    title = forms.CharField(label=_("Titel"), max_length=200)
     factor = forms.ModelChoiceField(label=_("Sleutelfactor"), queryset=None)
     kind = forms.ChoiceField(label=_("Soort"), choices=Kind.choices)
     effort = forms.ChoiceField(label=_("Inspanning"), choices=Effort.choices, initial=Effort.M)
@@ -176,7 +205,8 @@ class CustomActivityForm(forms.Form):
         self.fields["factor"].queryset = roadmap.assessment.model_version.factors.order_by("order")
         self.fields["factor"].label_from_instance = lambda factor: f"{factor.code} {factor.label}"
         self.fields["when"] = WhenField(roadmap=roadmap, label=_("Wanneer"), initial="1-1")
-        self.order_fields(["title", "factor", "kind", "effort", "when"])
+        self.fields.update(_text_fields())
+        self.order_fields([*TEXT_FIELDS, "factor", "kind", "effort", "when"])
 
 
 class DataProjectForm(CrispyMixin, forms.ModelForm):
