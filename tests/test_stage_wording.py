@@ -1,6 +1,9 @@
 """Stage wording on the results page (issue 16): stage names in the active language,
 and the unrounded score where a shown score and its stage seem to disagree."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -66,3 +69,17 @@ def test_the_english_page_uses_english_stage_names(client, people, rounding_case
     assert "Pioneer" in content
     assert ">Pionier<" not in content
     assert "1.96 → Pioneer" in content
+
+
+def test_the_csv_export_notes_the_unrounded_score_beside_a_stage(client, people, rounding_case):
+    client.force_login(people.consultant)
+    content = client.get(reverse("results_download", args=[rounding_case.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(content.content.decode("utf-8-sig")), delimiter=";"))
+    header = rows[0]
+    assert header[-1] == "stage_note"
+    factor_rows = [row for row in rows[1:] if row[0] == "factor"]
+    assert factor_rows
+    for row in factor_rows:
+        assert row[header.index("current")] == "2,0"
+        assert row[header.index("stage")] == "1"
+        assert row[header.index("stage_note")] == HINT_NL
