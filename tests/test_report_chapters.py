@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from pypdf import PdfReader
@@ -264,3 +265,14 @@ def test_stage_names_in_the_report_follow_the_language(people):
         doc = report_data(assessment)
     assert [stage["name"] for stage in doc["method"]["stages"]][1] == "Pioneer"
     assert doc["overall"]["stage"]["name"] == "Pioneer"
+
+
+def test_the_report_download_carries_the_new_chapters(client, people, hidden_case):
+    client.force_login(people.consultant)
+    response = client.get(reverse("report_pdf", args=[hidden_case.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = text_of(response.content)
+    for title in ("Per afdeling", "Toelichtingen van medewerkers", "Zo hebben we gemeten"):
+        assert title in text
+    assert "GEHEIM-VAN-BESTUUR" not in text and "Klein" not in text
