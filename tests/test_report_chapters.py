@@ -29,9 +29,21 @@ from . import scoring_data as data
 
 pytestmark = pytest.mark.django_db
 
-# Every page but the cover and the last holds at least this many lines of text (a
-# page with only "Geen risico's gevonden" or a short trend table holds about 8).
+# Every page but the front matter (cover, table of contents) and the last holds at
+# least this many lines of text (a page with only "Geen risico's gevonden" or a short
+# trend table holds about 8; a full page of text about 45).
 MIN_LINES = 15
+FRONT_MATTER = 2
+
+
+def thin_pages(content):
+    pages = lines_per_page(content)
+    return {
+        number: len(lines)
+        for number, lines in enumerate(pages, start=1)
+        if FRONT_MATTER < number < len(pages) and len(lines) < MIN_LINES
+    }
+
 
 CHAPTERS = (
     "Samenvatting",
@@ -84,12 +96,7 @@ def test_the_demo_report_has_every_chapter(demo):
 
 
 def test_no_page_of_the_demo_report_is_mostly_empty(demo):
-    pages = lines_per_page(demo.report)
-    thin = {
-        number: len(lines)
-        for number, lines in enumerate(pages, start=1)
-        if 1 < number < len(pages) and len(lines) < MIN_LINES
-    }
+    thin = thin_pages(demo.report)
     assert thin == {}, f"pages with fewer than {MIN_LINES} lines: {thin}"
 
 
@@ -279,3 +286,17 @@ def test_the_report_download_carries_the_new_chapters(client, people, hidden_cas
     for title in ("Per afdeling", "Toelichtingen van medewerkers", "Zo hebben we gemeten"):
         assert title in text
     assert "GEHEIM-VAN-BESTUUR" not in text and "Klein" not in text
+
+
+@pytest.mark.parametrize("count", [40, 80])
+def test_no_page_is_mostly_empty_with_40_or_80_activities(people, count):
+    """Generated roadmaps (the poster test's long library titles, 6 after the horizon):
+    the roadmap's year tables run over several pages and still leave none thin."""
+    from tests.test_pdf import many_activities
+
+    many_activities(people.assessment, count=count)
+    with translation.override("nl"):
+        content = pdf.render_report(people.assessment)
+    thin = thin_pages(content)
+    assert thin == {}, f"pages with fewer than {MIN_LINES} lines: {thin}"
+    assert "Zo hebben we gemeten" in text_of(content)
