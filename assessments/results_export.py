@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from .results import results_json, rounded
 from .safe_cells import csv_line, safe_cell
+from .stages import stage_hint
 
 FORMATS = ("json", "csv", "xlsx")
 MIMETYPES = {
@@ -48,6 +49,9 @@ CSV_COLUMNS = [
     "percentile",
     "q1",
     "q3",
+    # Where the rounded score and its stage seem to disagree (2,0 shown, stage 1): the
+    # unrounded score the stage comes from, in words (stages.stage_hint); else empty.
+    "stage_note",
 ]
 
 TREND_COLUMNS = ["assessment", "name", "closed_at", "section", "code", "current", "change"]
@@ -58,9 +62,11 @@ def result_rows(data):
     rows = [{"section": "overall", "respondents": data["assessment"]["respondents"]}]
     rows[0].update(_scores(data["overall"]))
     rows[0]["stage"] = data["overall"]["stage"]
+    rows[0]["stage_note"] = stage_hint(data["overall"]["current"])
     for track in data["tracks"]:
         rows.append({"section": "track", "code": track["code"], **_scores(track)})
         rows[-1]["stage"] = track["stage"]
+        rows[-1]["stage_note"] = stage_hint(track["current"])
     for factor in data["factors"]:
         rows.append(
             {
@@ -70,6 +76,7 @@ def result_rows(data):
                 "respondents": factor["respondents"],
                 **_scores(factor),
                 "stage": factor["stage"],
+                "stage_note": stage_hint(factor["current"]),
                 "spread": factor["spread"],
                 "layer_gap": factor["layer_gap"],
             }

@@ -1,7 +1,10 @@
 """The six stages of the 0–5 maturity scale (spec/domain.md). Names are fixed."""
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import formats
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 MIN_LEVEL = 0
@@ -33,3 +36,26 @@ def stage_name(level):
 def stage_label(level):
     """The stage name of a level in the active language."""
     return str(STAGE_LABELS[level])
+
+
+def stage_hint(score):
+    """Where a score shown with one decimal seems to disagree with its stage (1.96 is
+    shown as 2,0 but its stage is 1, Pionier), the unrounded score the stage comes from,
+    worded for a help text or footnote: "1,96 → Pionier; een fase begint bij een heel
+    getal". Empty when the shown score and its stage agree (or there is no score).
+
+    The score is cut (not rounded) to two decimals, so 1.999 reads 1,99 and never 2,00.
+    """
+    if score is None:
+        return ""
+    level = stage(score)
+    # Shown as results.rounded() shows it: one decimal, half up.
+    shown = Decimal(f"{score:.9f}").quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if stage(float(shown)) == level:
+        return ""
+    exact = f"{math.floor(score * 100 + 1e-9) / 100:.2f}"
+    exact = exact.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+    return _("%(score)s → %(stage)s; een fase begint bij een heel getal") % {
+        "score": exact,
+        "stage": stage_label(level),
+    }

@@ -33,9 +33,9 @@ from assessments.results import (
     risk_reason,
     rounded,
 )
-from assessments.stages import stage, stage_name
+from assessments.stages import stage, stage_hint, stage_label
 
-from . import adoption, charts
+from . import adoption, charts, report_parts
 from .continuity import continuity_display
 from .models import PlannedActivity, Roadmap, VisionSession
 from .services import prerequisite_warnings, roadmap_activities, share_done
@@ -71,7 +71,8 @@ def _stage(value):
     if value is None:
         return None
     level = stage(value)
-    return {"level": level, "name": stage_name(level)}
+    # "hint": the unrounded score where the shown one seems to disagree with the stage.
+    return {"level": level, "name": stage_label(level), "hint": stage_hint(value)}
 
 
 # --- Shared pieces --------------------------------------------------------------------
@@ -906,7 +907,7 @@ def report_data(assessment):
         }
         for level in assessment.agreed_levels.select_related("factor").order_by("factor__order")
     ]
-    return {
+    doc = {
         "continuity": continuity,
         "agreed": agreed_rows,
         "adoption": None
@@ -1017,13 +1018,23 @@ def report_data(assessment):
                     "code": code,
                     "label": names.get(code, code),
                     "current": value["current"],
-                    "current_name": stage_name(value["current"])
+                    "current_name": stage_label(value["current"])
                     if value["current"] is not None
                     else "",
                     "target": value["target"],
-                    "target_name": stage_name(value["target"]),
+                    "target_name": stage_label(value["target"]),
                 }
                 for code, value in targets.items()
             ],
         },
     }
+    # The method, departments, comments and per-track advice chapters (report_parts.py).
+    return report_parts.add_parts(
+        doc,
+        assessment=assessment,
+        results=results,
+        tracks=tracks,
+        names=names,
+        cards=cards,
+        descriptors=descriptors,
+    )

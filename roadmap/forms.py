@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import CrispyMixin
-from assessments.stages import MAX_LEVEL, stage_name
+from assessments.stages import MAX_LEVEL, stage_label
 
 from .models import AdoptingBody, AdoptionStatus, DataProject, Effort, Kind, PlannedActivity
 
@@ -91,7 +91,7 @@ class StrategyForm(CrispyMixin, forms.Form):
                 label=row["factor"].label,
                 coerce=int,
                 choices=[
-                    (level, f"{level} {stage_name(level)}")
+                    (level, f"{level} {stage_label(level)}")
                     for level in range(row["current_stage"], MAX_LEVEL + 1)
                 ],
                 initial=row["chosen"] if row["chosen"] is not None else row["default"],
@@ -131,7 +131,7 @@ class StrategyForm(CrispyMixin, forms.Form):
                         "Hoogstens één fase per jaar: binnen %(years)s jaar kan dit doel "
                         "hoogstens %(level)s (%(name)s) zijn."
                     )
-                    % {"years": horizon, "level": highest, "name": stage_name(highest)},
+                    % {"years": horizon, "level": highest, "name": stage_label(highest)},
                 )
         return cleaned
 
@@ -139,7 +139,12 @@ class StrategyForm(CrispyMixin, forms.Form):
         return {row["factor"]: self.cleaned_data[row["field"]] for row in self.targets}
 
 
-LEVEL_CHOICES = [("", "–"), *((level, f"{level} {stage_name(level)}") for level in range(6))]
+def level_choices():
+    """0–5 with the stage names of the active language, and an empty choice."""
+    return [
+        ("", "–"),
+        *((level, f"{level} {stage_label(level)}") for level in range(MAX_LEVEL + 1)),
+    ]
 
 
 class AgreedLevelsForm(forms.Form):
@@ -148,12 +153,13 @@ class AgreedLevelsForm(forms.Form):
     def __init__(self, *args, factors, agreed, **kwargs):
         super().__init__(*args, **kwargs)
         self.factors = factors
+        choices = level_choices()
         for factor in factors:
             level = agreed.get(factor.code)
             for name, label in (("current", _("Nu")), ("desired", _("Gewenst"))):
                 self.fields[f"{name}_{factor.code}"] = forms.TypedChoiceField(
                     label=_("%(factor)s: %(which)s") % {"factor": factor.code, "which": label},
-                    choices=LEVEL_CHOICES,
+                    choices=choices,
                     coerce=int,
                     empty_value=None,
                     required=False,
@@ -254,6 +260,32 @@ class GenerateForm(forms.Form):
     )
 
 
+def _text_fields():
+    """The texts of a custom activity, in Dutch and (optionally) English: an English
+    title and description are shown in the English interface, as a library activity's
+    are; without them the Dutch ones are."""
+    return {
+        "title": forms.CharField(label=_("Titel"), max_length=200),
+        "title_en": forms.CharField(
+            label=_("Titel (Engels)"),
+            max_length=200,
+            required=False,
+            help_text=_("Leeg: de Nederlandse titel, ook in het Engels."),
+        ),
+        "description": forms.CharField(
+            label=_("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        ),
+        "description_en": forms.CharField(
+            label=_("Omschrijving (Engels)"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        ),
+    }
+
+
+TEXT_FIELDS = ("title", "title_en", "description", "description_en")
+
+
 class ActivityForm(forms.Form):
     owner = forms.CharField(label=_("Eigenaar"), max_length=200, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=PlannedActivity.Status.choices)
@@ -263,7 +295,7 @@ class ActivityForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, roadmap, organisation, **kwargs):
+    def __init__(self, *args, roadmap, organisation, custom=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["when"] = WhenField(roadmap=roadmap, label=_("Wanneer"))
         self.fields["data_project"].queryset = organisation.data_projects.all()
@@ -274,11 +306,14 @@ class ActivityForm(forms.Form):
             "Welk project uit het register deze activiteit uitvoert. Het staat dan op de "
             "routekaart, de poster en in het rapport."
         )
-        self.order_fields(["when"])
+        # A custom activity's texts are the consultant's own, so they can be edited
+        # (a library activity's come from the library).
+        if custom:
+            self.fields.update(_text_fields())
+        self.order_fields([*(TEXT_FIELDS if custom else ()), "when"])
 
 
 class CustomActivityForm(forms.Form):
-    title = forms.CharField(label=_("Titel"), max_length=200)
     factor = forms.ModelChoiceField(label=_("Sleutelfactor"), queryset=None)
     kind = forms.ChoiceField(label=_("Soort"), choices=Kind.choices)
     effort = forms.ChoiceField(label=_("Inspanning"), choices=Effort.choices, initial=Effort.M)
@@ -292,7 +327,8 @@ class CustomActivityForm(forms.Form):
         self.fields["factor"].queryset = roadmap.assessment.model_version.factors.order_by("order")
         self.fields["factor"].label_from_instance = lambda factor: f"{factor.code} {factor.label}"
         self.fields["when"] = WhenField(roadmap=roadmap, label=_("Wanneer"), initial="1-1")
-        self.order_fields(["title", "factor", "kind", "effort", "when"])
+        self.fields.update(_text_fields())
+        self.order_fields([*TEXT_FIELDS, "factor", "kind", "effort", "when"])
 
 
 class DataProjectForm(CrispyMixin, forms.ModelForm):

@@ -398,8 +398,14 @@ def activity_schedule(*, activity, year, quarter):
 
 
 @transaction.atomic
-def activity_update(*, activity, year, quarter, owner, status, data_project):
+def activity_update(*, activity, year, quarter, owner, status, data_project, texts=None):
+    """Save an edit; `texts` (title, title_en, description, description_en) only for a
+    custom activity, whose texts are the consultant's own."""
     activity_schedule(activity=activity, year=year, quarter=quarter)
+    if texts and activity.custom:
+        for field in ("title", "title_en", "description", "description_en"):
+            if field in texts:
+                setattr(activity, field, texts[field])
     activity.owner = owner
     activity.status = status
     activity.data_project = data_project if activity.kind == Kind.DATA_PROJECT else None
@@ -418,13 +424,30 @@ def _next_custom_code(roadmap):
 
 
 @transaction.atomic
-def activity_add(*, roadmap, title, factor, kind, effort, year, quarter, owner, reason):
-    """A custom activity of the consultant's own."""
+def activity_add(
+    *,
+    roadmap,
+    title,
+    factor,
+    kind,
+    effort,
+    year,
+    quarter,
+    owner,
+    reason,
+    title_en="",
+    description="",
+    description_en="",
+):
+    """A custom activity of the consultant's own, with its texts in Dutch and English."""
     _lock(roadmap)
     return PlannedActivity.objects.create(
         roadmap=roadmap,
         code=_next_custom_code(roadmap),
         title=title,
+        title_en=title_en,
+        description=description,
+        description_en=description_en,
         factor=factor,
         kind=kind,
         effort=effort,

@@ -28,6 +28,7 @@ from assessments.views.results import DEPARTMENT_PARAMETER
 
 from . import adoption, agreed, continuity, pdf, services
 from .forms import (
+    TEXT_FIELDS,
     ActivityForm,
     AdoptionForm,
     AgreedLevelsForm,
@@ -228,7 +229,12 @@ def activity_edit(request, pk):
         request.POST or None,
         roadmap=roadmap,
         organisation=assessment.organisation,
+        custom=activity.custom,
         initial={
+            "title": activity.title,
+            "title_en": activity.title_en,
+            "description": activity.description,
+            "description_en": activity.description_en,
             "when": when_value(activity),
             "owner": activity.owner,
             "status": activity.status,
@@ -246,6 +252,9 @@ def activity_edit(request, pk):
             owner=form.cleaned_data["owner"],
             status=form.cleaned_data["status"],
             data_project=form.cleaned_data["data_project"],
+            texts={
+                field: form.cleaned_data[field] for field in TEXT_FIELDS if field in form.fields
+            },
         )
         messages.success(request, _("Activiteit %(code)s opgeslagen.") % {"code": activity.code})
         return redirect(_roadmap_url(assessment.pk, activity))
@@ -308,6 +317,9 @@ def activity_add(request, pk):
         activity = services.activity_add(
             roadmap=roadmap,
             title=data["title"],
+            title_en=data["title_en"],
+            description=data["description"],
+            description_en=data["description_en"],
             factor=data["factor"],
             kind=data["kind"],
             effort=data["effort"],

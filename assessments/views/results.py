@@ -31,7 +31,7 @@ from ..results import (
 )
 from ..results_export import FORMATS, results_file
 from ..scoring import MIN_BENCHMARK_PEERS, SAFEGUARDS_TRACK
-from ..stages import stage_name
+from ..stages import stage_hint, stage_label
 from ..versions import held_back
 
 DEPARTMENT_PARAMETER = "afdeling"
@@ -72,7 +72,7 @@ def _chart_value(value):
 
 
 def _stage(score):
-    return "" if score.stage is None else stage_name(score.stage)
+    return "" if score.stage is None else stage_label(score.stage)
 
 
 def _dashboard(results, names, track_names):
@@ -84,6 +84,7 @@ def _dashboard(results, names, track_names):
             "track": track_names.get(factor.track, factor.track),
             "current": display(factor.current),
             "stage": _stage(factor),
+            "stage_hint": stage_hint(factor.current),
             "desired": display(factor.desired),
             "gap": display(factor.gap),
             "spread": display(factor.spread),
@@ -98,6 +99,7 @@ def _dashboard(results, names, track_names):
             "name": track_names.get(code, code),
             "current": display(track.current),
             "stage": _stage(track),
+            "stage_hint": stage_hint(track.current),
             "desired": display(track.desired),
             "gap": display(track.gap),
         }
@@ -381,6 +383,7 @@ def results_page(request, pk):
             "desired": display(results.overall.desired),
             "gap": display(results.overall.gap),
             "stage": _stage(results.overall),
+            "stage_hint": stage_hint(results.overall.current),
         },
         "formats": FORMATS,
         "held_back": held_back(assessment) if consultant else [],

@@ -3,7 +3,7 @@
 from django import template
 
 from assessments.models import Track
-from assessments.stages import stage_name
+from assessments.stages import stage_label as _stage_label
 
 from ..models import Roadmap
 from ..services import roadmap_activities, roadmap_progress
@@ -16,7 +16,7 @@ def stage_label(level):
     """The stage name of a level 0–5; empty when there is none."""
     if level is None or level == "":
         return ""
-    return stage_name(int(level))
+    return _stage_label(int(level))
 
 
 @register.inclusion_tag("roadmap/_summary.html")

@@ -10,8 +10,15 @@
   var CURRENT = "#154273";
   var DESIRED = "#a34700";
   var config = { displayModeBar: false, responsive: true, locale: "nl" };
-  var narrow = window.matchMedia("(max-width: 600px)").matches;
-  var font = { family: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size: narrow ? 11 : 13, color: "#212529" };
+  // Narrow (phone) layouts: codes for long names, smaller margins and type. Set again
+  // when the window crosses the breakpoint, and the charts are drawn anew (below).
+  var media = window.matchMedia("(max-width: 600px)");
+  var narrow, font;
+  function measure() {
+    narrow = media.matches;
+    font = { family: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size: narrow ? 11 : 13, color: "#212529" };
+  }
+  measure();
 
   function layout(extra) {
     var base = {
@@ -120,8 +127,36 @@
     }), config);
   }
 
-  radar();
-  bars();
-  heatmap();
-  trend();
+  function drawAll() {
+    radar();
+    bars();
+    heatmap();
+    trend();
+  }
+  drawAll();
+
+  // Charts follow their box when the window is resized: plotly's `responsive` only
+  // listens to the window, so a resize observer also catches a box that changes with
+  // the layout; and crossing the phone breakpoint redraws with the narrow layout
+  // (a desktop window narrowed to 375 px otherwise keeps its 120 px radar margins).
+  var charts = Array.prototype.slice.call(document.querySelectorAll(".chart"));
+  var pending = false;
+  function resizeAll() {
+    pending = false;
+    charts.forEach(function (el) {
+      if (el.data && el.offsetParent !== null) { Plotly.Plots.resize(el); }
+    });
+  }
+  if (window.ResizeObserver) {
+    var observer = new ResizeObserver(function () {
+      if (!pending) { pending = true; window.requestAnimationFrame(resizeAll); }
+    });
+    charts.forEach(function (el) { observer.observe(el); });
+  }
+  function onBreakpoint() {
+    measure();
+    drawAll();
+  }
+  if (media.addEventListener) { media.addEventListener("change", onBreakpoint); }
+  else if (media.addListener) { media.addListener(onBreakpoint); }
 }());

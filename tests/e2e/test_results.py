@@ -62,3 +62,41 @@ def test_a_viewer_reads_the_dashboard_on_a_phone(phone, demo):
     earlier = Assessment.objects.get(name="Eerste meting 2024")
     phone.goto(f"/metingen/{earlier.pk}/resultaten/")
     phone.get_by_text("Nog geen eerdere meting om mee te vergelijken.").wait_for()
+
+
+def chart_widths(page):
+    """(chart id, drawn svg width, the chart box's width) for every drawn chart."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.chart')).map((el) => {
+            const svg = el.querySelector('svg.main-svg');
+            return [el.id, svg ? svg.getBoundingClientRect().width : 0,
+                    el.getBoundingClientRect().width];
+        })"""
+    )
+
+
+def test_the_charts_redraw_when_a_desktop_window_is_narrowed_to_a_phone(page, demo):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, "alice")
+    page.goto(f"/metingen/{demo.pk}/resultaten/")
+    for chart in ("radar", "tracks", "layers", "trend"):
+        page.locator(f"#chart-{chart} svg.main-svg").first.wait_for()
+    wide = dict((name, svg) for name, svg, _box in chart_widths(page))
+    assert min(wide.values()) > 600  # drawn for the desktop
+    # The desktop radar names its axes; a phone's uses the codes.
+    assert page.locator("#chart-radar .angularaxistick text", has_text="Visie & strategie").count()
+
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll('.chart svg.main-svg'))
+            .every((svg) => svg.getBoundingClientRect().width <= 375)"""
+    )
+    page.wait_for_timeout(300)  # one more frame for the redraw at the breakpoint
+    for name, svg, box in chart_widths(page):
+        assert svg <= box + 1, f"{name} is wider ({svg}) than its box ({box})"
+        assert svg <= 375, f"{name} is wider ({svg}) than the window"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert not page.locator(
+        "#chart-radar .angularaxistick text", has_text="Visie & strategie"
+    ).count()
+    assert page.locator("#chart-radar .angularaxistick text", has_text="LC1").count()
