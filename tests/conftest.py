@@ -21,6 +21,19 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language (Dutch): a request through the
+    test client in English leaves English active in the thread, which would make a later
+    test's Dutch wording depend on the order the tests run in."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     """Background tasks run inside the call that enqueues them (the immediate backend),
     so a test sees the mails a click queued. tests/test_outbox.py runs the worker's
