@@ -633,19 +633,19 @@ def page_save(*, response, answers, comments, questions, next_page, half=None):
     return response
 
 
-def _answers_upsert(response, answers, next_page):
-    """PostgreSQL: the draft's UPDATE (which locks the response row and refuses a
-    submitted one, as in page_save's transaction) and the upsert of its answers as one
-    statement, which is its own transaction: both or neither. SubmittedError when the
-    response is no longer a draft (then no answer is written: the upsert joins the
-    UPDATE's rows)."""
+def _guarded_upsert(*, conditions, condition_params, answers, next_page, response_id):
+    """PostgreSQL, one statement (its own transaction: both or neither): move the draft
+    response `response_id` on to `next_page` where it still meets `conditions` (SQL on
+    the response's columns, with `condition_params`), and upsert `answers` (question id
+    → (current, desired)) for it. The upsert joins the UPDATE's rows, so nothing is
+    written when the response no longer qualifies. True when it did."""
     response_table = Response._meta.db_table
     answer_table = Answer._meta.db_table
     ids = list(answers)
     sql = f"""
         WITH guard AS (
             UPDATE {response_table} SET current_page = %s, updated_at = %s
-            WHERE id = %s AND status = %s
+            WHERE id = %s AND status = %s {conditions}
             RETURNING id
         ), upsert AS (
             INSERT INTO {answer_table} (response_id, question_id, current, desired)
@@ -658,21 +658,34 @@ def _answers_upsert(response, answers, next_page):
         )
         SELECT (SELECT count(*) FROM guard), (SELECT count(*) FROM upsert)
     """
+    params = [
+        next_page,
+        timezone.now(),
+        response_id,
+        Response.Status.DRAFT.value,
+        *condition_params,
+        ids,
+        [answers[pk][0] for pk in ids],
+        [answers[pk][1] for pk in ids],
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                next_page,
-                timezone.now(),
-                response.pk,
-                Response.Status.DRAFT.value,
-                ids,
-                [answers[pk][0] for pk in ids],
-                [answers[pk][1] for pk in ids],
-            ],
-        )
+        cursor.execute(sql, params)
         updated, _written = cursor.fetchone()
-    if not updated:
+    return bool(updated)
+
+
+def _answers_upsert(response, answers, next_page):
+    """PostgreSQL: the draft's UPDATE (which locks the response row and refuses a
+    submitted one, as in page_save's transaction) and the upsert of its answers as one
+    statement. SubmittedError when the response is no longer a draft (then no answer
+    is written)."""
+    if not _guarded_upsert(
+        conditions="",
+        condition_params=[],
+        answers=answers,
+        next_page=next_page,
+        response_id=response.pk,
+    ):
         raise SubmittedError
 
 
@@ -692,54 +705,31 @@ def draft_answers_save(
     invitation (respondent None) or of this open link and respondent, of this layer and
     assessment, with nothing half answered, and the assessment is open on this model
     version. True when written; False (nothing written) otherwise."""
-    response_table = Response._meta.db_table
     assessment_table = Assessment._meta.db_table
-    answer_table = Answer._meta.db_table
     if respondent is None:
         owner, owner_params = "invitation_id = %s", [invitation_id]
     else:
         owner, owner_params = "open_link_id = %s AND respondent = %s", [invitation_id, respondent]
-    ids = list(answers)
-    sql = f"""
-        WITH guard AS (
-            UPDATE {response_table} SET current_page = %s, updated_at = %s
-            WHERE id = %s AND status = %s AND {owner} AND layer_id = %s
+    conditions = f"""AND {owner} AND layer_id = %s
                 AND assessment_id = %s AND half_answers = '{{}}'::jsonb
                 AND EXISTS (
                     SELECT 1 FROM {assessment_table}
                     WHERE id = %s AND status = %s AND model_version_id = %s
-                )
-            RETURNING id
-        ), upsert AS (
-            INSERT INTO {answer_table} (response_id, question_id, current, desired)
-            SELECT guard.id, given.question_id, given.current, given.desired
-            FROM guard, unnest(%s::bigint[], %s::smallint[], %s::smallint[])
-                AS given (question_id, current, desired)
-            ON CONFLICT (response_id, question_id)
-            DO UPDATE SET current = EXCLUDED.current, desired = EXCLUDED.desired
-            RETURNING 1
-        )
-        SELECT (SELECT count(*) FROM guard), (SELECT count(*) FROM upsert)
-    """
-    params = [
-        next_page,
-        timezone.now(),
-        response_id,
-        Response.Status.DRAFT.value,
-        *owner_params,
-        layer_id,
-        assessment_id,
-        assessment_id,
-        Assessment.Status.OPEN.value,
-        version_id,
-        ids,
-        [answers[pk][0] for pk in ids],
-        [answers[pk][1] for pk in ids],
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        updated, _written = cursor.fetchone()
-    return bool(updated)
+                )"""
+    return _guarded_upsert(
+        conditions=conditions,
+        condition_params=[
+            *owner_params,
+            layer_id,
+            assessment_id,
+            assessment_id,
+            Assessment.Status.OPEN.value,
+            version_id,
+        ],
+        answers=answers,
+        next_page=next_page,
+        response_id=response_id,
+    )
 
 
 def first_open_page(*, response, tracks):
