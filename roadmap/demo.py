@@ -8,7 +8,16 @@ current roadmap continues (issue 15).
 
 from datetime import date
 
-from .models import DataProject, Kind, PlannedActivity, VisionSession
+from .adoption import set_status
+from .agreed import agreed_levels_save
+from .models import (
+    AdoptingBody,
+    AdoptionStatus,
+    DataProject,
+    Kind,
+    PlannedActivity,
+    VisionSession,
+)
 from .services import roadmap_for, roadmap_generate, suggest_data_projects
 
 DEMO_VISION = (
@@ -106,7 +115,37 @@ def load_demo_roadmap(assessment):
     if roadmap.generated_at is None and assessment.is_closed:
         roadmap_generate(roadmap=roadmap)
         _link_register(roadmap)
+        _agree_and_adopt(assessment, roadmap)
     return roadmap
+
+
+# The results session's outcome (issue 15): where the organisation recognised the
+# survey's picture but agreed on another level, with the reason.
+DEMO_AGREED = {
+    "OG1": (1, 3, "We herkennen het beeld, maar er is nog geen bemand datateam: eerder een 1."),
+    "PEB1": (2, 4, "Met de nieuwe functionaris gegevensbescherming zijn we verder dan gedacht."),
+    "IT2": (None, 3, "Eens met de stand; de ambitie is lager dan de vragenlijst zegt."),
+}
+
+
+def _agree_and_adopt(assessment, roadmap):
+    """The demo walks the whole route: results agreed in the results session, strategy
+    and roadmap adopted by the college (first time only, like the roadmap itself)."""
+    factors = {
+        factor.code: factor
+        for factor in assessment.model_version.factors.filter(code__in=DEMO_AGREED)
+    }
+    agreed_levels_save(
+        assessment=assessment,
+        rows={factors[code]: levels for code, levels in DEMO_AGREED.items() if code in factors},
+    )
+    set_status(
+        roadmap=roadmap,
+        status=AdoptionStatus.ADOPTED,
+        body=AdoptingBody.COLLEGE,
+        when=date(2026, 5, 12),
+        by="Gemeentesecretaris",
+    )
 
 
 # Who owned the earlier route's work, per track.

@@ -271,10 +271,17 @@ def test_the_demo_poster_tells_the_story(posters):
     assert "Project: Vroegsignalering schulden" in text
 
 
-def test_the_demo_poster_is_marked_concept_until_adopted(posters):
+def test_a_poster_is_marked_concept_until_adopted(posters):
     assert adoption_line(None) is None
-    assert posters.demo.data["concept"] is True
-    assert "CONCEPT" in posters.demo.text and "Concept: nog niet vastgesteld" in posters.demo.text
+    assert posters.forty.data["concept"] is True
+    assert "CONCEPT" in posters.forty.text and "Concept: nog niet vastgesteld" in posters.forty.text
+
+
+def test_the_demo_poster_says_the_college_adopted_it(posters):
+    # The demo walks the whole route (issue 15): its roadmap was adopted by the college.
+    assert posters.demo.data["concept"] is False
+    assert "Vastgesteld door het college op 12 mei 2026" in posters.demo.text
+    assert "CONCEPT" not in posters.demo.text
 
 
 def test_the_demo_poster_shows_the_organisations_logo(posters):

@@ -35,6 +35,12 @@ def test_the_demo_has_a_strategy_session_and_a_generated_roadmap(model_version):
     debt = roadmap.activities.get(data_project__subject="Vroegsignalering schulden")
     assert debt.kind == "dataproject" and "schuld" in debt.title
     assert roadmap.activities.exclude(data_project=None).count() == 3
+    # The whole route (issue 15): results agreed in the results session, the roadmap
+    # adopted by the college with a frozen copy of what was adopted.
+    agreed = {level.factor.code: level for level in roadmap.assessment.agreed_levels.all()}
+    assert set(agreed) == {"OG1", "PEB1", "IT2"} and agreed["OG1"].current == 1
+    assert roadmap.is_adopted and roadmap.adopted_body == "college"
+    assert roadmap.versions.filter(number=roadmap.version).exists()
 
 
 def test_a_second_load_demo_adds_nothing_and_keeps_edits(model_version):
