@@ -27,10 +27,8 @@ from django.db.models.functions import Cast
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import formats
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from . import disclosure, scoring
+from . import disclosure, risk_rules, scoring
 from .models import (
     Answer,
     Assessment,
@@ -802,13 +800,31 @@ def display_change(change):
     return ("+" if rounded(change) > 0 else "") + display(change)
 
 
-# The title of each risk rule (its reason comes from risk_reason).
-RISK_TITLES = {
-    scoring.DIVIDED_PICTURE: gettext_lazy("Verdeeld beeld"),
-    scoring.NO_AGREEMENT: gettext_lazy("Geen overeenstemming"),
-    scoring.SAFEGUARDS_LAG: gettext_lazy("Waarborgen blijven achter bij gebruik"),
-    scoring.AMBITION_WITHOUT_BASE: gettext_lazy("Ambitie zonder basis"),
-}
+def risk_title(code):
+    """The title of a risk rule; `risk_rules.UnknownRule` for an undeclared one."""
+    return str(risk_rules.rule(code).title)
+
+
+def _rule_words(declared, names):
+    """A rule's thresholds and the model codes its texts name, as shown."""
+    words = {key: display(value) for key, value in declared.thresholds.items()}
+    words.update((key, names.get(code, code)) for key, code in declared.codes.items())
+    return words
+
+
+def risk_reason(risk, names):
+    """The reason shown with a risk, in plain Dutch (B1): its rule's template with the
+    rule's thresholds and the risk's figures (codes as names). `names`: see labels()."""
+    declared = risk_rules.rule(risk.rule)
+    words = _rule_words(declared, names)
+    for key, value in risk.values.items():
+        words[key] = names.get(value, value) if isinstance(value, str) else display(value)
+    return str(declared.reason) % words
+
+
+def risk_method(declared, names):
+    """What a rule checks, with its thresholds, for the report's method chapter."""
+    return str(declared.method) % _rule_words(declared, names)
 
 
 # The scoring rules' version (spec/scoring.md), written into the results JSON.
@@ -841,45 +857,6 @@ def labels(assessment):
     }
     names.update((layer.code, layer.label) for layer in assessment.layers.all())
     return names
-
-
-def risk_reason(risk, names):
-    """The reason shown with a risk, in plain Dutch (B1). `names`: see labels()."""
-    values = risk.values
-    if risk.rule == scoring.DIVIDED_PICTURE:
-        return _(
-            "Verdeeld beeld: de lagen zien dit heel verschillend. %(high_layer)s geeft "
-            "%(high)s, %(low_layer)s geeft %(low)s (verschil %(gap)s; een verschil van "
-            "1,5 of meer is een risico)."
-        ) % {
-            "high_layer": names.get(values["high_layer"], values["high_layer"]),
-            "high": display(values["high"]),
-            "low_layer": names.get(values["low_layer"], values["low_layer"]),
-            "low": display(values["low"]),
-            "gap": display(values["layer_gap"]),
-        }
-    if risk.rule == scoring.NO_AGREEMENT:
-        return _(
-            "Geen overeenstemming: de antwoorden lopen sterk uiteen (spreiding %(spread)s; "
-            "1,5 of meer is een risico)."
-        ) % {"spread": display(values["spread"])}
-    if risk.rule == scoring.SAFEGUARDS_LAG:
-        return _(
-            "Waarborgen blijven achter bij gebruik: privacy, ethiek en beveiliging scoren "
-            "%(track)s (lager dan 2,0), terwijl %(use)s al %(use_score)s scoort (3,0 of meer)."
-        ) % {
-            "track": display(values["track_score"]),
-            "use": names.get(scoring.USE_FACTOR, scoring.USE_FACTOR),
-            "use_score": display(values["use_score"]),
-        }
-    return _(
-        "Ambitie zonder basis: de gewenste situatie (%(desired)s) ligt %(gap)s hoger dan "
-        "de huidige (%(current)s); een sprong van 3,0 of meer is een risico."
-    ) % {
-        "desired": display(values["desired"]),
-        "gap": display(values["gap"]),
-        "current": display(values["current"]),
-    }
 
 
 def _score_json(score):

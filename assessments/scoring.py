@@ -25,25 +25,9 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 from . import disclosure
+from .risk_rules import EPSILON, Risk, find_risks
 from .stages import stage
 
-# Scores are means of integers, so values a rule compares against a threshold
-# (1.5, 2.0, 3.0) or against each other (ties, percentile) may be off by a rounding
-# error of the last bit; the same tolerance as stage(s) = floor(s + 1e-9).
-EPSILON = 1e-9
-
-DIVIDED_PICTURE = "divided_picture"
-NO_AGREEMENT = "no_agreement"
-SAFEGUARDS_LAG = "safeguards_lag"
-AMBITION_WITHOUT_BASE = "ambition_without_base"
-
-LAYER_GAP_RISK = 1.5
-SPREAD_RISK = 1.5
-SAFEGUARDS_TRACK = "PEB"
-SAFEGUARDS_BELOW = 2.0
-USE_FACTOR = "IT3"
-USE_AT_LEAST = 3.0
-AMBITION_GAP_RISK = 3.0
 HIGHLIGHT_COUNT = 3
 MIN_BENCHMARK_PEERS = 5
 MIN_QUARTILE_PEERS = 10
@@ -130,15 +114,6 @@ class Group:
     layers: list[str] = field(default_factory=list)  # reporting groups
     counted: int | None = None  # departments: respondents in shown groups
     factors: dict[str, CellScore] = field(default_factory=dict)
-
-
-@dataclass(kw_only=True)
-class Risk:
-    rule: str
-    factor: str | None = None
-    track: str | None = None
-    # The figures the reason quotes, e.g. {"layer_gap": 1.8, "low_layer": "uitvoering", ...}.
-    values: dict = field(default_factory=dict)
 
 
 @dataclass(kw_only=True)
@@ -599,7 +574,7 @@ def highlights(result, shape):
     - Strengths: the 3 factors with the highest current score.
     - Attention points: the 3 factors with the lowest current score.
     - Biggest ambitions: the 3 factors with the largest gap.
-    - Risks: every rule that holds, in rule order, then factor order.
+    - Risks: every rule of risk_rules.RULES that holds, in rule order, then factor order.
     Ties: a lower factor order (LC1 first … PEB2 last) wins.
     """
     order = {code: index for index, code in enumerate(shape.factor_codes)}
@@ -610,74 +585,8 @@ def highlights(result, shape):
         strengths=_ranked(current, order, highest=True)[:HIGHLIGHT_COUNT],
         attention=_ranked(current, order, highest=False)[:HIGHLIGHT_COUNT],
         ambitions=_ranked(gaps, order, highest=True)[:HIGHLIGHT_COUNT],
-        risks=risks(result),
+        risks=find_risks(result),
     )
-
-
-def risks(result):
-    """The four risk rules, each with the figures its reason quotes.
-
-    - divided picture: layer gap ≥ 1.5 on a factor;
-    - no agreement: spread ≥ 1.5 on a factor;
-    - safeguards lag behind use: track PEB below 2.0 while factor IT3 is 3.0 or more;
-    - ambition without base: a factor's gap is 3.0 or more.
-    """
-    factors = result.factors.values()
-    found = []
-    for factor in factors:
-        if factor.layer_gap is not None and factor.layer_gap >= LAYER_GAP_RISK - EPSILON:
-            found.append(
-                Risk(
-                    rule=DIVIDED_PICTURE,
-                    factor=factor.code,
-                    values={"layer_gap": factor.layer_gap, **_extreme_layers(result, factor)},
-                )
-            )
-    for factor in factors:
-        if factor.spread is not None and factor.spread >= SPREAD_RISK - EPSILON:
-            found.append(
-                Risk(rule=NO_AGREEMENT, factor=factor.code, values={"spread": factor.spread})
-            )
-    safeguards = result.tracks.get(SAFEGUARDS_TRACK)
-    use = result.factors.get(USE_FACTOR)
-    if (
-        safeguards is not None
-        and use is not None
-        and safeguards.current is not None
-        and use.current is not None
-        and safeguards.current < SAFEGUARDS_BELOW - EPSILON
-        and use.current >= USE_AT_LEAST - EPSILON
-    ):
-        found.append(
-            Risk(
-                rule=SAFEGUARDS_LAG,
-                track=SAFEGUARDS_TRACK,
-                values={"track_score": safeguards.current, "use_score": use.current},
-            )
-        )
-    for factor in factors:
-        gap = factor.gap
-        if gap is not None and gap >= AMBITION_GAP_RISK - EPSILON:
-            found.append(
-                Risk(
-                    rule=AMBITION_WITHOUT_BASE,
-                    factor=factor.code,
-                    values={"gap": gap, "current": factor.current, "desired": factor.desired},
-                )
-            )
-    return found
-
-
-def _extreme_layers(result, factor):
-    """The shown groups with the lowest and the highest score (first in layer order)."""
-    scored = [
-        (group.code, group.factors[factor.code].current)
-        for group in result.groups
-        if group.shown and group.factors[factor.code].current is not None
-    ]
-    low = min(scored, key=lambda item: item[1])
-    high = max(scored, key=lambda item: item[1])
-    return {"low_layer": low[0], "low": low[1], "high_layer": high[0], "high": high[1]}
 
 
 # --- Benchmark -------------------------------------------------------------------------

@@ -24,13 +24,13 @@ from PIL import ImageFont
 
 from assessments.models import Invitation, LevelDescriptor, Response, Track
 from assessments.results import (
-    RISK_TITLES,
     assessment_results,
     display,
     display_change,
     group_labels,
     labels,
     risk_reason,
+    risk_title,
     rounded,
 )
 from assessments.stages import stage, stage_hint, stage_label
@@ -950,7 +950,7 @@ def report_data(assessment):
         "ambitions": _highlight(highlights.ambitions, results, names) if shown_scores else [],
         "risks": [
             {
-                "rule": str(RISK_TITLES[risk.rule]),
+                "rule": risk_title(risk.rule),
                 "factor": names.get(risk.factor, risk.factor) if risk.factor else "",
                 "code": risk.factor or risk.track or "",
                 "reason": risk_reason(risk, names),

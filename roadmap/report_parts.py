@@ -7,11 +7,9 @@ object as it was released (its shown groups and departments, `visible_comments`)
 nothing here looks at respondents itself.
 """
 
-from django.utils.translation import gettext as _
-
-from assessments import scoring
+from assessments import risk_rules, scoring
 from assessments.models import Question
-from assessments.results import RISK_TITLES, display, visible_comments
+from assessments.results import display, risk_method, visible_comments
 from assessments.stages import MAX_LEVEL, MIN_LEVEL, stage_label
 
 # The results page's department × factor table, so the report shows exactly what the
@@ -25,7 +23,7 @@ ADVICE_YEARS = 2
 
 def method(assessment, results, tracks, names):
     """The model, the scale, who was asked what, and the rules behind the figures, with
-    the thresholds as scoring.py declares them (never retyped here)."""
+    the thresholds as risk_rules.py declares them (never retyped here)."""
     # One query for the questions and, through them, the factors they measure; the
     # layers come from the reporting groups (every layer is in one) and `names`.
     questions = list(
@@ -70,41 +68,10 @@ def method(assessment, results, tracks, names):
         ],
         "highlight_count": scoring.HIGHLIGHT_COUNT,
         "rules": [
-            {
-                "title": str(RISK_TITLES[scoring.DIVIDED_PICTURE]),
-                "text": _(
-                    "De hoogste en de laagste groep liggen %(threshold)s of meer uit elkaar "
-                    "op een sleutelfactor."
-                )
-                % {"threshold": display(scoring.LAYER_GAP_RISK)},
-            },
-            {
-                "title": str(RISK_TITLES[scoring.NO_AGREEMENT]),
-                "text": _(
-                    "De spreiding van de antwoorden op een sleutelfactor is %(threshold)s of meer."
-                )
-                % {"threshold": display(scoring.SPREAD_RISK)},
-            },
-            {
-                "title": str(RISK_TITLES[scoring.SAFEGUARDS_LAG]),
-                "text": _(
-                    "Het spoor %(track)s scoort lager dan %(below)s, terwijl %(use)s "
-                    "%(at_least)s of meer scoort."
-                )
-                % {
-                    "track": names.get(scoring.SAFEGUARDS_TRACK, scoring.SAFEGUARDS_TRACK),
-                    "below": display(scoring.SAFEGUARDS_BELOW),
-                    "use": names.get(scoring.USE_FACTOR, scoring.USE_FACTOR),
-                    "at_least": display(scoring.USE_AT_LEAST),
-                },
-            },
-            {
-                "title": str(RISK_TITLES[scoring.AMBITION_WITHOUT_BASE]),
-                "text": _("De gewenste score ligt %(threshold)s of meer boven de huidige.")
-                % {"threshold": display(scoring.AMBITION_GAP_RISK)},
-            },
+            {"title": str(declared.title), "text": risk_method(declared, names)}
+            for declared in risk_rules.RULES
         ],
-        "spread_risk": display(scoring.SPREAD_RISK),
+        "spread_risk": display(risk_rules.rule(risk_rules.NO_AGREEMENT).thresholds["threshold"]),
         "min_benchmark_peers": scoring.MIN_BENCHMARK_PEERS,
     }
 

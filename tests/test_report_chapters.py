@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.html import escape
 from pypdf import PdfReader
 
-from assessments import scoring
+from assessments import risk_rules
 from assessments.models import Assessment, Membership
 from assessments.results import assessment_results, display, results_forget
 from assessments.stages import stage_hint
@@ -107,9 +107,11 @@ def test_the_method_chapter_states_the_rules_with_the_declared_thresholds(demo):
         assert stage_name in method
     assert "minstens 5 mensen" in method  # k, the promise
     assert "Elke groep telt even zwaar" in method  # the organisation: mean of groups
-    for threshold in (scoring.LAYER_GAP_RISK, scoring.SPREAD_RISK, scoring.AMBITION_GAP_RISK):
-        assert f"{display(threshold)} of meer" in method
-    assert f"lager dan {display(scoring.SAFEGUARDS_BELOW)}" in method
+    for code in (risk_rules.DIVIDED_PICTURE, risk_rules.NO_AGREEMENT):
+        assert f"{display(risk_rules.rule(code).thresholds['threshold'])} of meer" in method
+    ambition = risk_rules.rule(risk_rules.AMBITION_WITHOUT_BASE).thresholds["threshold"]
+    assert f"{display(ambition)} of meer" in method
+    assert f"lager dan {display(risk_rules.rule(risk_rules.SAFEGUARDS_LAG).thresholds['below'])}" in method
     # Who was asked what: every layer with its number of questions.
     for layer in demo.data["method"]["layers"]:
         assert f"{layer['label']}: {layer['questions']} vragen" in method

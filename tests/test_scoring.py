@@ -15,7 +15,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments import disclosure, scoring
+from assessments import disclosure, risk_rules, scoring
 from assessments.models import Organisation
 from assessments.results import assessment_results
 from assessments.stages import stage, stage_name
@@ -466,8 +466,8 @@ def test_a_divided_picture_from_a_layer_gap_of_one_and_a_half():
         + [("uitvoering", {"LC2.1": (3, 3), "IT3.1": (2, 2)})],
     )
     # LC2: layers 1, 2, 3 → gap 2; IT3: layers 1, 2, 2 → gap 1.
-    assert (scoring.DIVIDED_PICTURE, "LC2") in rules(result)
-    assert (scoring.DIVIDED_PICTURE, "IT3") not in rules(result)
+    assert (risk_rules.DIVIDED_PICTURE, "LC2") in rules(result)
+    assert (risk_rules.DIVIDED_PICTURE, "IT3") not in rules(result)
     risk = result.highlights.risks[0]
     assert risk.values == {
         "layer_gap": 2.0,
@@ -480,7 +480,7 @@ def test_a_divided_picture_from_a_layer_gap_of_one_and_a_half():
         [("directie", {"LC1.1": (1, 1), "LC1.2": (2, 2)}), ("management", everything(3))]
     )
     assert exactly.factors["LC1"].layer_gap == 1.5
-    assert (scoring.DIVIDED_PICTURE, "LC1") in rules(exactly)
+    assert (risk_rules.DIVIDED_PICTURE, "LC1") in rules(exactly)
 
 
 def test_no_agreement_from_a_spread_of_one_and_a_half():
@@ -495,7 +495,7 @@ def test_no_agreement_from_a_spread_of_one_and_a_half():
         ]
     )
     assert result.factors["LC1"].spread == pytest.approx(1.5)
-    assert rules(result) == [(scoring.NO_AGREEMENT, "LC1")]
+    assert rules(result) == [(risk_rules.NO_AGREEMENT, "LC1")]
 
 
 @pytest.mark.parametrize(
@@ -504,7 +504,7 @@ def test_no_agreement_from_a_spread_of_one_and_a_half():
 )
 def test_safeguards_lag_behind_use(peb, it3, holds):
     result = score([("directie", {"PEB1.1": peb, "IT3.1": it3})])
-    found = (scoring.SAFEGUARDS_LAG, None) in rules(result)
+    found = (risk_rules.SAFEGUARDS_LAG, None) in rules(result)
     assert found == holds
     if holds:
         risk = result.highlights.risks[0]
@@ -514,7 +514,7 @@ def test_safeguards_lag_behind_use(peb, it3, holds):
 
 def test_ambition_without_base_from_a_gap_of_three():
     result = score([("directie", {"LC2.1": (1, 4), "IT3.1": (2, 4)})])
-    assert rules(result) == [(scoring.AMBITION_WITHOUT_BASE, "LC2")]
+    assert rules(result) == [(risk_rules.AMBITION_WITHOUT_BASE, "LC2")]
     assert result.highlights.risks[0].values == {"gap": 3.0, "current": 1.0, "desired": 4.0}
 
 

@@ -18,7 +18,6 @@ from ..access import get_assessment_with_role, results_visible
 from ..collection import open_link_overflow
 from ..models import Track
 from ..results import (
-    RISK_TITLES,
     assessment_results,
     department_names,
     display,
@@ -26,11 +25,12 @@ from ..results import (
     group_labels,
     labels,
     risk_reason,
+    risk_title,
     rounded,
     visible_comments,
 )
 from ..results_export import FORMATS, results_file
-from ..scoring import MIN_BENCHMARK_PEERS, SAFEGUARDS_TRACK
+from ..scoring import MIN_BENCHMARK_PEERS
 from ..stages import stage_hint, stage_label
 from ..versions import held_back
 
@@ -128,12 +128,12 @@ def _dashboard(results, names, track_names):
     risks = []
     for risk in highlights.risks:
         if not risks or risks[-1]["rule"] != risk.rule:
-            risks.append({"rule": risk.rule, "title": RISK_TITLES[risk.rule], "items": []})
+            risks.append({"rule": risk.rule, "title": risk_title(risk.rule), "items": []})
         risks[-1]["items"].append(
             {
                 "subject": names.get(risk.factor, risk.factor)
                 if risk.factor
-                else track_names.get(risk.track or SAFEGUARDS_TRACK, risk.track),
+                else track_names.get(risk.track, risk.track),
                 "reason": risk_reason(risk, names),
             }
         )
