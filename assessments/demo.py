@@ -11,8 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from roadmap.demo import load_demo_previous_route, load_demo_roadmap
-
+from . import hooks
 from .demo_survey import load_demo_survey
 from .models import (
     Answer,
@@ -310,9 +309,8 @@ def load_demo():
         shift=shift,
         factor_shift=factor_shift,
     )
-    # The earlier measurement's route first, so the current roadmap continues it.
-    load_demo_previous_route(earlier)
-    load_demo_roadmap(assessment)
+    # Other apps' parts (roadmap: the earlier route and the demo roadmap), see hooks.py.
+    hooks.demo_measurements_loaded.run(assessment=assessment, earlier=earlier)
     add_demo_comments(assessment)
     peers = [(peer, DEMO_PEER_LAYER_COUNTS) for peer in DEMO_PEERS]
     peers += [(peer, DEMO_SMALL_PEER_LAYER_COUNTS) for peer in DEMO_SMALL_PEERS]

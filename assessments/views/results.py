@@ -12,10 +12,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from roadmap.continuity import continuity_display
-
 from ..access import get_assessment_with_role, results_visible
 from ..collection import open_link_overflow
+from ..hooks import results_context
 from ..models import Track
 from ..results import (
     assessment_results,
@@ -417,9 +416,8 @@ def results_page(request, pk):
         context["min_benchmark_peers"] = MIN_BENCHMARK_PEERS
         context["trend"] = _trend_rows(results.trend, names, track_names)
         if not results.department:
-            context["continuity"] = continuity_display(
-                assessment, results, {**names, **track_names}
-            )
+            # Sections of other apps (roadmap: plan versus effect), see hooks.py.
+            context.update(results_context(assessment, results, {**names, **track_names}))
     else:
         context["hidden_layers"] = _named_groups(results.groups, names)
     return render(request, "assessments/results.html", context)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments import hooks
 from assessments.model_content import ModelFileError, load_model_file, model_files
-from roadmap.library import LIBRARY_FILE, LibraryFileError, load_library_file
 
 
 class Command(BaseCommand):
@@ -20,13 +20,5 @@ class Command(BaseCommand):
             except ModelFileError as error:
                 raise CommandError(f"{path.name}: {error}") from error
             self.stdout.write(f"{result.version.code}: {result.outcome}")
-        try:
-            library = load_library_file()
-        except LibraryFileError as error:
-            raise CommandError(f"{LIBRARY_FILE.name}: {error}") from error
-        if library is None:
-            self.stdout.write(f"no {LIBRARY_FILE.name}: the activity library is empty")
-        else:
-            self.stdout.write(
-                f"activities {library.version.code}: {library.outcome} ({library.count})"
-            )
+        # Other apps' steps after the model (roadmap: the activity library), see hooks.py.
+        hooks.model_loaded.run(self.stdout.write)

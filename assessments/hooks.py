@@ -1,0 +1,57 @@
+"""Where other apps take part in what assessments does (issue 16).
+
+`assessments` is the core: apps such as `roadmap` build on it and import it, but it
+never imports them (tests/test_architecture.py checks this). Where the core must let
+them add something, it runs one of the hooks below; an app registers its functions in
+its AppConfig.ready(). Functions run in the order they were registered, which is the
+order of INSTALLED_APPS and, within an app, the order of its ready(): deterministic.
+
+- `results_sections(assessment, results, names)` returns a dict that the results page
+  adds to its context; asked only on an organisation-wide page whose scores are shown
+  (`names`: labels of factor and track codes). Roadmap adds "continuity".
+- `model_loaded(write)` runs at the end of `load_model`, after the maturity model(s);
+  `write(line)` prints a line of the command's output; a step may raise CommandError.
+  Roadmap loads its activity library.
+- `demo_measurements_loaded(assessment, earlier)` runs inside `load_demo`'s transaction
+  once the demo organisation's own measurements exist (`assessment`: the current,
+  closed one; `earlier`: the earlier one), before its comments and the peers are
+  added, so what a step builds from them is the same on every run. Every step must be
+  idempotent, like load_demo. Roadmap builds the earlier route and the demo roadmap.
+"""
+
+
+class Hook:
+    """An ordered set of functions that other apps register and the core runs."""
+
+    def __init__(self, name):
+        self.name = name
+        self._functions = {}  # "module.qualname" -> function, in registration order
+
+    def register(self, function):
+        """Add `function` (usable as a decorator); registering it again adds nothing, so
+        a second ready() (as in some test runners) does not run a step twice."""
+        self._functions.setdefault(f"{function.__module__}.{function.__qualname__}", function)
+        return function
+
+    def functions(self):
+        return list(self._functions.values())
+
+    def run(self, *args, **kwargs):
+        """Call every registered function in order; their return values, in order."""
+        return [function(*args, **kwargs) for function in self.functions()]
+
+    def __repr__(self):
+        return f"<Hook {self.name}: {', '.join(self._functions) or 'empty'}>"
+
+
+results_sections = Hook("results_sections")
+model_loaded = Hook("model_loaded")
+demo_measurements_loaded = Hook("demo_measurements_loaded")
+
+
+def results_context(assessment, results, names):
+    """The context that the registered apps add to an organisation-wide results page."""
+    context = {}
+    for section in results_sections.run(assessment, results, names):
+        context.update(section)
+    return context

@@ -1,0 +1,122 @@
+"""The direction between the apps (issue 16): `roadmap` builds on `assessments`, never
+the reverse. Where assessments must let roadmap take part (the results page, load_model,
+load_demo) it calls the hooks of assessments/hooks.py, which roadmap fills in its
+AppConfig.ready(). This test reads every Python file of assessments (migrations
+excepted: they may name other apps by string) and fails on any import of roadmap, at
+the top of a module or inside a function, including importlib and apps.get_model."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = "assessments"
+FORBIDDEN = ("roadmap",)
+
+
+def core_files():
+    return sorted(
+        path
+        for path in (ROOT / CORE).rglob("*.py")
+        if "migrations" not in path.relative_to(ROOT / CORE).parts
+    )
+
+
+def _forbidden(module):
+    return any(module == app or module.startswith(f"{app}.") for app in FORBIDDEN)
+
+
+def _package(path):
+    """The dotted package a module's relative imports start from."""
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return parts if parts[-1] == "__init__" else parts[:-1]
+
+
+def _string(node):
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def imports_of_other_apps(path):
+    """(line, what) for every import of a forbidden app in the file at `path`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names if _forbidden(alias.name)]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                package = _package(path)
+                base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            names = [module] + [f"{module}.{alias.name}" for alias in node.names]
+            if any(_forbidden(name.lstrip(".")) for name in names):
+                found.append((node.lineno, f"from {module} import ..."))
+        elif isinstance(node, ast.Call) and node.args:
+            # importlib.import_module("roadmap..."), __import__("roadmap"),
+            # apps.get_model("roadmap", ...) / get_app_config("roadmap").
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = _string(node.args[0])
+            if first is None:
+                continue
+            if name in ("import_module", "__import__") and _forbidden(first):
+                found.append((node.lineno, f"{name}({first!r})"))
+            elif name in ("get_model", "get_app_config", "get_models") and _forbidden(
+                first.split(".")[0]
+            ):
+                found.append((node.lineno, f"{name}({first!r})"))
+    return found
+
+
+def test_there_are_files_to_check():
+    files = core_files()
+    assert ROOT / CORE / "views" / "results.py" in files
+    assert not any("migrations" in path.parts for path in files)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from roadmap.continuity import continuity_display",
+        "import roadmap.library",
+        "def f():\n    from roadmap import demo",
+        "import importlib\nimportlib.import_module('roadmap.demo')",
+        "from django.apps import apps\napps.get_model('roadmap', 'Roadmap')",
+        "from django.apps import apps\napps.get_model('roadmap.Roadmap')",
+    ],
+)
+def test_the_check_sees_every_kind_of_import(tmp_path, monkeypatch, source):
+    package = tmp_path / CORE
+    package.mkdir()
+    module = package / "example.py"
+    module.write_text(source, encoding="utf-8")
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    assert imports_of_other_apps(module)
+
+
+def test_the_check_leaves_the_core_and_django_alone(tmp_path, monkeypatch):
+    package = tmp_path / CORE
+    package.mkdir()
+    module = package / "example.py"
+    module.write_text(
+        "from . import hooks\nfrom .models import Assessment\nimport roadmapping\n"
+        "from django.apps import apps\napps.get_model('assessments', 'Assessment')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    assert imports_of_other_apps(module) == []
+
+
+def test_assessments_never_imports_roadmap():
+    offences = [
+        f"{path.relative_to(ROOT)}:{line}: {what}"
+        for path in core_files()
+        for line, what in imports_of_other_apps(path)
+    ]
+    assert not offences, (
+        "assessments must not import roadmap (issue 16); let roadmap register a hook in "
+        "assessments/hooks.py instead:\n" + "\n".join(offences)
+    )

@@ -1,0 +1,75 @@
+"""The hooks of assessments/hooks.py (issue 16): roadmap takes part in the results page,
+load_model and load_demo through them, in a fixed order, without assessments importing
+roadmap."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from assessments import hooks
+from roadmap import hooks as roadmap_hooks
+from roadmap.models import LibraryActivity, Roadmap
+
+
+def test_roadmap_registers_its_parts_once_and_in_order():
+    assert hooks.results_sections.functions() == [roadmap_hooks.results_sections]
+    assert hooks.model_loaded.functions() == [roadmap_hooks.load_library]
+    assert hooks.demo_measurements_loaded.functions() == [roadmap_hooks.load_demo_routes]
+
+
+def test_a_hook_runs_its_functions_in_registration_order_and_each_once():
+    hook = hooks.Hook("example")
+    calls = []
+
+    def first(value):
+        calls.append(("first", value))
+        return {"a": 1, "shared": "first"}
+
+    def second(value):
+        calls.append(("second", value))
+        return {"b": 2, "shared": "second"}
+
+    hook.register(first)
+    hook.register(second)
+    hook.register(first)  # a second ready() adds nothing
+    assert hook.run(7) == [{"a": 1, "shared": "first"}, {"b": 2, "shared": "second"}]
+    assert calls == [("first", 7), ("second", 7)]
+    assert "first" in repr(hook) and "second" in repr(hook)
+    assert hooks.Hook("empty").run() == []
+
+
+@pytest.mark.django_db
+def test_load_model_loads_the_library_after_the_model(model_version):
+    out = io.StringIO()
+    call_command("load_model", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith(f"{model_version.code}: ")
+    assert lines[-1].startswith(f"activities {model_version.code}: ")
+    assert LibraryActivity.objects.filter(version=model_version).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_its_roadmaps_and_its_results_page_shows_plan_versus_effect(
+    client, model_version
+):
+    call_command("load_demo", stdout=io.StringIO())
+    roadmaps = Roadmap.objects.filter(assessment__organisation__name="Gemeente Voorbeeldstad")
+    assert sorted(roadmaps.values_list("assessment__name", flat=True)) == [
+        "Eerste meting 2024",
+        "Nulmeting 2026",
+    ]
+    current = roadmaps.get(assessment__name="Nulmeting 2026")
+    client.force_login(get_user_model().objects.get(username="consultant"))
+    url = reverse("results", args=[current.assessment.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    effect = response.context["continuity"]["plan_effect"]
+    assert effect["previous"] == "Eerste meting 2024" and effect["done"] > 0
+    assert 'id="plan-effect-table"' in response.content.decode()
+    # A department's page asks no other app for organisation-wide sections.
+    response = client.get(url, {"afdeling": "Sociaal Domein"})
+    assert response.status_code == 200
+    assert "continuity" not in response.context
