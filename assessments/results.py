@@ -331,27 +331,6 @@ def _scoring_result(assessment, department):
     return result
 
 
-def _closed_scores(assessments, own):
-    """current_scores() of closed assessments, from their snapshots (computed if missing),
-    with tracks and factors in the order of `own` (the result they are compared to)."""
-    assessments = list(assessments)
-    # After a reopen, others see the version released to viewers (versions.py).
-    held = {a.pk: a for a in assessments if a.released_responses is not None}
-    kept = {
-        pk: _scores_in_order(scores, own)
-        for pk, scores in ResultSnapshot.objects.filter(
-            assessment__in=[a.pk for a in assessments if a.pk not in held], department=""
-        ).values_list("assessment_id", "scores")
-    }
-    for assessment in assessments:
-        if assessment.pk in held:
-            result = _compute(assessment, None, assessment.released_responses)
-            kept[assessment.pk] = _scores_in_order(scoring.current_scores(result), own)
-        elif assessment.pk not in kept:
-            kept[assessment.pk] = scoring.current_scores(_scoring_result(assessment, None))
-    return kept
-
-
 def _same_factor_codes(version_ids, own):
     """The model versions among `version_ids` with the same factor codes as version `own`.
 
@@ -370,10 +349,56 @@ def _same_factor_codes(version_ids, own):
 
 # current_scores() of kept results, by (snapshot id, its creation time as text: cheaper
 # to read than a datetime, and an id alone may come again on SQLite). A snapshot is
-# never changed, only deleted (and another made), so what this process once read stays
-# true; a benchmark among hundreds of peers then moves no JSON at all.
+# never changed, only deleted (results_forget, the receivers below, a snapshot of an
+# earlier format) and another made, with another key: so what this process once read
+# stays true, and a benchmark among hundreds of peers or a long trend moves no JSON.
 _KEPT_SCORES = {}
 _KEPT_SCORES_LIMIT = 50_000
+
+
+def _with_kept(assessments):
+    """`assessments` (a queryset) with the key of their kept results (see _KEPT_SCORES)
+    as `kept_pk` and `kept_at`, both None where there are none: no query of its own."""
+    return assessments.annotate(
+        kept=FilteredRelation("result_snapshots", condition=Q(result_snapshots__department="")),
+    ).annotate(kept_pk=F("kept__pk"), kept_at=Cast("kept__created_at", output_field=CharField()))
+
+
+def _kept_key(snapshot, created_at):
+    return None if snapshot is None else (snapshot, created_at)
+
+
+def _kept_scores(keys, assessments=None):
+    """current_scores() of closed assessments by pk, as kept: the one reader of kept
+    scores, for the benchmark and its ambitions, the trend and the peers' movement.
+
+    `keys`: per assessment pk the key of its kept results (_with_kept), None where it
+    has none. Scores this process read before are not read again, the others in one
+    query; an assessment without kept results (or whose results went since `keys` was
+    read) is computed and kept, from its object in `assessments` (by pk) if given,
+    else read (one query). Also returns whether every score was kept: then the same
+    keys give the same scores.
+    """
+    unread = {key[0]: key for key in keys.values() if key is not None and key not in _KEPT_SCORES}
+    if unread:
+        if len(_KEPT_SCORES) > _KEPT_SCORES_LIMIT:
+            _KEPT_SCORES.clear()
+        for snapshot, scores in ResultSnapshot.objects.filter(pk__in=unread).values_list(
+            "pk", "scores"
+        ):
+            _KEPT_SCORES[unread[snapshot]] = scores
+    missing = [pk for pk, key in keys.items() if key not in _KEPT_SCORES]
+    computed = {}
+    if missing:
+        known = assessments or {}
+        objects = [known[pk] for pk in missing if pk in known]
+        unknown = [pk for pk in missing if pk not in known]
+        if unknown:
+            objects += list(Assessment.objects.filter(pk__in=unknown))
+        for assessment in objects:
+            computed[assessment.pk] = scoring.current_scores(_scoring_result(assessment, None))
+    scores = {pk: computed[pk] if pk in computed else _KEPT_SCORES[key] for pk, key in keys.items()}
+    return scores, not computed
 
 
 def _peer_scores(assessment):
@@ -382,54 +407,38 @@ def _peer_scores(assessment):
     with the same factor codes. An organisation that agreed to take part shares that
     assessment even if it closed before the agreement.
 
-    One query finds the candidates with the id of their kept results, one more finds
-    factor codes if peers use other model versions; the kept scores are read only when
-    this process has not read them before, and computed (and kept) for a peer that has
-    none yet.
+    One query finds the candidates with the key of their kept results, one more finds
+    factor codes if peers use other model versions; the kept scores come from
+    _kept_scores (read only when this process has not read them before, computed and
+    kept for a peer that has none yet).
     """
     candidates = (
-        Assessment.objects.filter(
-            organisation__type=assessment.organisation.type,
-            organisation__benchmark_agreed_at__isnull=False,
-            status=Assessment.Status.CLOSED,
-            # A closed assessment whose new version is held back for viewers after a
-            # reopen (versions.py) is no peer: its kept results are the new version.
-            released_responses__isnull=True,
-        )
-        .exclude(organisation_id=assessment.organisation_id)
-        .annotate(
-            kept=FilteredRelation("result_snapshots", condition=Q(result_snapshots__department=""))
+        _with_kept(
+            Assessment.objects.filter(
+                organisation__type=assessment.organisation.type,
+                organisation__benchmark_agreed_at__isnull=False,
+                status=Assessment.Status.CLOSED,
+                # A closed assessment whose new version is held back for viewers after a
+                # reopen (versions.py) is no peer: its kept results are the new version.
+                released_responses__isnull=True,
+            ).exclude(organisation_id=assessment.organisation_id)
         )
         .order_by("organisation_id", F("closed_at").desc(nulls_last=True), "-pk")
-        .annotate(kept_at=Cast("kept__created_at", output_field=CharField()))
-        .values_list("pk", "organisation_id", "model_version_id", "kept__pk", "kept_at")
+        .values_list("pk", "organisation_id", "model_version_id", "kept_pk", "kept_at")
     )
     latest = {}
     for pk, organisation_id, version_id, snapshot, created_at in candidates:
-        key = None if snapshot is None else (snapshot, created_at)
-        latest.setdefault(organisation_id, (pk, version_id, key))
+        latest.setdefault(organisation_id, (pk, version_id, _kept_key(snapshot, created_at)))
     if len(latest) < scoring.MIN_BENCHMARK_PEERS:
         return [], None
     same = _same_factor_codes(
         {version_id for _pk, version_id, _key in latest.values()}, assessment.model_version_id
     )
-    peers = [(pk, key) for pk, version_id, key in latest.values() if version_id in same]
-    unread = {key[0]: key for _pk, key in peers if key is not None and key not in _KEPT_SCORES}
-    if unread:
-        if len(_KEPT_SCORES) > _KEPT_SCORES_LIMIT:
-            _KEPT_SCORES.clear()
-        for snapshot, scores in ResultSnapshot.objects.filter(pk__in=unread).values_list(
-            "pk", "scores"
-        ):
-            _KEPT_SCORES[unread[snapshot]] = scores
-    missing = [pk for pk, key in peers if key not in _KEPT_SCORES]
-    computed = {}
-    for peer in Assessment.objects.filter(pk__in=missing):
-        computed[peer.pk] = scoring.current_scores(_scoring_result(peer, None))
-    scores = [computed[pk] if pk in computed else _KEPT_SCORES[key] for pk, key in peers]
+    peers = {pk: key for pk, version_id, key in latest.values() if version_id in same}
+    scores, all_kept = _kept_scores(peers)
     # The same kept results give the same peer group; results just computed are kept
     # under a key read only on the next call.
-    return scores, None if computed else tuple(sorted(key for _pk, key in peers))
+    return list(scores.values()), tuple(sorted(peers.values())) if all_kept else None
 
 
 # scoring.PeerGroup by the keys of the peers' kept results (see _KEPT_SCORES): the
@@ -460,8 +469,10 @@ def _benchmark(assessment, result):
 def _trend(assessment, result):
     """The organisation's closed assessments with the same factor codes, by close date,
     up to this one (an open assessment comes last, as it stands now)."""
-    closed = Assessment.objects.filter(
-        organisation_id=assessment.organisation_id, status=Assessment.Status.CLOSED
+    closed = _with_kept(
+        Assessment.objects.filter(
+            organisation_id=assessment.organisation_id, status=Assessment.Status.CLOSED
+        )
     ).order_by(F("closed_at").asc(nulls_first=True), "pk")
     if assessment.is_closed and assessment.closed_at is not None:
         closed = closed.filter(closed_at__lte=assessment.closed_at)
@@ -472,8 +483,19 @@ def _trend(assessment, result):
     same = [a for a in closed if a.model_version_id in versions]
     if not same:
         return []
-    kept = _closed_scores(same, result)
-    measurements = [(a.pk, a.name, _date(a), kept[a.pk]) for a in same]
+    # After a reopen, the organisation's trend shows the version released to viewers
+    # (versions.py), computed from its responses: not kept.
+    held = {
+        a.pk: scoring.current_scores(_compute(a, None, a.released_responses))
+        for a in same
+        if a.released_responses is not None
+    }
+    kept, _all_kept = _kept_scores(
+        {a.pk: _kept_key(a.kept_pk, a.kept_at) for a in same if a.pk not in held},
+        {a.pk: a for a in same},
+    )
+    kept.update(held)
+    measurements = [(a.pk, a.name, _date(a), _scores_in_order(kept[a.pk], result)) for a in same]
     measurements.append(
         (assessment.pk, assessment.name, _date(assessment), scoring.current_scores(result))
     )
@@ -504,34 +526,40 @@ def peers_movement(results):
     ):
         return None
     candidates = list(
-        Assessment.objects.filter(
-            organisation__type=assessment.organisation.type,
-            organisation__benchmark_agreed_at__isnull=False,
-            status=Assessment.Status.CLOSED,
-            released_responses__isnull=True,
+        _with_kept(
+            Assessment.objects.filter(
+                organisation__type=assessment.organisation.type,
+                organisation__benchmark_agreed_at__isnull=False,
+                status=Assessment.Status.CLOSED,
+                released_responses__isnull=True,
+            ).exclude(organisation_id=assessment.organisation_id)
         )
-        .exclude(organisation_id=assessment.organisation_id)
         .order_by("organisation_id", F("closed_at").desc(nulls_last=True), "-pk")
-        .values_list("pk", "organisation_id", "model_version_id")
+        .values_list("pk", "organisation_id", "model_version_id", "kept_pk", "kept_at")
     )
-    if len({organisation for _pk, organisation, _version in candidates}) < (
+    if len({organisation for _pk, organisation, *_rest in candidates}) < (
         scoring.MIN_BENCHMARK_PEERS
     ):
         return None
     same = _same_factor_codes(
-        {version for _pk, _organisation, version in candidates}, assessment.model_version_id
+        {version for _pk, _organisation, version, *_kept in candidates},
+        assessment.model_version_id,
     )
     rounds = {}
-    for pk, organisation, version in candidates:
+    for pk, organisation, version, snapshot, created_at in candidates:
         if version in same and len(rounds.setdefault(organisation, [])) < 2:
-            rounds[organisation].append(pk)
+            rounds[organisation].append((pk, _kept_key(snapshot, created_at)))
     pairs = [pks for pks in rounds.values() if len(pks) == 2]
     if len(pairs) < scoring.MIN_BENCHMARK_PEERS:
         return None
-    kept = _closed_scores(
-        Assessment.objects.filter(pk__in=[pk for pair in pairs for pk in pair]), results.scoring
+    kept, _all_kept = _kept_scores(dict(item for pair in pairs for item in pair))
+    own = results.scoring
+    return scoring.peer_movement(
+        [
+            (_scores_in_order(kept[before], own), _scores_in_order(kept[after], own))
+            for (after, _key), (before, _key_before) in pairs
+        ]
     )
-    return scoring.peer_movement([(kept[before], kept[after]) for after, before in pairs])
 
 
 def _date(assessment):
