@@ -111,7 +111,10 @@ def test_the_method_chapter_states_the_rules_with_the_declared_thresholds(demo):
         assert f"{display(risk_rules.rule(code).thresholds['threshold'])} of meer" in method
     ambition = risk_rules.rule(risk_rules.AMBITION_WITHOUT_BASE).thresholds["threshold"]
     assert f"{display(ambition)} of meer" in method
-    assert f"lager dan {display(risk_rules.rule(risk_rules.SAFEGUARDS_LAG).thresholds['below'])}" in method
+    assert (
+        f"lager dan {display(risk_rules.rule(risk_rules.SAFEGUARDS_LAG).thresholds['below'])}"
+        in method
+    )
     # Who was asked what: every layer with its number of questions.
     for layer in demo.data["method"]["layers"]:
         assert f"{layer['label']}: {layer['questions']} vragen" in method
