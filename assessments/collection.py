@@ -44,9 +44,9 @@ from .results import (
     freeze_reporting_groups,
     group_name,
     groups_now,
-    keep_factor_sums,
     layer_counts,
 )
+from .results_sql import keep_factor_sums
 from .scoring import ReportingGroup, group_code
 from .versions import after_close
 

@@ -23,7 +23,7 @@ from .models import (
     Organisation,
     Response,
 )
-from .results import keep_factor_sums
+from .results_sql import keep_factor_sums
 
 DEMO_MODEL_VERSION = "DGW-2026.1"
 DEMO_ORGANISATION = "Gemeente Voorbeeldstad"

@@ -31,7 +31,8 @@ from .models import (
     Question,
     Response,
 )
-from .results import keep_factor_sums, results_forget
+from .results import results_forget
+from .results_sql import keep_factor_sums
 from .safe_cells import csv_line, safe_cell, unquote
 
 ANSWER_COLUMNS = ["respondent", "layer", "department", "question", "current", "desired", "comment"]

@@ -559,7 +559,7 @@ class FactorSum(models.Model):
     The sums and counts of the response's non-empty current and desired answers on the
     factor's questions, so r(f) = sum / count (scoring.md rule 1) without reading the
     answers again. A submitted response never changes, so these are written once, in
-    the same transaction that submits or imports it (results.keep_factor_sums), one
+    the same transaction that submits or imports it (results_sql.keep_factor_sums), one
     row for every factor of the model version (counts 0 where nothing was answered):
     a submitted response without rows has not been kept and is scored from its answers.
     """

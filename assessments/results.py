@@ -3,32 +3,31 @@
 `assessment_results(assessment)` is the one selector every page, export, poster and
 report uses. It loads the assessment's submitted respondents and their per-factor
 answer sums (rule 1 of scoring.md, kept per response in `FactorSum` when the response
-is submitted or imported: `keep_factor_sums`) in a fixed number of queries, and hands
-them to `assessments/scoring.py`.
+is submitted or imported: `results_sql.keep_factor_sums`) in a fixed number of
+queries, and hands them to `assessments/scoring.py`. The SQL beneath (those INSERTs,
+PostgreSQL's COPY read into numpy) is in assessments/results_sql.py; this module is
+the selector: what to load, computing, keeping and forgetting results.
 
 A closed assessment's results do not change: they are kept in `ResultSnapshot` (one
 row per assessment and department), written on the first computation after closing
 and cleared when the assessment or one of its responses is saved. Code that writes
-responses or answers in bulk (bulk_create sends no signals) calls `keep_factor_sums`
-and `results_forget`. Benchmark and trend read only the small `scores` of other
-assessments' snapshots.
+responses or answers in bulk (bulk_create sends no signals) calls
+`results_sql.keep_factor_sums` and `results_forget`. Benchmark and trend read only
+the small `scores` of other assessments' snapshots.
 """
 
-import io
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import CharField, Count, F, FilteredRelation, Q
 from django.db.models.functions import Cast
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import formats
 
-from . import disclosure, risk_rules, scoring
+from . import disclosure, results_sql, risk_rules, scoring
 from .models import (
     Answer,
     Assessment,
@@ -122,57 +121,6 @@ def model_shape(assessment):
     )
 
 
-def keep_factor_sums(responses):
-    """Keep step 1 of scoring (models.FactorSum) for the submitted ones of `responses`.
-
-    Two INSERT … SELECT, whatever the number of responses: per response and factor the
-    sums and counts of its non-empty answers, then a row of zeros for each factor of
-    its model version it has no answers on. Responses already kept are left as they
-    are (a submitted response never changes). Call it after a response's answers are
-    all written and it is submitted, in the same transaction: the survey's submit, the
-    answers import and the demo data.
-
-    Two plain statements rather than one outer join with the aggregate: inside the
-    import's transaction the planner has no statistics on the rows just written, and
-    took that join for one row against one row (a nested loop: quadratic). The
-    selection is read by each statement, so it must not depend on FactorSum itself
-    (select by assessment or by id, never by "not kept yet").
-    """
-    chosen = responses.filter(status=Response.Status.SUBMITTED).values("pk").order_by()
-    try:
-        ids, params = chosen.query.sql_with_params()
-    except EmptyResultSet:  # e.g. pk__in=[]: nothing to keep
-        return
-    columns = "response_id, factor_id, current_sum, current_count, desired_sum, desired_count"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {FactorSum._meta.db_table} ({columns})
-            SELECT a.response_id, q.factor_id,
-                   COALESCE(SUM(a.current), 0), COUNT(a.current),
-                   COALESCE(SUM(a.desired), 0), COUNT(a.desired)
-            FROM {Answer._meta.db_table} a
-            JOIN {Question._meta.db_table} q ON q.id = a.question_id
-            WHERE a.response_id IN ({ids})
-            GROUP BY a.response_id, q.factor_id
-            ON CONFLICT (response_id, factor_id) DO NOTHING
-            """,
-            params,
-        )
-        cursor.execute(
-            f"""
-            INSERT INTO {FactorSum._meta.db_table} ({columns})
-            SELECT r.id, f.id, 0, 0, 0, 0
-            FROM {Response._meta.db_table} r
-            JOIN {Assessment._meta.db_table} s ON s.id = r.assessment_id
-            JOIN {KeyFactor._meta.db_table} f ON f.version_id = s.model_version_id
-            WHERE r.id IN ({ids})
-            ON CONFLICT (response_id, factor_id) DO NOTHING
-            """,
-            params,
-        )
-
-
 def load_respondents(assessment, only=None):
     """The assessment's submitted respondents and their r(f), as scoring.py takes them.
 
@@ -195,7 +143,7 @@ def load_respondents(assessment, only=None):
     code_of = dict(
         KeyFactor.objects.filter(version_id=assessment.model_version_id).values_list("pk", "code")
     )
-    sums = _read_integers(
+    sums = results_sql.read_integers(
         FactorSum.objects.filter(response__in=submitted)
         .values_list(
             "response_id",
@@ -241,7 +189,7 @@ def load_answers(assessment, *, people, unkept):
     rows = Answer.objects.filter(response__in=unkept).values_list(
         "response_id", "question_id", "current", "desired"
     )
-    answers = _read_answers(rows.order_by())
+    answers = results_sql.read_answers(rows.order_by())
     keep, layer, factor = _layer_and_factor(
         people, answers["respondent"], factor_of, answers["question"]
     )
@@ -275,73 +223,6 @@ def _mean(total, count):
     """total / count as floats, NaN where count is 0: the mean of `count` integers that
     add up to `total`, the same float pandas gives for their mean (both are exact)."""
     return np.divide(total, count, out=np.full(len(total), np.nan), where=count > 0, dtype=float)
-
-
-COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
-
-
-def _read_integers(rows):
-    """The columns of a values_list query of integers that are never NULL, as int64
-    arrays.
-
-    On PostgreSQL by COPY … TO STDOUT (FORMAT binary) with every column cast to int8:
-    then every row has the same bytes (a field count, and per field a length and 8
-    bytes, big-endian), so numpy reads the rows where they lie instead of parsing text.
-    """
-    count = len(rows.query.values_select)
-    if connection.vendor != "postgresql":
-        values = np.array(list(rows), dtype=np.int64).reshape(-1, count)
-        return [values[:, index] for index in range(count)]
-    sql, params = rows.query.sql_with_params()
-    names = [f"c{index}" for index in range(count)]
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor:
-        query = cursor.mogrify(sql, params).decode()
-        cursor.copy_expert(
-            f"COPY (SELECT {', '.join(f'{name}::int8' for name in names)} "
-            f"FROM ({query}) AS q({', '.join(names)})) TO STDOUT (FORMAT binary)",
-            buffer,
-        )
-    data = buffer.getbuffer()
-    # Header: signature (11 bytes), flags (4), header extension length (4) and extension;
-    # trailer: a field count of -1. Flag bit 16 (OIDs) or an unknown bit: not readable.
-    if len(data) < 21 or bytes(data[:11]) != COPY_SIGNATURE or bytes(data[-2:]) != b"\xff\xff":
-        raise ValueError("not a binary COPY")
-    if int.from_bytes(data[11:15], "big") & 0xFFFF0000:
-        raise ValueError("binary COPY with flags this reader does not know")
-    start = 19 + int.from_bytes(data[15:19], "big")
-    row = np.dtype(
-        [("fields", ">i2")]
-        + [field for name in names for field in ((f"{name}_length", ">i4"), (name, ">i8"))]
-    )
-    body = data[start:-2]  # the trailer is a field count of -1
-    if len(body) % row.itemsize:
-        raise ValueError("binary COPY rows of unexpected length")
-    records = np.frombuffer(body, dtype=row)
-    if (records["fields"] != count).any() or any(
-        (records[f"{name}_length"] != 8).any() for name in names
-    ):
-        raise ValueError("binary COPY rows of unexpected shape (a NULL?)")
-    return [records[name].astype(np.int64) for name in names]
-
-
-def _read_answers(rows):
-    """(respondent, question, current, desired) of a values_list query, as a DataFrame
-    with float scores (NaN for "weet ik niet"); on PostgreSQL by COPY … TO STDOUT (CSV)
-    into pandas' C parser, about a third of the time rows through the ORM take."""
-    dtypes = {"respondent": "int64", "question": "int64", "current": float, "desired": float}
-    columns = list(dtypes)
-    if connection.vendor != "postgresql":
-        return pd.DataFrame.from_records(list(rows), columns=columns).astype(dtypes)
-    sql, params = rows.query.sql_with_params()
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor:
-        query = cursor.mogrify(sql, params).decode()
-        cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer)
-    buffer.seek(0)
-    if not buffer.getbuffer().nbytes:
-        return pd.DataFrame({column: pd.Series(dtype=t) for column, t in dtypes.items()})
-    return pd.read_csv(buffer, header=None, names=columns, dtype=dtypes)
 
 
 def reporting_groups(assessment, layers):
@@ -450,27 +331,6 @@ def _scoring_result(assessment, department):
     return result
 
 
-def _closed_scores(assessments, own):
-    """current_scores() of closed assessments, from their snapshots (computed if missing),
-    with tracks and factors in the order of `own` (the result they are compared to)."""
-    assessments = list(assessments)
-    # After a reopen, others see the version released to viewers (versions.py).
-    held = {a.pk: a for a in assessments if a.released_responses is not None}
-    kept = {
-        pk: _scores_in_order(scores, own)
-        for pk, scores in ResultSnapshot.objects.filter(
-            assessment__in=[a.pk for a in assessments if a.pk not in held], department=""
-        ).values_list("assessment_id", "scores")
-    }
-    for assessment in assessments:
-        if assessment.pk in held:
-            result = _compute(assessment, None, assessment.released_responses)
-            kept[assessment.pk] = _scores_in_order(scoring.current_scores(result), own)
-        elif assessment.pk not in kept:
-            kept[assessment.pk] = scoring.current_scores(_scoring_result(assessment, None))
-    return kept
-
-
 def _same_factor_codes(version_ids, own):
     """The model versions among `version_ids` with the same factor codes as version `own`.
 
@@ -489,10 +349,56 @@ def _same_factor_codes(version_ids, own):
 
 # current_scores() of kept results, by (snapshot id, its creation time as text: cheaper
 # to read than a datetime, and an id alone may come again on SQLite). A snapshot is
-# never changed, only deleted (and another made), so what this process once read stays
-# true; a benchmark among hundreds of peers then moves no JSON at all.
+# never changed, only deleted (results_forget, the receivers below, a snapshot of an
+# earlier format) and another made, with another key: so what this process once read
+# stays true, and a benchmark among hundreds of peers or a long trend moves no JSON.
 _KEPT_SCORES = {}
 _KEPT_SCORES_LIMIT = 50_000
+
+
+def _with_kept(assessments):
+    """`assessments` (a queryset) with the key of their kept results (see _KEPT_SCORES)
+    as `kept_pk` and `kept_at`, both None where there are none: no query of its own."""
+    return assessments.annotate(
+        kept=FilteredRelation("result_snapshots", condition=Q(result_snapshots__department="")),
+    ).annotate(kept_pk=F("kept__pk"), kept_at=Cast("kept__created_at", output_field=CharField()))
+
+
+def _kept_key(snapshot, created_at):
+    return None if snapshot is None else (snapshot, created_at)
+
+
+def _kept_scores(keys, assessments=None):
+    """current_scores() of closed assessments by pk, as kept: the one reader of kept
+    scores, for the benchmark and its ambitions, the trend and the peers' movement.
+
+    `keys`: per assessment pk the key of its kept results (_with_kept), None where it
+    has none. Scores this process read before are not read again, the others in one
+    query; an assessment without kept results (or whose results went since `keys` was
+    read) is computed and kept, from its object in `assessments` (by pk) if given,
+    else read (one query). Also returns whether every score was kept: then the same
+    keys give the same scores.
+    """
+    unread = {key[0]: key for key in keys.values() if key is not None and key not in _KEPT_SCORES}
+    if unread:
+        if len(_KEPT_SCORES) > _KEPT_SCORES_LIMIT:
+            _KEPT_SCORES.clear()
+        for snapshot, scores in ResultSnapshot.objects.filter(pk__in=unread).values_list(
+            "pk", "scores"
+        ):
+            _KEPT_SCORES[unread[snapshot]] = scores
+    missing = [pk for pk, key in keys.items() if key not in _KEPT_SCORES]
+    computed = {}
+    if missing:
+        known = assessments or {}
+        objects = [known[pk] for pk in missing if pk in known]
+        unknown = [pk for pk in missing if pk not in known]
+        if unknown:
+            objects += list(Assessment.objects.filter(pk__in=unknown))
+        for assessment in objects:
+            computed[assessment.pk] = scoring.current_scores(_scoring_result(assessment, None))
+    scores = {pk: computed[pk] if pk in computed else _KEPT_SCORES[key] for pk, key in keys.items()}
+    return scores, not computed
 
 
 def _peer_scores(assessment):
@@ -501,54 +407,38 @@ def _peer_scores(assessment):
     with the same factor codes. An organisation that agreed to take part shares that
     assessment even if it closed before the agreement.
 
-    One query finds the candidates with the id of their kept results, one more finds
-    factor codes if peers use other model versions; the kept scores are read only when
-    this process has not read them before, and computed (and kept) for a peer that has
-    none yet.
+    One query finds the candidates with the key of their kept results, one more finds
+    factor codes if peers use other model versions; the kept scores come from
+    _kept_scores (read only when this process has not read them before, computed and
+    kept for a peer that has none yet).
     """
     candidates = (
-        Assessment.objects.filter(
-            organisation__type=assessment.organisation.type,
-            organisation__benchmark_agreed_at__isnull=False,
-            status=Assessment.Status.CLOSED,
-            # A closed assessment whose new version is held back for viewers after a
-            # reopen (versions.py) is no peer: its kept results are the new version.
-            released_responses__isnull=True,
-        )
-        .exclude(organisation_id=assessment.organisation_id)
-        .annotate(
-            kept=FilteredRelation("result_snapshots", condition=Q(result_snapshots__department=""))
+        _with_kept(
+            Assessment.objects.filter(
+                organisation__type=assessment.organisation.type,
+                organisation__benchmark_agreed_at__isnull=False,
+                status=Assessment.Status.CLOSED,
+                # A closed assessment whose new version is held back for viewers after a
+                # reopen (versions.py) is no peer: its kept results are the new version.
+                released_responses__isnull=True,
+            ).exclude(organisation_id=assessment.organisation_id)
         )
         .order_by("organisation_id", F("closed_at").desc(nulls_last=True), "-pk")
-        .annotate(kept_at=Cast("kept__created_at", output_field=CharField()))
-        .values_list("pk", "organisation_id", "model_version_id", "kept__pk", "kept_at")
+        .values_list("pk", "organisation_id", "model_version_id", "kept_pk", "kept_at")
     )
     latest = {}
     for pk, organisation_id, version_id, snapshot, created_at in candidates:
-        key = None if snapshot is None else (snapshot, created_at)
-        latest.setdefault(organisation_id, (pk, version_id, key))
+        latest.setdefault(organisation_id, (pk, version_id, _kept_key(snapshot, created_at)))
     if len(latest) < scoring.MIN_BENCHMARK_PEERS:
         return [], None
     same = _same_factor_codes(
         {version_id for _pk, version_id, _key in latest.values()}, assessment.model_version_id
     )
-    peers = [(pk, key) for pk, version_id, key in latest.values() if version_id in same]
-    unread = {key[0]: key for _pk, key in peers if key is not None and key not in _KEPT_SCORES}
-    if unread:
-        if len(_KEPT_SCORES) > _KEPT_SCORES_LIMIT:
-            _KEPT_SCORES.clear()
-        for snapshot, scores in ResultSnapshot.objects.filter(pk__in=unread).values_list(
-            "pk", "scores"
-        ):
-            _KEPT_SCORES[unread[snapshot]] = scores
-    missing = [pk for pk, key in peers if key not in _KEPT_SCORES]
-    computed = {}
-    for peer in Assessment.objects.filter(pk__in=missing):
-        computed[peer.pk] = scoring.current_scores(_scoring_result(peer, None))
-    scores = [computed[pk] if pk in computed else _KEPT_SCORES[key] for pk, key in peers]
+    peers = {pk: key for pk, version_id, key in latest.values() if version_id in same}
+    scores, all_kept = _kept_scores(peers)
     # The same kept results give the same peer group; results just computed are kept
     # under a key read only on the next call.
-    return scores, None if computed else tuple(sorted(key for _pk, key in peers))
+    return list(scores.values()), tuple(sorted(peers.values())) if all_kept else None
 
 
 # scoring.PeerGroup by the keys of the peers' kept results (see _KEPT_SCORES): the
@@ -579,8 +469,10 @@ def _benchmark(assessment, result):
 def _trend(assessment, result):
     """The organisation's closed assessments with the same factor codes, by close date,
     up to this one (an open assessment comes last, as it stands now)."""
-    closed = Assessment.objects.filter(
-        organisation_id=assessment.organisation_id, status=Assessment.Status.CLOSED
+    closed = _with_kept(
+        Assessment.objects.filter(
+            organisation_id=assessment.organisation_id, status=Assessment.Status.CLOSED
+        )
     ).order_by(F("closed_at").asc(nulls_first=True), "pk")
     if assessment.is_closed and assessment.closed_at is not None:
         closed = closed.filter(closed_at__lte=assessment.closed_at)
@@ -591,8 +483,19 @@ def _trend(assessment, result):
     same = [a for a in closed if a.model_version_id in versions]
     if not same:
         return []
-    kept = _closed_scores(same, result)
-    measurements = [(a.pk, a.name, _date(a), kept[a.pk]) for a in same]
+    # After a reopen, the organisation's trend shows the version released to viewers
+    # (versions.py), computed from its responses: not kept.
+    held = {
+        a.pk: scoring.current_scores(_compute(a, None, a.released_responses))
+        for a in same
+        if a.released_responses is not None
+    }
+    kept, _all_kept = _kept_scores(
+        {a.pk: _kept_key(a.kept_pk, a.kept_at) for a in same if a.pk not in held},
+        {a.pk: a for a in same},
+    )
+    kept.update(held)
+    measurements = [(a.pk, a.name, _date(a), _scores_in_order(kept[a.pk], result)) for a in same]
     measurements.append(
         (assessment.pk, assessment.name, _date(assessment), scoring.current_scores(result))
     )
@@ -623,34 +526,40 @@ def peers_movement(results):
     ):
         return None
     candidates = list(
-        Assessment.objects.filter(
-            organisation__type=assessment.organisation.type,
-            organisation__benchmark_agreed_at__isnull=False,
-            status=Assessment.Status.CLOSED,
-            released_responses__isnull=True,
+        _with_kept(
+            Assessment.objects.filter(
+                organisation__type=assessment.organisation.type,
+                organisation__benchmark_agreed_at__isnull=False,
+                status=Assessment.Status.CLOSED,
+                released_responses__isnull=True,
+            ).exclude(organisation_id=assessment.organisation_id)
         )
-        .exclude(organisation_id=assessment.organisation_id)
         .order_by("organisation_id", F("closed_at").desc(nulls_last=True), "-pk")
-        .values_list("pk", "organisation_id", "model_version_id")
+        .values_list("pk", "organisation_id", "model_version_id", "kept_pk", "kept_at")
     )
-    if len({organisation for _pk, organisation, _version in candidates}) < (
+    if len({organisation for _pk, organisation, *_rest in candidates}) < (
         scoring.MIN_BENCHMARK_PEERS
     ):
         return None
     same = _same_factor_codes(
-        {version for _pk, _organisation, version in candidates}, assessment.model_version_id
+        {version for _pk, _organisation, version, *_kept in candidates},
+        assessment.model_version_id,
     )
     rounds = {}
-    for pk, organisation, version in candidates:
+    for pk, organisation, version, snapshot, created_at in candidates:
         if version in same and len(rounds.setdefault(organisation, [])) < 2:
-            rounds[organisation].append(pk)
+            rounds[organisation].append((pk, _kept_key(snapshot, created_at)))
     pairs = [pks for pks in rounds.values() if len(pks) == 2]
     if len(pairs) < scoring.MIN_BENCHMARK_PEERS:
         return None
-    kept = _closed_scores(
-        Assessment.objects.filter(pk__in=[pk for pair in pairs for pk in pair]), results.scoring
+    kept, _all_kept = _kept_scores(dict(item for pair in pairs for item in pair))
+    own = results.scoring
+    return scoring.peer_movement(
+        [
+            (_scores_in_order(kept[before], own), _scores_in_order(kept[after], own))
+            for (after, _key), (before, _key_before) in pairs
+        ]
     )
-    return scoring.peer_movement([(kept[before], kept[after]) for after, before in pairs])
 
 
 def _date(assessment):

@@ -111,7 +111,7 @@ def make_assessment(
     from django.utils import timezone
 
     from assessments.models import Assessment, ModelVersion, Organisation, Response
-    from assessments.results import keep_factor_sums
+    from assessments.results_sql import keep_factor_sums
 
     version = ModelVersion.objects.get(code="DGW-2026.1")
     organisation, _ = Organisation.objects.get_or_create(

@@ -2,9 +2,10 @@
 
 `generate(assessment, kind)` returns `(filename, mimetype, bytes)`. The data comes from
 roadmap/documents.py as plain data; the PDF is kept in `RenderedPdf` under the SHA-256
-of that data plus the template, the stylesheet and the renderer's version, so a
-second click on the same data serves the stored bytes without rendering (rendering an
-A0 poster takes seconds). The cache lives in the database, not on one server's disk,
+of that data plus the templates (with those they include), the stylesheet and the
+renderer's version (these read once per process), so a second click on the same data
+serves the stored bytes without rendering (rendering an A0 poster takes seconds).
+The cache lives in the database, not on one server's disk,
 so every application server shares it; one row per assessment, document and language
 keeps it small (a new digest replaces the old PDF).
 
@@ -12,6 +13,7 @@ Rendering never touches the network: the URL fetcher serves files from the proje
 static folder (stylesheets, fonts) and refuses everything else.
 """
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -19,7 +21,10 @@ from urllib.parse import unquote, urlparse
 
 import weasyprint
 from django.conf import settings
+from django.dispatch import receiver
 from django.template.loader import get_template, render_to_string
+from django.template.loader_tags import IncludeNode
+from django.utils import autoreload
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from weasyprint.text.fonts import FontConfiguration
@@ -72,13 +77,41 @@ def _stylesheet(name):
     return STATIC_ROOT / name
 
 
-def digest(kind, data):
-    """The cache key of a document: its data, template, stylesheet and renderer."""
+def _template_names(name):
+    """`name` and every template it includes by a constant name, in order, once each."""
+    names = [name]
+    for current in names:
+        for node in get_template(current).template.nodelist.get_nodes_by_type(IncludeNode):
+            included = node.template.var  # a constant name is a str, else a Variable
+            if isinstance(included, str) and included not in names:
+                names.append(included)
+    return names
+
+
+@functools.cache
+def _fixed_digest(kind):
+    """What a document's digest holds besides its data: the renderer's versions, its
+    templates (with the ones it includes) and its stylesheet. Read once per process:
+    they change only with a deploy, which starts new processes (and in development
+    the autoreloader's file_changed empties this, as it does Django's template cache)."""
     template_name, css_name, _gather = DOCUMENTS[kind]
     hasher = hashlib.sha256()
     hasher.update(f"{kind}:{RENDERER_VERSION}:{weasyprint.__version__}\n".encode())
-    hasher.update(get_template(template_name).template.source.encode())
+    for name in _template_names(template_name):
+        hasher.update(f"{name}\n".encode())
+        hasher.update(get_template(name).template.source.encode())
     hasher.update(_stylesheet(css_name).read_bytes())
+    return hasher.digest()
+
+
+@receiver(autoreload.file_changed)
+def _source_changed(sender, **kwargs):
+    _fixed_digest.cache_clear()
+
+
+def digest(kind, data):
+    """The cache key of a document: its data, templates, stylesheet and renderer."""
+    hasher = hashlib.sha256(_fixed_digest(kind))
     hasher.update(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode())
     return hasher.hexdigest()
 

@@ -22,7 +22,7 @@ from assessments.models import (
     Response,
     Track,
 )
-from assessments.results import keep_factor_sums
+from assessments.results_sql import keep_factor_sums
 
 SMALL_MODEL = {
     "LC": ["LC1", "LC2"],

@@ -599,3 +599,53 @@ def test_the_radar_draws_the_displayed_scores_and_the_targets(people):
     assert svg.startswith("<svg") and svg.count("<title>") == 3
     assert "Visie &amp; strategie" in svg
     assert charts.radar_svg(charts.radar_data(results, {}, None)).count("<title>") == 2
+
+
+def test_downloads_read_the_template_and_stylesheet_once_per_process(
+    client, printable, fake_render, monkeypatch
+):
+    """The digest's fixed part (templates, stylesheet) is read on the first download
+    only; the data part still changes the digest."""
+    pdf._fixed_digest.cache_clear()
+    templates, stylesheets = [], []
+    get_template = pdf.get_template
+    read_bytes = pdf.Path.read_bytes
+
+    def counted_template(name, *args, **kwargs):
+        templates.append(name)
+        return get_template(name, *args, **kwargs)
+
+    def counted_read(path):
+        if path.suffix == ".css":
+            stylesheets.append(path.name)
+        return read_bytes(path)
+
+    monkeypatch.setattr(pdf, "get_template", counted_template)
+    monkeypatch.setattr(pdf.Path, "read_bytes", counted_read)
+    client.force_login(printable.consultant)
+    client.get(url("poster_pdf", printable.assessment))
+    first = RenderedPdf.objects.get(assessment=printable.assessment, kind="poster").digest
+    assert stylesheets == ["print-poster.css"]
+    assert "print/poster.html" in templates and "print/_poster_cards.html" in templates
+    read = len(templates)
+    client.get(url("poster_pdf", printable.assessment))
+    activity = PlannedActivity.objects.filter(roadmap__assessment=printable.assessment).first()
+    activity.status = PlannedActivity.Status.DONE
+    activity.save()
+    client.get(url("poster_pdf", printable.assessment))
+    assert stylesheets == ["print-poster.css"] and len(templates) == read
+    assert fake_render == ["poster", "poster"]  # the same data once, the changed again
+    second = RenderedPdf.objects.get(assessment=printable.assessment, kind="poster").digest
+    assert second != first
+
+
+def test_the_digest_holds_the_included_templates():
+    assert pdf._template_names("print/poster.html") == [
+        "print/poster.html",
+        "print/_poster_cards.html",
+    ]
+    assert "print/report/_method.html" in pdf._template_names("print/report.html")
+    data = {"title": "Routekaart"}
+    assert pdf.digest(pdf.POSTER, data) == pdf.digest(pdf.POSTER, dict(data))
+    assert pdf.digest(pdf.POSTER, data) != pdf.digest(pdf.POSTER, {"title": "Anders"})
+    assert pdf.digest(pdf.POSTER, data) != pdf.digest(pdf.REPORT, data)

@@ -13,11 +13,11 @@ from assessments.models import Assessment, FactorSum, Response, ResultSnapshot
 from assessments.results import (
     assessment_results,
     display,
-    keep_factor_sums,
     load_respondents,
     results_forget,
     results_json,
 )
+from assessments.results_sql import keep_factor_sums
 
 from . import scoring_data as data
 
@@ -249,11 +249,12 @@ def test_a_response_submitted_while_the_answers_load_is_left_out(version, monkey
     """The respondents and their sums (or answers) are two queries: a response submitted
     in between has sums but no layer in this computation, and must not borrow one."""
     from assessments import results as results_module
+    from assessments import results_sql
 
     assessment = data.assessment(data.organisation("Gemeente A"), version)
     data.add_respondents(assessment, [("directie", "", data.same_answers(2))] * 5, keep=kept)
-    reader = "_read_integers" if kept else "_read_answers"
-    read = getattr(results_module, reader)
+    reader = "read_integers" if kept else "read_answers"
+    read = getattr(results_sql, reader)
 
     calls = []
 
@@ -271,7 +272,7 @@ def test_a_response_submitted_while_the_answers_load_is_left_out(version, monkey
         late["current"] = 5.0
         return pd.concat([rows, late], ignore_index=True)
 
-    monkeypatch.setattr(results_module, reader, read_with_a_latecomer)
+    monkeypatch.setattr(results_sql, reader, read_with_a_latecomer)
     loaded = results_module.load_respondents(assessment)
     assert len(calls) == 1  # the path under test read through the patched reader
     assert 10**9 not in set(loaded.r.index.get_level_values("respondent"))

@@ -820,3 +820,29 @@ def test_the_benchmark_follows_a_peer_whose_results_change(version):
     assert assessment_results(own).benchmark.factors[0].mean == pytest.approx(1.3)
     # v1 checked the maximum (2.5); v2 has none: A's 2.5 now lies above our 2.
     assert assessment_results(own).benchmark.factors[0].percentile == pytest.approx(80.0)
+
+
+def test_the_trend_follows_an_earlier_measurement_whose_results_change(
+    version, django_assert_num_queries
+):
+    """The trend reads kept scores through the benchmark's reader (one per process):
+    read once, and read again only when the kept results are another snapshot."""
+    from assessments.results import results_forget
+
+    organisation = data.organisation("Gemeente Eigen")
+    earlier = closed_with(organisation, version, 1, name="2025", when=datetime(2025, 3, 1))
+    now = data.assessment(organisation, version, name="Nu")
+    data.add_respondents(now, [("directie", "", data.same_answers(4))] * 5)
+    # 2025's results are computed and kept on the first call, read back on the second.
+    for _ in range(2):
+        assert [p.factors["LC1"].current for p in assessment_results(now).trend] == [1.0, 4.0]
+    # Kept scores read before are not read again: shape (3), respondents, factor codes,
+    # kept sums, the trend's assessments with the keys of their kept results.
+    with django_assert_num_queries(7):
+        again = assessment_results(now).trend
+    assert [p.factors["LC1"].current for p in again] == [1.0, 4.0]
+    data.add_respondents(earlier, [("management", "", data.same_answers(4))] * 5)
+    results_forget(earlier)
+    # 2025: layers directie 1 and management 4 → 2.5; computed, kept, then read back.
+    assert [p.factors["LC1"].current for p in assessment_results(now).trend] == [2.5, 4.0]
+    assert [p.factors["LC1"].current for p in assessment_results(now).trend] == [2.5, 4.0]

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -112,6 +113,10 @@ def test_the_link_reads_the_invitation_once_and_a_draft_save_is_a_few_queries(
     client, survey, django_assert_max_num_queries
 ):
     assessment, _invitation, token = survey
+    # Another respondent came first: the model and the fresh parts are in the caches
+    # (without this the bound held only after tests that happened to warm them).
+    _other, other_token = invite(assessment, email="klaas@aadorp.nl")
+    assert Client().get(f"/v/{other_token}/").status_code == 200
     with CaptureQueriesContext(connection) as link:
         assert client.get(f"/v/{token}/").status_code == 200
     invitation_reads = [q for q in link.captured_queries if "assessments_invitation" in q["sql"]]
@@ -191,3 +196,43 @@ def test_the_cached_document_is_the_rendered_one_but_for_the_csrf_tokens(survey)
     rendered = page(token)  # rendered, then kept
     kept = page(other_token)  # from the cache
     assert kept == rendered
+
+
+def _first_descriptor(assessment):
+    question = questions_of(assessment, 1)[0]
+    return LevelDescriptor.objects.filter(factor=question.factor).order_by("level").first()
+
+
+def test_a_resumed_respondent_sees_a_descriptor_changed_after_the_survey_was_shown(client, survey):
+    """The descriptors are kept per process; a save (admin, load_model) must reach them."""
+    assessment, _invitation, token = survey
+    client.get(f"/v/{token}/")
+    assert client.post(SAVE, draft_of(assessment, 1)).status_code == 204
+    descriptor = _first_descriptor(assessment)
+    page = client.get("/vragenlijst/").content.decode()
+    assert escape(descriptor.text) in page
+    descriptor.text = "Gegevens liggen nog in losse bestanden."
+    descriptor.save()
+    page = client.get("/vragenlijst/").content.decode()
+    assert "Gegevens liggen nog in losse bestanden." in page
+    page = client.get("/vragenlijst/deel/1/").content.decode()  # the page without script
+    assert "Gegevens liggen nog in losse bestanden." in page
+
+
+def test_a_descriptor_changed_by_another_process_is_shown_here_too(client, survey):
+    """Another worker's save changes the shared generation, not this process's memory:
+    what this process kept of the descriptors follows the generation."""
+    from assessments.views.survey import FRAGMENT_GENERATION
+
+    assessment, _invitation, token = survey
+    client.get(f"/v/{token}/")
+    assert client.post(SAVE, draft_of(assessment, 1)).status_code == 204
+    descriptor = _first_descriptor(assessment)
+    assert escape(descriptor.text) in client.get("/vragenlijst/").content.decode()
+    # What the other process does: the row changes (no signal here), a new generation.
+    LevelDescriptor.objects.filter(pk=descriptor.pk).update(text="Tekst van elders.")
+    cache.set(FRAGMENT_GENERATION, "elders", None)
+    assert "Tekst van elders." in client.get("/vragenlijst/").content.decode()
+    assert "Tekst van elders." in client.get("/vragenlijst/deel/1/").content.decode()
+    _second, token_2 = invite(assessment, email="klaas@aadorp.nl")
+    assert "Tekst van elders." in Client().get(f"/v/{token_2}/").content.decode()

@@ -320,10 +320,11 @@ def _home(request, invitation=None):
     )
 
 
-def _doc_parts(assessment, tracks, layer, *, initial=None, data=None):
+def _doc_parts(assessment, tracks, layer, *, initial=None, data=None, generation=None):
     """Every part of the survey for one document: its form and blocks per track. With
-    `data` (a refused final POST) each part shows what was posted and its errors."""
-    descriptors = _descriptors(assessment)
+    `data` (a refused final POST) each part shows what was posted and its errors.
+    `generation`: the model's, when the caller has read it already."""
+    descriptors = _descriptors(assessment, generation)
     parts = []
     for number, track in enumerate(tracks, 1):
         questions = collection.page_questions(
@@ -362,7 +363,11 @@ def _doc_parts(assessment, tracks, layer, *, initial=None, data=None):
 # version, the layer, the language and the assessment's horizon; a change of the model
 # (track, factor, question, level descriptor) gives a new generation, which every app
 # server reads from the cache along with the parts (one round trip), so no stale part
-# is ever served.
+# is ever served. The level descriptors this process keeps (_descriptors) follow the
+# same generation, so a change made by another process (the admin on another worker,
+# `load_model`) reaches this one too. The generation changes at the save and again when
+# its transaction commits: a part rendered in between from the data before the change
+# (not yet visible to other connections) is never kept under the final generation.
 FRAGMENT_GENERATION = "survey-part:generation"
 FRAGMENT_SECONDS = 24 * 3600
 CSRF_PLACEHOLDER = "@@survey-csrf-token@@"
@@ -374,7 +379,25 @@ CSRF_PLACEHOLDER = "@@survey-csrf-token@@"
 @receiver([post_save, post_delete], sender=Track)
 @receiver([post_save, post_delete], sender=ModelVersion)
 def _fragments_stale(sender, **kwargs):
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation():
     cache.set(FRAGMENT_GENERATION, secrets.token_hex(8), None)
+
+
+def _generation(found=None):
+    """The model's generation in the shared cache (made when there is none); `found`:
+    what the caller's get_many read already."""
+    if found is None:
+        found = cache.get_many([FRAGMENT_GENERATION])
+    generation = found.get(FRAGMENT_GENERATION)
+    if generation is None:
+        generation = secrets.token_hex(8)
+        if not cache.add(FRAGMENT_GENERATION, generation, None):
+            generation = cache.get(FRAGMENT_GENERATION)
+    return generation
 
 
 def _fragment_key(assessment, layer, number):
@@ -388,15 +411,11 @@ def _fresh_parts(request, assessment, tracks, layer):
     """The parts of a fresh respondent's document, from the cache where it has them."""
     keys = [_fragment_key(assessment, layer, number) for number in range(1, len(tracks) + 1)]
     found = cache.get_many([FRAGMENT_GENERATION, *keys])
-    generation = found.get(FRAGMENT_GENERATION)
-    if generation is None:
-        generation = secrets.token_hex(8)
-        if not cache.add(FRAGMENT_GENERATION, generation, None):
-            generation = cache.get(FRAGMENT_GENERATION)
+    generation = _generation(found)
     kept = [found.get(key) for key in keys]
     if any(item is None or item[0] != generation for item in kept):
         kept = []
-        for part in _doc_parts(assessment, tracks, layer, initial={}):
+        for part in _doc_parts(assessment, tracks, layer, initial={}, generation=generation):
             html = render_to_string(
                 "survey/_part.html",
                 {
@@ -435,28 +454,31 @@ def _link_refused(request, survey, reason):
     )
 
 
-# The level descriptors of a model version, per factor, kept per process: a version in
-# use is frozen (spec/domain.md); saving a descriptor anyway (admin, tests) empties this.
+# The level descriptors of a model version, per factor, kept per process under the
+# model's generation (FRAGMENT_GENERATION, in the shared cache): a version in use is
+# frozen (spec/domain.md), but a descriptor saved anyway (admin, `load_model`, tests),
+# in this process or another, gives a new generation, and the next survey page here
+# reads the descriptors again instead of showing the old texts.
 _descriptor_cache = {}
 
 
-@receiver([post_save, post_delete], sender=LevelDescriptor)
-def _descriptors_changed(sender, **kwargs):
-    _descriptor_cache.clear()
-
-
-def _descriptors(assessment):
+def _descriptors(assessment, generation=None):
+    """The level descriptors of the assessment's model version by factor id, in level
+    order; `generation`: the model's, if the caller read it (else one cache read)."""
+    if generation is None:
+        generation = _generation()
     version_id = assessment.model_version_id
-    found = _descriptor_cache.get(version_id)
-    if found is None:
-        found = {}
-        for descriptor in LevelDescriptor.objects.filter(
-            factor__track__version_id=version_id
-        ).order_by("factor_id", "level"):
-            found.setdefault(descriptor.factor_id, []).append(descriptor)
-        if len(_descriptor_cache) > 32:
-            _descriptor_cache.clear()
-        _descriptor_cache[version_id] = found
+    kept = _descriptor_cache.get(version_id)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    found = {}
+    for descriptor in LevelDescriptor.objects.filter(factor__track__version_id=version_id).order_by(
+        "factor_id", "level"
+    ):
+        found.setdefault(descriptor.factor_id, []).append(descriptor)
+    if len(_descriptor_cache) > 32:
+        _descriptor_cache.clear()
+    _descriptor_cache[version_id] = (generation, found)
     return found
 
 
