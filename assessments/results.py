@@ -401,18 +401,11 @@ def _kept_scores(keys, assessments=None):
     return scores, not computed
 
 
-def _peer_scores(assessment):
-    """current_scores() of each other organisation of the same type that takes part in
-    the benchmark: of its most recent closed assessment, if that uses a model version
-    with the same factor codes. An organisation that agreed to take part shares that
-    assessment even if it closed before the agreement.
-
-    One query finds the candidates with the key of their kept results, one more finds
-    factor codes if peers use other model versions; the kept scores come from
-    _kept_scores (read only when this process has not read them before, computed and
-    kept for a peer that has none yet).
-    """
-    candidates = (
+def _peer_candidates(assessment):
+    """The closed assessments of the other organisations of the same type that agreed to
+    take part in the benchmark, newest first per organisation, with the key of their kept
+    results: rows (pk, organisation_id, model_version_id, kept_pk, kept_at)."""
+    return (
         _with_kept(
             Assessment.objects.filter(
                 organisation__type=assessment.organisation.type,
@@ -426,6 +419,20 @@ def _peer_scores(assessment):
         .order_by("organisation_id", F("closed_at").desc(nulls_last=True), "-pk")
         .values_list("pk", "organisation_id", "model_version_id", "kept_pk", "kept_at")
     )
+
+
+def _peer_scores(assessment):
+    """current_scores() of each other organisation of the same type that takes part in
+    the benchmark: of its most recent closed assessment, if that uses a model version
+    with the same factor codes. An organisation that agreed to take part shares that
+    assessment even if it closed before the agreement.
+
+    One query finds the candidates with the key of their kept results, one more finds
+    factor codes if peers use other model versions; the kept scores come from
+    _kept_scores (read only when this process has not read them before, computed and
+    kept for a peer that has none yet).
+    """
+    candidates = _peer_candidates(assessment)
     latest = {}
     for pk, organisation_id, version_id, snapshot, created_at in candidates:
         latest.setdefault(organisation_id, (pk, version_id, _kept_key(snapshot, created_at)))
@@ -525,18 +532,7 @@ def peers_movement(results):
         or not assessment.organisation.takes_part_in_benchmark
     ):
         return None
-    candidates = list(
-        _with_kept(
-            Assessment.objects.filter(
-                organisation__type=assessment.organisation.type,
-                organisation__benchmark_agreed_at__isnull=False,
-                status=Assessment.Status.CLOSED,
-                released_responses__isnull=True,
-            ).exclude(organisation_id=assessment.organisation_id)
-        )
-        .order_by("organisation_id", F("closed_at").desc(nulls_last=True), "-pk")
-        .values_list("pk", "organisation_id", "model_version_id", "kept_pk", "kept_at")
-    )
+    candidates = list(_peer_candidates(assessment))
     if len({organisation for _pk, organisation, *_rest in candidates}) < (
         scoring.MIN_BENCHMARK_PEERS
     ):
