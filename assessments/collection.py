@@ -40,13 +40,8 @@ from .models import (
     Response,
     Track,
 )
-from .results import (
-    freeze_reporting_groups,
-    group_name,
-    groups_now,
-    keep_factor_sums,
-    layer_counts,
-)
+from .presentation import group_name
+from .results import freeze_reporting_groups, groups_now, keep_factor_sums, layer_counts
 from .scoring import ReportingGroup, group_code
 from .versions import after_close
 

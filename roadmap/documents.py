@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from PIL import ImageFont
 
 from assessments.models import Invitation, LevelDescriptor, Response, Track
-from assessments.results import (
-    assessment_results,
+from assessments.presentation import (
     display,
     display_change,
     group_labels,
@@ -33,6 +32,7 @@ from assessments.results import (
     risk_title,
     rounded,
 )
+from assessments.results import assessment_results
 from assessments.stages import stage, stage_hint, stage_label
 
 from . import adoption, charts, report_parts

@@ -9,7 +9,8 @@ nothing here looks at respondents itself.
 
 from assessments import risk_rules, scoring
 from assessments.models import Question
-from assessments.results import display, risk_method, visible_comments
+from assessments.presentation import display, risk_method
+from assessments.results import visible_comments
 from assessments.stages import MAX_LEVEL, MIN_LEVEL, stage_label
 
 # The results page's department × factor table, so the report shows exactly what the

@@ -23,7 +23,8 @@ from pypdf import PdfReader
 
 from assessments.admin import OrganisationAdmin
 from assessments.models import Membership, Organisation
-from assessments.results import assessment_results, results_json
+from assessments.results import assessment_results
+from assessments.results_export import results_json
 from roadmap import pdf
 from roadmap.documents import report_data
 

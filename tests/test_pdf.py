@@ -27,7 +27,8 @@ from assessments.models import (
     Organisation,
     Response,
 )
-from assessments.results import assessment_results, labels, results_forget, rounded
+from assessments.presentation import labels, rounded
+from assessments.results import assessment_results, results_forget
 from roadmap import charts, pdf
 from roadmap.documents import poster_data, poster_density, report_data, sidebar_text
 from roadmap.models import PlannedActivity, RenderedPdf

@@ -20,7 +20,8 @@ from pypdf import PdfReader
 
 from assessments import risk_rules
 from assessments.models import Assessment, Membership
-from assessments.results import assessment_results, display, results_forget
+from assessments.presentation import display
+from assessments.results import assessment_results, results_forget
 from assessments.stages import stage_hint
 from roadmap import pdf
 from roadmap.documents import report_data
@@ -111,7 +112,10 @@ def test_the_method_chapter_states_the_rules_with_the_declared_thresholds(demo):
         assert f"{display(risk_rules.rule(code).thresholds['threshold'])} of meer" in method
     ambition = risk_rules.rule(risk_rules.AMBITION_WITHOUT_BASE).thresholds["threshold"]
     assert f"{display(ambition)} of meer" in method
-    assert f"lager dan {display(risk_rules.rule(risk_rules.SAFEGUARDS_LAG).thresholds['below'])}" in method
+    assert (
+        f"lager dan {display(risk_rules.rule(risk_rules.SAFEGUARDS_LAG).thresholds['below'])}"
+        in method
+    )
     # Who was asked what: every layer with its number of questions.
     for layer in demo.data["method"]["layers"]:
         assert f"{layer['label']}: {layer['questions']} vragen" in method

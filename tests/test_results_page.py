@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, Membership
-from assessments.results import assessment_results, display, results_json, rounded
+from assessments.presentation import display, rounded
+from assessments.results import assessment_results
+from assessments.results_export import results_json
 
 from . import scoring_data as data
 

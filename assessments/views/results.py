@@ -17,9 +17,7 @@ from roadmap.continuity import continuity_display
 from ..access import get_assessment_with_role, results_visible
 from ..collection import open_link_overflow
 from ..models import Track
-from ..results import (
-    assessment_results,
-    department_names,
+from ..presentation import (
     display,
     display_change,
     group_labels,
@@ -27,8 +25,8 @@ from ..results import (
     risk_reason,
     risk_title,
     rounded,
-    visible_comments,
 )
+from ..results import assessment_results, department_names, visible_comments
 from ..results_export import FORMATS, results_file
 from ..scoring import MIN_BENCHMARK_PEERS
 from ..stages import stage_hint, stage_label
