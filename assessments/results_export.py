@@ -296,7 +296,7 @@ def result_rows(data):
                 "reason": risk["reason"],
             }
         )
-    for row in benchmark_rows(data):
+    for row in _benchmark_sheet(data):
         section = {"tracks": "benchmark_track", "factors": "benchmark_factor"}[row["section"]]
         rows.append({**row, "section": section})
     return rows
@@ -316,8 +316,8 @@ def export_tables(data):
     return [
         ("assessment", ["key", "value"], assessment),
         ("results", CSV_COLUMNS, result_rows(data)),
-        ("benchmark", BENCHMARK_COLUMNS, benchmark_rows(data)),
-        ("trend", TREND_COLUMNS, trend_rows(data)),
+        ("benchmark", BENCHMARK_COLUMNS, _benchmark_sheet(data)),
+        ("trend", TREND_COLUMNS, _trend_sheet(data)),
     ]
 
 
@@ -361,7 +361,7 @@ def _trend_of(data):
     ]
 
 
-def benchmark_rows(data):
+def _benchmark_sheet(data):
     """The benchmark of results_json() as rows (none when it is not shown): per track
     and factor the peers' mean, the percentile and the quartiles, never a peer's value
     (presentation.benchmark_table, unrounded)."""
@@ -373,7 +373,7 @@ def benchmark_rows(data):
     ]
 
 
-def trend_rows(data):
+def _trend_sheet(data):
     """The trend of results_json() as one row per measurement and figure, the
     measurements oldest first (presentation.trend_table, unrounded)."""
     table = trend_table(_trend_of(data), raw=True)
