@@ -218,6 +218,23 @@ def group_rows(groups, names, min_group_size=None):
     ]
 
 
+def group_table(results, names):
+    """The shown reporting groups side by side: per factor (rows, with its code and
+    name) the current score of each shown group (columns, in group order)."""
+    shown = [group for group in results.groups if group.shown]
+    return [
+        {
+            "code": code,
+            "label": names.get(code, code),
+            "values": [
+                display(group.factors[code].current) if group.factors.get(code) else "–"
+                for group in shown
+            ],
+        }
+        for code in results.factors
+    ]
+
+
 def department_table(results, names):
     """The shown departments side by side (department × factor, current scores), with
     a heat class per cell; the hidden ones by name with the reason. The results page

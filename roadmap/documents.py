@@ -29,6 +29,7 @@ from assessments.presentation import (
     display_change,
     group_labels,
     group_rows,
+    group_table,
     highlight_rows,
     labels,
     model_tracks,
@@ -799,22 +800,8 @@ def report_data(assessment):
         page["activities"] = [card for activity, card in cards if card["track"] == track.code]
         track_pages.append(page)
 
-    layer_table = []
-    if shown_scores and shown:
-        by_code = {group.code: group for group in results.groups if group.shown}
-        for code in results.factors:
-            layer_table.append(
-                {
-                    "code": code,
-                    "label": names.get(code, code),
-                    "values": [
-                        display(by_code[layer["code"]].factors.get(code).current)
-                        if by_code[layer["code"]].factors.get(code)
-                        else "–"
-                        for layer in shown
-                    ],
-                }
-            )
+    # The results page's group × factor table (presentation.group_table).
+    layer_table = group_table(results, names) if shown_scores and shown else []
 
     highlights = results.highlights
     benchmark = results.benchmark if shown_scores else None

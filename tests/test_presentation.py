@@ -112,8 +112,13 @@ def test_the_page_and_the_report_word_the_risks_alike(demo):
         assert {risk["title"] for risk in group["items"]} == {group["title"]}
 
 
-def test_the_page_and_the_report_show_the_same_department_table(demo):
+def test_the_page_and_the_report_show_the_same_group_and_department_tables(demo):
     assert demo.page["department_table"] == demo.report["department_table"]
+    assert demo.page["heatmap_rows"] and demo.page["heatmap_rows"] == demo.report["layer_table"]
+    page_groups = [
+        {k: g[k] for k in ("code", "label", "respondents")} for g in demo.page["shown_layers"]
+    ]
+    assert page_groups == demo.report["layers"]
 
 
 def test_the_exports_have_the_benchmark_and_trend_of_the_same_builders(demo):

@@ -24,6 +24,7 @@ from ..presentation import (
     display_change,
     group_labels,
     group_rows,
+    group_table,
     highlight_rows,
     labels,
     model_tracks,
@@ -88,13 +89,6 @@ def _dashboard(results, names, track_names):
         for code, track in results.tracks.items()
     ]
     shown = [group for group in results.groups if group.shown]
-    heatmap = [
-        {
-            "name": names.get(code, code),
-            "values": [display(group.factors[code].current) for group in shown],
-        }
-        for code in results.factors
-    ]
     highlights = results.highlights
     # Risks by rule (in rule order), so many risks of one kind read as one point.
     risks = []
@@ -131,7 +125,7 @@ def _dashboard(results, names, track_names):
             [g for g in results.groups if not g.shown], names, results.scoring.min_group_size
         ),
         "department_table": None if results.department else department_table(results, names),
-        "heatmap_rows": heatmap,
+        "heatmap_rows": group_table(results, names),
         "strengths": highlight_rows(highlights.strengths, results, names),
         "attention": highlight_rows(highlights.attention, results, names),
         "ambitions": highlight_rows(highlights.ambitions, results, names),
