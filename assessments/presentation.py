@@ -86,14 +86,39 @@ def stage_figure(score):
 # --- Names ------------------------------------------------------------------------------
 
 
+def model_labels(assessment):
+    """Display names of the assessment's factors and layers by code, and the tracks of
+    its model version in order: (names, tracks), in two queries (the tracks joined with
+    their factors, and the layers). The results page and the report both name their
+    factors and tracks through this."""
+    tracks, names = {}, {}
+    rows = (
+        Track.objects.filter(version_id=assessment.model_version_id)
+        .order_by("order", "pk")
+        .values_list(
+            *("pk", "code", "name", "name_en", "order"),
+            *("factors__code", "factors__name", "factors__name_en"),
+        )
+    )
+    for pk, code, name, name_en, order, factor, factor_name, factor_name_en in rows:
+        if pk not in tracks:
+            tracks[pk] = Track(
+                pk=pk,
+                version_id=assessment.model_version_id,
+                code=code,
+                name=name,
+                name_en=name_en,
+                order=order,
+            )
+        if factor is not None:
+            names[factor] = KeyFactor(code=factor, name=factor_name, name_en=factor_name_en).label
+    names.update((layer.code, layer.label) for layer in assessment.layers.all())
+    return names, list(tracks.values())
+
+
 def labels(assessment):
     """Display names of the assessment's factors and layers, by code (two queries)."""
-    names = {
-        factor.code: factor.label
-        for factor in KeyFactor.objects.filter(version_id=assessment.model_version_id)
-    }
-    names.update((layer.code, layer.label) for layer in assessment.layers.all())
-    return names
+    return model_labels(assessment)[0]
 
 
 def group_name(group, names):
@@ -114,14 +139,8 @@ def group_labels(results, names):
     return {**names, **{group.code: group_name(group, names) for group in results.groups}}
 
 
-def model_tracks(assessment):
-    """The tracks of the assessment's model version, in order (one query): the results
-    page and the report both name tracks through this."""
-    return list(Track.objects.filter(version_id=assessment.model_version_id))
-
-
 def track_labels(tracks):
-    """Display names of tracks (from model_tracks()), by code."""
+    """Display names of tracks (from model_labels()), by code."""
     return {track.code: track.label for track in tracks}
 
 

@@ -31,8 +31,7 @@ from assessments.presentation import (
     group_rows,
     group_table,
     highlight_rows,
-    labels,
-    model_tracks,
+    model_labels,
     risk_rows,
     rounded,
     score_row,
@@ -597,8 +596,8 @@ def poster_data(assessment, roadmap=None):
     assessment's own (there must be one)."""
     roadmap = roadmap or Roadmap.objects.get(assessment=assessment)
     results = assessment_results(assessment)
-    names = group_labels(results, labels(assessment))
-    tracks = model_tracks(assessment)
+    names, tracks = model_labels(assessment)
+    names = group_labels(results, names)
     activities, cards, targets = _roadmap_parts(roadmap, tracks)
     years = roadmap.years
 
@@ -761,8 +760,8 @@ def vision_session_data(assessment):
 def report_data(assessment):
     """Everything the A4 results report shows, as plain data."""
     results = assessment_results(assessment)
-    names = group_labels(results, labels(assessment))
-    tracks = model_tracks(assessment)
+    names, tracks = model_labels(assessment)
+    names = group_labels(results, names)
     names.update(track_labels(tracks))
     shown_scores = results.scores_shown
     roadmap = Roadmap.objects.filter(assessment=assessment).first()

@@ -261,3 +261,23 @@ def test_the_presentation_layer_does_not_import_the_roadmap():
         for alias in node.names
     ]
     assert not [module for module in modules if module.split(".")[0] == "roadmap"]
+
+
+def test_factor_layer_and_track_names_in_two_queries(people, django_assert_num_queries):
+    """presentation.model_labels: what labels() gave, and the tracks as the model
+    orders them, for both the page and the report (English where it is given)."""
+    from assessments.models import KeyFactor, Track
+
+    assessment = people.assessment
+    version = assessment.model_version_id
+    with translation.override("en"):
+        with django_assert_num_queries(2):
+            names, tracks = presentation.model_labels(assessment)
+        expected = {
+            factor.code: factor.label for factor in KeyFactor.objects.filter(version_id=version)
+        }
+        expected.update((layer.code, layer.label) for layer in assessment.layers.all())
+        assert names == expected
+        model = list(Track.objects.filter(version_id=version))
+        assert [(t.pk, t.code, t.label) for t in tracks] == [(t.pk, t.code, t.label) for t in model]
+        assert presentation.track_labels(tracks) == {t.code: t.label for t in model}

@@ -26,8 +26,7 @@ from ..presentation import (
     group_rows,
     group_table,
     highlight_rows,
-    labels,
-    model_tracks,
+    model_labels,
     risk_rows,
     rounded,
     score_row,
@@ -214,8 +213,9 @@ def results_page(request, pk):
         return render(request, "assessments/results_not_yet.html", context, status=403)
     except UnknownDepartment:
         return _unknown_department(request, pk)
-    names = group_labels(results, labels(assessment))
-    track_names = track_labels(model_tracks(assessment))
+    names, tracks = model_labels(assessment)
+    names = group_labels(results, names)
+    track_names = track_labels(tracks)
     context = {
         "assessment": assessment,
         "organisation": assessment.organisation,
