@@ -40,12 +40,8 @@ from .models import (
     Response,
     Track,
 )
-from .results import (
-    freeze_reporting_groups,
-    group_name,
-    groups_now,
-    layer_counts,
-)
+from .presentation import group_name
+from .results import freeze_reporting_groups, groups_now, layer_counts
 from .results_sql import keep_factor_sums
 from .scoring import ReportingGroup, group_code
 from .versions import after_close

@@ -27,7 +27,7 @@ from .models import (
     Organisation,
     Question,
 )
-from .results import group_name
+from .presentation import group_name
 
 
 class CrispyMixin:

@@ -14,10 +14,14 @@ and cleared when the assessment or one of its responses is saved. Code that writ
 responses or answers in bulk (bulk_create sends no signals) calls
 `results_sql.keep_factor_sums` and `results_forget`. Benchmark and trend read only
 the small `scores` of other assessments' snapshots.
+
+Only loading, computing and keeping live here: what people read of the results (rounding,
+stages, names, risk wording, the rows of page, report and exports) is presentation.py;
+the results as a file (JSON, CSV, XLSX) is results_export.py; SQL and PostgreSQL COPY
+reading is results_sql.py.
 """
 
-from dataclasses import asdict, dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -25,9 +29,8 @@ from django.db.models import CharField, Count, F, FilteredRelation, Q
 from django.db.models.functions import Cast
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.utils import formats
 
-from . import disclosure, results_sql, risk_rules, scoring
+from . import disclosure, results_sql, scoring
 from .models import (
     Answer,
     Assessment,
@@ -40,7 +43,6 @@ from .models import (
     ResultSnapshot,
     Track,
 )
-from .stages import stage_name
 
 
 @dataclass
@@ -673,225 +675,3 @@ def visible_comments(results):
     for code, text in comments.order_by("factor__order", "pk").values_list("factor__code", "text"):
         by_factor.setdefault(code, []).append(text)
     return by_factor
-
-
-# --- Display and export ----------------------------------------------------------------
-
-
-def rounded(value):
-    """One decimal, half up (2.25 → 2.3), as a Decimal; None stays None.
-
-    Rounded to 9 decimals first so a mean such as 2.2499999999999996 counts as 2.25.
-    """
-    if value is None:
-        return None
-    return Decimal(f"{value:.9f}").quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def display(value):
-    """A score as shown: one decimal, half up, in the active language's notation."""
-    if value is None:
-        return "–"
-    # Scores lie far below 1,000, so only the decimal separator is localised (a page
-    # shows hundreds of scores; number_format's full machinery is the slow part).
-    return str(rounded(value)).replace(".", formats.get_format("DECIMAL_SEPARATOR"))
-
-
-def display_change(change):
-    """A change since the previous measurement as shown: signed, one decimal, half up
-    (a change that rounds to 0,0 gets no sign)."""
-    if change is None:
-        return None
-    return ("+" if rounded(change) > 0 else "") + display(change)
-
-
-def risk_title(code):
-    """The title of a risk rule; `risk_rules.UnknownRule` for an undeclared one."""
-    return str(risk_rules.rule(code).title)
-
-
-def _rule_words(declared, names):
-    """A rule's thresholds and the model codes its texts name, as shown."""
-    words = {key: display(value) for key, value in declared.thresholds.items()}
-    words.update((key, names.get(code, code)) for key, code in declared.codes.items())
-    return words
-
-
-def risk_reason(risk, names):
-    """The reason shown with a risk, in plain Dutch (B1): its rule's template with the
-    rule's thresholds and the risk's figures (codes as names). `names`: see labels()."""
-    declared = risk_rules.rule(risk.rule)
-    words = _rule_words(declared, names)
-    for key, value in risk.values.items():
-        words[key] = names.get(value, value) if isinstance(value, str) else display(value)
-    return str(declared.reason) % words
-
-
-def risk_method(declared, names):
-    """What a rule checks, with its thresholds, for the report's method chapter."""
-    return str(declared.method) % _rule_words(declared, names)
-
-
-# The scoring rules' version (spec/scoring.md), written into the results JSON.
-SCORING_VERSION = 2
-
-
-def group_name(group, names):
-    """A reporting group's name: the consultant's, else its layers' names joined
-    ("Bestuur & directie"). `names`: see labels()."""
-    if group.name:
-        return group.name
-    parts = [names.get(code, code) for code in group.layers]
-    parts[1:] = [part[:1].lower() + part[1:] for part in parts[1:]]
-    if len(parts) < 3:
-        return " & ".join(parts)
-    return ", ".join(parts[:-1]) + " & " + parts[-1]
-
-
-def group_labels(results, names):
-    """`names` with the display name of every reporting group, by its code (risk
-    reasons name the groups they compare)."""
-    return {**names, **{group.code: group_name(group, names) for group in results.groups}}
-
-
-def labels(assessment):
-    """Display names of the assessment's factors and layers, by code (two queries)."""
-    names = {
-        factor.code: factor.label
-        for factor in KeyFactor.objects.filter(version_id=assessment.model_version_id)
-    }
-    names.update((layer.code, layer.label) for layer in assessment.layers.all())
-    return names
-
-
-def _score_json(score):
-    return {"current": score.current, "desired": score.desired, "gap": score.gap}
-
-
-def results_json(results):
-    """The results in the shape of spec/interfaces.md ("Results JSON"), unrounded."""
-    assessment = results.assessment
-    overall = results.overall
-    names = group_labels(results, labels(assessment))
-    group_of = {layer: group.code for group in results.groups for layer in group.layers}
-    data = {
-        "assessment": {
-            "id": assessment.pk,
-            "name": assessment.name,
-            "organisation": assessment.organisation.name,
-            "model_version": assessment.model_version.code,
-            "min_group_size": assessment.min_group_size,
-            "respondents": results.respondents,
-            "scoring": SCORING_VERSION,
-        },
-        "overall": {
-            **_score_json(overall),
-            "stage": overall.stage,
-            "stage_name": None if overall.stage is None else stage_name(overall.stage),
-        },
-        "tracks": [
-            {"code": code, **_score_json(track), "stage": track.stage}
-            for code, track in results.tracks.items()
-        ],
-        "factors": [
-            {
-                "code": code,
-                "track": factor.track,
-                **_score_json(factor),
-                "stage": factor.stage,
-                "spread": factor.spread,
-                "layer_gap": factor.layer_gap,
-                "respondents": factor.respondents,
-            }
-            for code, factor in results.factors.items()
-        ],
-        "layers": [
-            {"code": code, "respondents": n, "group": group_of.get(code)}
-            for code, n in results.scoring.layers.items()
-        ],
-        "groups": [
-            _group_json(group, code=group.code, name=group_name(group, names), layers=group.layers)
-            for group in results.groups
-        ],
-        "departments": [
-            _group_json(group, name=group.code, counted=group.counted)
-            for group in results.departments
-        ],
-        "highlights": {
-            "strengths": results.highlights.strengths,
-            "attention": results.highlights.attention,
-            "ambitions": results.highlights.ambitions,
-            "risks": [
-                {
-                    "rule": risk.rule,
-                    "factor": risk.factor,
-                    "reason": risk_reason(risk, names),
-                }
-                for risk in results.highlights.risks
-            ],
-        },
-        "benchmark": _benchmark_json(results.benchmark),
-        "trend": [asdict(point) for point in results.trend],
-    }
-    if not results.department:
-        data["ambitions"] = _ambitions_json(ambitions_benchmark(results))
-        movement = peers_movement(results)
-        data["peers_movement"] = None if movement is None else asdict(movement)
-    if results.department:
-        data["assessment"]["department"] = results.department
-        del data["layers"], data["groups"], data["departments"]
-    return data
-
-
-def _benchmark_json(benchmark):
-    """Per track and factor code the peers' mean, this organisation's percentile and
-    the peers' quartiles (null below 10 peers); null when no benchmark is shown."""
-    if benchmark is None:
-        return None
-
-    def by_code(rows):
-        return {
-            row.code: {"mean": row.mean, "percentile": row.percentile, "q1": row.q1, "q3": row.q3}
-            for row in rows
-        }
-
-    return {
-        "peers": benchmark.peers,
-        "factors": by_code(benchmark.factors),
-        "tracks": by_code(benchmark.tracks),
-    }
-
-
-def _ambitions_json(ambitions):
-    """Per factor code the peers' mean, this organisation's percentile and the peers'
-    quartiles (null below 10 peers) of the current score, the desired score and the gap;
-    null when no benchmark is shown."""
-    if ambitions is None:
-        return None
-
-    def row(item):
-        return {"mean": item.mean, "percentile": item.percentile, "q1": item.q1, "q3": item.q3}
-
-    return {
-        "peers": ambitions.peers,
-        "factors": {
-            r.code: {"current": row(r.current), "desired": row(r.desired), "gap": row(r.gap)}
-            for r in ambitions.factors
-        },
-    }
-
-
-def _group_json(group, **names):
-    """A reporting group or department: names and counts, and its factor figures only
-    when it is shown (a figure over too few answers is null)."""
-    data = {**names, "respondents": group.respondents, "shown": group.shown}
-    if group.shown:
-        data["factors"] = {
-            code: {
-                "current": score.current,
-                "desired": score.desired,
-                "respondents": score.respondents,
-            }
-            for code, score in group.factors.items()
-        }
-    return data

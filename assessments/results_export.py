@@ -1,21 +1,34 @@
 """The results of an assessment as a file: JSON, CSV or XLSX.
 
-All three are built from `results_json()` (spec/interfaces.md, "Results JSON"), so they
-carry nothing that the JSON leaves out: a layer or department that privacy hides has
+All three are built from `results_json()` (spec/interfaces.md, "Results JSON"; here, not in
+results.py, which only loads and keeps the results), so they carry nothing that the JSON
+leaves out: a layer or department that privacy hides has
 only its count in any format. The JSON is unrounded; CSV and XLSX are for people
 (interfaces.md): one decimal as on screen, the CSV as Dutch Excel reads it (semicolons,
 decimal commas), and formula-safe (safe_cells). Used by the `export_results` command and
-the download buttons of the results page.
+the download buttons of the results page. Their benchmark and trend rows come from the
+same builders as the page's and the report's (presentation.py), with raw numbers.
 """
 
 import io
 import json
+from dataclasses import asdict
 
 from openpyxl import Workbook
 
-from .results import results_json, rounded
+from . import scoring
+from .presentation import (
+    benchmark_table,
+    group_labels,
+    group_name,
+    labels,
+    one_decimal,
+    risk_reason,
+    trend_table,
+)
+from .results import ambitions_benchmark, peers_movement
 from .safe_cells import csv_line, safe_cell
-from .stages import stage_hint
+from .stages import stage_hint, stage_name
 
 FORMATS = ("json", "csv", "xlsx")
 MIMETYPES = {
@@ -23,6 +36,148 @@ MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+# --- Results JSON (spec/interfaces.md) ------------------------------------------------
+
+# The scoring rules' version (spec/scoring.md), written into the results JSON.
+SCORING_VERSION = 2
+
+
+def _score_json(score):
+    return {"current": score.current, "desired": score.desired, "gap": score.gap}
+
+
+def results_json(results):
+    """The results in the shape of spec/interfaces.md ("Results JSON"), unrounded."""
+    assessment = results.assessment
+    overall = results.overall
+    names = group_labels(results, labels(assessment))
+    group_of = {layer: group.code for group in results.groups for layer in group.layers}
+    data = {
+        "assessment": {
+            "id": assessment.pk,
+            "name": assessment.name,
+            "organisation": assessment.organisation.name,
+            "model_version": assessment.model_version.code,
+            "min_group_size": assessment.min_group_size,
+            "respondents": results.respondents,
+            "scoring": SCORING_VERSION,
+        },
+        "overall": {
+            **_score_json(overall),
+            "stage": overall.stage,
+            "stage_name": None if overall.stage is None else stage_name(overall.stage),
+        },
+        "tracks": [
+            {"code": code, **_score_json(track), "stage": track.stage}
+            for code, track in results.tracks.items()
+        ],
+        "factors": [
+            {
+                "code": code,
+                "track": factor.track,
+                **_score_json(factor),
+                "stage": factor.stage,
+                "spread": factor.spread,
+                "layer_gap": factor.layer_gap,
+                "respondents": factor.respondents,
+            }
+            for code, factor in results.factors.items()
+        ],
+        "layers": [
+            {"code": code, "respondents": n, "group": group_of.get(code)}
+            for code, n in results.scoring.layers.items()
+        ],
+        "groups": [
+            _group_json(group, code=group.code, name=group_name(group, names), layers=group.layers)
+            for group in results.groups
+        ],
+        "departments": [
+            _group_json(group, name=group.code, counted=group.counted)
+            for group in results.departments
+        ],
+        "highlights": {
+            "strengths": results.highlights.strengths,
+            "attention": results.highlights.attention,
+            "ambitions": results.highlights.ambitions,
+            "risks": [
+                {
+                    "rule": risk.rule,
+                    "factor": risk.factor,
+                    "reason": risk_reason(risk, names),
+                }
+                for risk in results.highlights.risks
+            ],
+        },
+        "benchmark": _benchmark_json(results.benchmark),
+        "trend": [asdict(point) for point in results.trend],
+    }
+    if not results.department:
+        data["ambitions"] = _ambitions_json(ambitions_benchmark(results))
+        movement = peers_movement(results)
+        data["peers_movement"] = None if movement is None else asdict(movement)
+    if results.department:
+        data["assessment"]["department"] = results.department
+        del data["layers"], data["groups"], data["departments"]
+    return data
+
+
+def _benchmark_json(benchmark):
+    """Per track and factor code the peers' mean, this organisation's percentile and
+    the peers' quartiles (null below 10 peers); null when no benchmark is shown."""
+    table = benchmark_table(benchmark, raw=True)
+    if table is None:
+        return None
+
+    def by_code(rows):
+        return {
+            row["code"]: {key: row[key] for key in ("mean", "percentile", "q1", "q3")}
+            for row in rows
+        }
+
+    return {
+        "peers": table["peers"],
+        "factors": by_code(table["factors"]),
+        "tracks": by_code(table["tracks"]),
+    }
+
+
+def _ambitions_json(ambitions):
+    """Per factor code the peers' mean, this organisation's percentile and the peers'
+    quartiles (null below 10 peers) of the current score, the desired score and the gap;
+    null when no benchmark is shown."""
+    if ambitions is None:
+        return None
+
+    def row(item):
+        return {"mean": item.mean, "percentile": item.percentile, "q1": item.q1, "q3": item.q3}
+
+    return {
+        "peers": ambitions.peers,
+        "factors": {
+            r.code: {"current": row(r.current), "desired": row(r.desired), "gap": row(r.gap)}
+            for r in ambitions.factors
+        },
+    }
+
+
+def _group_json(group, **names):
+    """A reporting group or department: names and counts, and its factor figures only
+    when it is shown (a figure over too few answers is null)."""
+    data = {**names, "respondents": group.respondents, "shown": group.shown}
+    if group.shown:
+        data["factors"] = {
+            code: {
+                "current": score.current,
+                "desired": score.desired,
+                "respondents": score.respondents,
+            }
+            for code, score in group.factors.items()
+        }
+    return data
+
+
+# --- CSV and XLSX ---------------------------------------------------------------------
 
 # One long table: every score of the JSON is one row, `section` says which part it is.
 CSV_COLUMNS = [
@@ -141,7 +296,7 @@ def result_rows(data):
                 "reason": risk["reason"],
             }
         )
-    for row in benchmark_rows(data["benchmark"]):
+    for row in _benchmark_sheet(data):
         section = {"tracks": "benchmark_track", "factors": "benchmark_factor"}[row["section"]]
         rows.append({**row, "section": section})
     return rows
@@ -161,43 +316,84 @@ def export_tables(data):
     return [
         ("assessment", ["key", "value"], assessment),
         ("results", CSV_COLUMNS, result_rows(data)),
-        ("benchmark", BENCHMARK_COLUMNS, benchmark_rows(data["benchmark"])),
-        ("trend", TREND_COLUMNS, trend_rows(data["trend"])),
+        ("benchmark", BENCHMARK_COLUMNS, _benchmark_sheet(data)),
+        ("trend", TREND_COLUMNS, _trend_sheet(data)),
     ]
 
 
 BENCHMARK_COLUMNS = ["section", "code", "peers", "mean", "percentile", "q1", "q3"]
 
 
-def benchmark_rows(benchmark):
-    """The benchmark of results_json() as rows (none when it is not shown): per track
-    and factor the peers' mean, the percentile and the quartiles, never a peer's value."""
+def _benchmark_of(data):
+    """The benchmark of results_json() back as scoring.Benchmark, for benchmark_table():
+    the file carries what the JSON carries (each row with the peers of the benchmark)."""
+    benchmark = data["benchmark"]
+    if benchmark is None:
+        return None
+
+    def rows(section):
+        return [
+            scoring.BenchmarkRow(code=code, score=None, peers=benchmark["peers"], **row)
+            for code, row in benchmark[section].items()
+        ]
+
+    return scoring.Benchmark(
+        peers=benchmark["peers"], tracks=rows("tracks"), factors=rows("factors")
+    )
+
+
+def _trend_of(data):
+    """The trend of results_json() back as scoring.TrendPoint, for trend_table()."""
+
+    def values(section):
+        return {code: scoring.TrendValue(**value) for code, value in section.items()}
+
     return [
-        {"section": section, "code": code, "peers": benchmark["peers"], **row}
-        for section in ("tracks", "factors")
-        for code, row in (benchmark or {}).get(section, {}).items()
+        scoring.TrendPoint(
+            assessment=point["assessment"],
+            name=point["name"],
+            closed_at=point["closed_at"],
+            overall=scoring.TrendValue(**point["overall"]),
+            tracks=values(point["tracks"]),
+            factors=values(point["factors"]),
+        )
+        for point in data["trend"]
     ]
 
 
-def trend_rows(trend):
-    rows = []
-    for point in trend:
-        base = {"assessment": point["assessment"], "name": point["name"]}
-        base["closed_at"] = point["closed_at"]
-        rows.append({**base, "section": "overall", "code": "", **point["overall"]})
-        for section in ("tracks", "factors"):
-            for code, value in point[section].items():
-                rows.append({**base, "section": section, "code": code, **value})
-    return rows
+def _benchmark_sheet(data):
+    """The benchmark of results_json() as rows (none when it is not shown): per track
+    and factor the peers' mean, the percentile and the quartiles, never a peer's value
+    (presentation.benchmark_table, unrounded)."""
+    table = benchmark_table(_benchmark_of(data), raw=True)
+    return [
+        {**row, "section": section}
+        for section in ("tracks", "factors")
+        for row in (table or {}).get(section, [])
+    ]
+
+
+def _trend_sheet(data):
+    """The trend of results_json() as one row per measurement and figure, the
+    measurements oldest first (presentation.trend_table, unrounded)."""
+    table = trend_table(_trend_of(data), raw=True)
+    if table is None:
+        return []
+    return [
+        {
+            "assessment": point["assessment"],
+            "name": point["name"],
+            "closed_at": point["closed_at"],
+            "section": row["section"],
+            "code": row["code"],
+            **row["cells"][index],
+        }
+        for index, point in enumerate(table["points"])
+        for row in table["rows"]
+    ]
 
 
 # --- Cells: as on screen, formula-safe -------------------------------------------------
-
-
-def _one_decimal(value):
-    """A float as shown: one decimal, half up (results.rounded), never "-0.0"."""
-    number = rounded(value)
-    return abs(number) if number == 0 else number
 
 
 def csv_cell(value):
@@ -205,7 +401,7 @@ def csv_cell(value):
     if value is None:
         return ""
     if isinstance(value, float):
-        return str(_one_decimal(value)).replace(".", ",")
+        return str(one_decimal(value)).replace(".", ",")
     if isinstance(value, bool | int):
         return str(value)
     return safe_cell(str(value))
@@ -214,7 +410,7 @@ def csv_cell(value):
 def xlsx_cell(value):
     """A value for a worksheet: a float rounded to one decimal, text never a formula."""
     if isinstance(value, float):
-        return float(_one_decimal(value))
+        return float(one_decimal(value))
     if value is None or isinstance(value, bool | int):
         return value
     return safe_cell(str(value))

@@ -49,7 +49,7 @@ def stage_hint(score):
     if score is None:
         return ""
     level = stage(score)
-    # Shown as results.rounded() shows it: one decimal, half up.
+    # Shown as presentation.rounded() shows it: one decimal, half up.
     shown = Decimal(f"{score:.9f}").quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     if stage(float(shown)) == level:
         return ""

@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Assessment, Reopening, Response
-from .results import group_name, groups_now
+from .presentation import group_name
+from .results import groups_now
 
 
 @dataclass(frozen=True)

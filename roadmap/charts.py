@@ -13,7 +13,7 @@ import math
 import textwrap
 from xml.sax.saxutils import escape
 
-from assessments.results import rounded
+from assessments.presentation import rounded
 
 MAX_SCORE = 5
 BOLD = ' font-weight="bold"'
@@ -34,7 +34,7 @@ def _number(value):
 def radar_data(results, names, targets=None):
     """One row per factor in model order: code, label, current, desired, target.
 
-    `results`: assessments.results.Results; `names`: assessments.results.labels();
+    `results`: assessments.results.Results; `names`: assessments.presentation.labels();
     `targets`: {factor code: target stage} of the roadmap, or None. Scores are None
     when the assessment shows no scores (too few respondents): then there is no chart.
     """

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments.models import Assessment, KeyFactor
-from assessments.results import ambitions_benchmark, display, display_change, peers_movement
+from assessments.presentation import display, display_change
+from assessments.results import ambitions_benchmark, peers_movement
 
 from .models import PlannedActivity, Roadmap
 

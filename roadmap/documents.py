@@ -22,18 +22,25 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from PIL import ImageFont
 
-from assessments.models import Invitation, LevelDescriptor, Response, Track
-from assessments.results import (
-    assessment_results,
+from assessments.models import Invitation, LevelDescriptor, Response
+from assessments.presentation import (
+    benchmark_table,
     display,
     display_change,
     group_labels,
-    labels,
-    risk_reason,
-    risk_title,
+    group_rows,
+    group_table,
+    highlight_rows,
+    model_labels,
+    risk_rows,
     rounded,
+    score_row,
+    stage_figure,
+    track_labels,
+    trend_table,
 )
-from assessments.stages import stage, stage_hint, stage_label
+from assessments.results import assessment_results
+from assessments.stages import stage_label
 
 from . import adoption, charts, report_parts
 from .continuity import continuity_display
@@ -67,14 +74,6 @@ def _date(value):
     return formats.date_format(value, "j F Y") if value else ""
 
 
-def _stage(value):
-    if value is None:
-        return None
-    level = stage(value)
-    # "hint": the unrounded score where the shown one seems to disagree with the stage.
-    return {"level": level, "name": stage_label(level), "hint": stage_hint(value)}
-
-
 # --- Shared pieces --------------------------------------------------------------------
 
 
@@ -102,17 +101,17 @@ def response_figures(assessment):
 
 
 def layer_figures(results, names):
-    """Shown reporting groups with their respondents; hidden groups by name only."""
+    """Shown reporting groups with their respondents; hidden groups by name only (the
+    group rows of the results page, presentation.group_rows, without a hidden group's
+    count). A group of k or more is only hidden so a smaller one cannot be worked out
+    (complementary suppression): `protective` says so, rather than "too few respondents"."""
+    rows = group_rows(results.groups, names, results.scoring.min_group_size)
     shown, hidden = [], []
-    for layer in results.groups:
-        label = names.get(layer.code, layer.code)
-        if layer.shown:
-            shown.append({"code": layer.code, "label": label, "respondents": layer.respondents})
-        elif layer.respondents:
-            # A layer of k or more is only hidden so a smaller one cannot be worked out
-            # (complementary suppression): say so, rather than "too few respondents".
-            protective = layer.respondents >= results.scoring.min_group_size
-            hidden.append({"code": layer.code, "label": label, "protective": protective})
+    for group, row in zip(results.groups, rows, strict=True):
+        if group.shown:
+            shown.append({key: row[key] for key in ("code", "label", "respondents")})
+        elif group.respondents:
+            hidden.append({key: row[key] for key in ("code", "label", "protective")})
     return shown, hidden
 
 
@@ -527,22 +526,16 @@ def _story(results, names, roadmap, tracks):
         )
 
     def highlight(codes):
-        rows = []
-        for code in codes:
-            factor = results.factors.get(code)
-            if factor is None or factor.current is None:
-                continue
-            stage_value = _stage(factor.current)
-            label = names.get(code, code)
-            rows.append(
-                {
-                    "label": label,
-                    "stage": stage_value["name"],
-                    "score": display(factor.current),
-                    "text": f"{label}: {stage_value['name']} ({display(factor.current)})",
-                }
-            )
-        return rows
+        return [
+            {
+                "label": row["label"],
+                "stage": row["stage"]["name"],
+                "score": row["current"],
+                "text": f"{row['label']}: {row['stage']['name']} ({row['current']})",
+            }
+            for row in highlight_rows(codes, results, names)
+            if row["stage"] is not None  # a factor without a current score
+        ]
 
     highlights = results.highlights
     story["strengths"] = highlight(highlights.strengths)
@@ -550,11 +543,10 @@ def _story(results, names, roadmap, tracks):
     benchmark = results.benchmark
     story["benchmark"] = None
     if benchmark is not None:
-        track_names = {track.code: track.label for track in tracks}
         rows = [
-            {"label": track_names.get(row.code, row.code), "percentile": round(row.percentile)}
-            for row in benchmark.tracks
-            if row.percentile is not None
+            {"label": row["label"], "percentile": row["percentile"]}
+            for row in benchmark_table(benchmark, track_labels(tracks))["tracks"]
+            if row["percentile"] is not None
         ]
         if rows:
             intro = ngettext(
@@ -604,8 +596,8 @@ def poster_data(assessment, roadmap=None):
     assessment's own (there must be one)."""
     roadmap = roadmap or Roadmap.objects.get(assessment=assessment)
     results = assessment_results(assessment)
-    names = group_labels(results, labels(assessment))
-    tracks = list(Track.objects.filter(version_id=assessment.model_version_id))
+    names, tracks = model_labels(assessment)
+    names = group_labels(results, names)
     activities, cards, targets = _roadmap_parts(roadmap, tracks)
     years = roadmap.years
 
@@ -684,8 +676,8 @@ def poster_data(assessment, roadmap=None):
             else {
                 "current": display(overall.current),
                 "desired": display(overall.desired),
-                "stage": _stage(overall.current),
-                "desired_stage": _stage(overall.desired),
+                "stage": stage_figure(overall.current),
+                "desired_stage": stage_figure(overall.desired),
             },
             "activities": len(within),
             "data_projects": sum(1 for a in within if a.is_data_project),
@@ -737,63 +729,17 @@ def poster_data(assessment, roadmap=None):
 # --- Report -----------------------------------------------------------------------------
 
 
-def _score_row(code, label, score):
-    return {
-        "code": code,
-        "label": label,
-        "current": display(score.current),
-        "desired": display(score.desired),
-        "gap": display(score.gap),
-        "stage": _stage(score.current),
-    }
-
-
 def _percent(value):
     """A score as a share of the 0–5 scale, for a bar's width."""
     return 0 if value is None else round(100 * min(5, max(0, value)) / 5, 1)
 
 
-def _highlight(codes, results, names):
-    return [
-        {
-            **_score_row(code, names.get(code, code), results.factors[code]),
-        }
-        for code in codes
-        if code in results.factors
-    ]
-
-
-def _benchmark_rows(rows, names):
-    return [
-        {
-            "code": row.code,
-            "label": names.get(row.code, row.code),
-            "score": display(row.score),
-            "mean": display(row.mean),
-            "q1": display(row.q1),
-            "q3": display(row.q3),
-            "percentile": None if row.percentile is None else round(row.percentile),
-            "peers": row.peers,
-        }
-        for row in rows
-    ]
-
-
-def _trend_rows(points, key, codes, names):
-    return [
-        {
-            "code": code,
-            "label": names.get(code, code),
-            "values": [
-                {
-                    "current": display(getattr(point, key)[code].current),
-                    "change": display_change(getattr(point, key)[code].change),
-                }
-                for point in points
-            ],
-        }
-        for code in codes
-    ]
+def _report_trend(table):
+    """The trend table (presentation.trend_table) as the report prints it: the total and
+    the tracks (the factors' trend is for the results page)."""
+    if table is None:
+        return None
+    return {**table, "rows": [row for row in table["rows"] if not row["is_factor"]]}
 
 
 def vision_session_data(assessment):
@@ -814,9 +760,9 @@ def vision_session_data(assessment):
 def report_data(assessment):
     """Everything the A4 results report shows, as plain data."""
     results = assessment_results(assessment)
-    names = group_labels(results, labels(assessment))
-    tracks = list(Track.objects.filter(version_id=assessment.model_version_id))
-    names.update((track.code, track.label) for track in tracks)
+    names, tracks = model_labels(assessment)
+    names = group_labels(results, names)
+    names.update(track_labels(tracks))
     shown_scores = results.scores_shown
     roadmap = Roadmap.objects.filter(assessment=assessment).first()
     activities, cards, targets = _roadmap_parts(roadmap, tracks) if roadmap else ([], [], {})
@@ -830,7 +776,7 @@ def report_data(assessment):
 
     factor_rows = []
     for code, factor in results.factors.items() if shown_scores else []:
-        row = _score_row(code, names.get(code, code), factor)
+        row = score_row(code, names.get(code, code), factor)
         row.update(
             track=factor.track,
             spread=display(factor.spread),
@@ -848,27 +794,13 @@ def report_data(assessment):
         score = results.tracks.get(track.code)
         page = {"code": track.code, "label": track.label}
         if shown_scores and score is not None:
-            page.update(_score_row(track.code, track.label, score))
+            page.update(score_row(track.code, track.label, score))
         page["factors"] = [row for row in factor_rows if row["track"] == track.code]
         page["activities"] = [card for activity, card in cards if card["track"] == track.code]
         track_pages.append(page)
 
-    layer_table = []
-    if shown_scores and shown:
-        by_code = {group.code: group for group in results.groups if group.shown}
-        for code in results.factors:
-            layer_table.append(
-                {
-                    "code": code,
-                    "label": names.get(code, code),
-                    "values": [
-                        display(by_code[layer["code"]].factors.get(code).current)
-                        if by_code[layer["code"]].factors.get(code)
-                        else "–"
-                        for layer in shown
-                    ],
-                }
-            )
+    # The results page's group × factor table (presentation.group_table).
+    layer_table = group_table(results, names) if shown_scores and shown else []
 
     highlights = results.highlights
     benchmark = results.benchmark if shown_scores else None
@@ -935,9 +867,9 @@ def report_data(assessment):
         "scores_shown": shown_scores,
         "respondents": results.respondents,
         "response": response_figures(assessment),
-        "overall": _score_row("", "", overall) if shown_scores else None,
+        "overall": score_row("", "", overall) if shown_scores else None,
         "tracks": [
-            _score_row(code, names.get(code, code), score)
+            score_row(code, names.get(code, code), score)
             for code, score in (results.tracks.items() if shown_scores else [])
         ],
         "factors": factor_rows,
@@ -945,39 +877,12 @@ def report_data(assessment):
         "layers": shown,
         "hidden_layers": hidden,
         "layer_table": layer_table,
-        "strengths": _highlight(highlights.strengths, results, names) if shown_scores else [],
-        "attention": _highlight(highlights.attention, results, names) if shown_scores else [],
-        "ambitions": _highlight(highlights.ambitions, results, names) if shown_scores else [],
-        "risks": [
-            {
-                "rule": risk_title(risk.rule),
-                "factor": names.get(risk.factor, risk.factor) if risk.factor else "",
-                "code": risk.factor or risk.track or "",
-                "reason": risk_reason(risk, names),
-            }
-            for risk in (highlights.risks if shown_scores else [])
-        ],
-        "benchmark": None
-        if benchmark is None
-        else {
-            "peers": benchmark.peers,
-            "quartiles": benchmark.has_quartiles,
-            "tracks": _benchmark_rows(benchmark.tracks, names),
-            "factors": _benchmark_rows(benchmark.factors, names),
-        },
-        "trend": None
-        if not trend
-        else {
-            "points": [{"name": p.name, "date": p.closed_at or ""} for p in trend],
-            "overall": [
-                {
-                    "current": display(p.overall.current),
-                    "change": display_change(p.overall.change),
-                }
-                for p in trend
-            ],
-            "tracks": _trend_rows(trend, "tracks", list(results.tracks), names),
-        },
+        "strengths": highlight_rows(highlights.strengths, results, names) if shown_scores else [],
+        "attention": highlight_rows(highlights.attention, results, names) if shown_scores else [],
+        "ambitions": highlight_rows(highlights.ambitions, results, names) if shown_scores else [],
+        "risks": risk_rows(highlights.risks, names, names) if shown_scores else [],
+        "benchmark": benchmark_table(benchmark, names),
+        "trend": _report_trend(trend_table(trend, names)),
         "radar_svg": svg,
         "radar_legend": legend,
         "vision_session": vision_session_data(assessment),

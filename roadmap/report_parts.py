@@ -9,12 +9,9 @@ nothing here looks at respondents itself.
 
 from assessments import risk_rules, scoring
 from assessments.models import Question
-from assessments.results import display, risk_method, visible_comments
+from assessments.presentation import department_table, display, risk_method
+from assessments.results import visible_comments
 from assessments.stages import MAX_LEVEL, MIN_LEVEL, stage_label
-
-# The results page's department × factor table, so the report shows exactly what the
-# page releases (one builder for both; it moves with the presentation-layer refactor).
-from assessments.views.results import _department_table
 
 # How many activities of a track's first two years the advice names.
 ADVICE_ACTIVITIES = 3
@@ -78,10 +75,11 @@ def method(assessment, results, tracks, names):
 
 def departments(results, names):
     """The department × factor heat table exactly as the results page releases it
-    (hidden departments by name only), or None when the results show no scores."""
+    (presentation.department_table, one builder for both; hidden departments by name
+    only), or None when the results show no scores."""
     if not results.scores_shown or results.department:
         return None
-    table = _department_table(results, names)
+    table = department_table(results, names)
     if not table["rows"] and not table["hidden"]:
         return None
     return table

@@ -23,7 +23,8 @@ from assessments.access import (
     results_visible,
 )
 from assessments.models import Track
-from assessments.results import assessment_results, department_names, display, visible_comments
+from assessments.presentation import display
+from assessments.results import assessment_results, department_names, visible_comments
 from assessments.views.results import DEPARTMENT_PARAMETER
 
 from . import adoption, agreed, continuity, pdf, services

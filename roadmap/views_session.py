@@ -19,14 +19,8 @@ from django.views.decorators.http import require_POST
 
 from assessments.access import get_assessment_for_user, get_assessment_with_role, results_visible
 from assessments.models import KeyFactor, Track
-from assessments.results import (
-    assessment_results,
-    display,
-    group_labels,
-    labels,
-    rounded,
-    visible_comments,
-)
+from assessments.presentation import display, group_labels, labels, rounded
+from assessments.results import assessment_results, visible_comments
 from assessments.stages import MAX_LEVEL
 
 from .forms import VisionSessionForm

@@ -23,7 +23,8 @@ from pypdf import PdfReader
 
 from assessments.admin import OrganisationAdmin
 from assessments.models import Membership, Organisation
-from assessments.results import assessment_results, results_json
+from assessments.results import assessment_results
+from assessments.results_export import results_json
 from roadmap import pdf
 from roadmap.documents import report_data
 
@@ -292,7 +293,20 @@ def test_no_peer_score_in_the_report(five_peers):
     benchmark = report_data(five_peers)["benchmark"]
     assert not benchmark["quartiles"]
     row = benchmark["factors"][0]
-    assert set(row) == {"code", "label", "score", "mean", "q1", "q3", "percentile", "peers"}
+    # The benchmark row of the results page (presentation.benchmark_table): aggregates
+    # and their wording, never a peer's own score.
+    assert set(row) == {
+        "code",
+        "label",
+        "score",
+        "mean",
+        "q1",
+        "q3",
+        "percentile",
+        "peers",
+        "middle_half",
+        "compared",
+    }
     assert (row["score"], row["mean"], row["percentile"], row["q1"]) == ("2,0", "1,9", 60, "–")
     reader = PdfReader(io.BytesIO(pdf.render_report(five_peers)))
     pages = [page.extract_text() for page in reader.pages]

@@ -20,7 +20,7 @@ from django.urls import reverse
 from assessments import collection, scoring
 from assessments.forms import AssessmentForm
 from assessments.models import Membership
-from assessments.results import rounded
+from assessments.presentation import rounded
 
 from . import scoring_data as data
 from .conftest import make_user

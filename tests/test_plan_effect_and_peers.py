@@ -11,12 +11,8 @@ from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import Membership
-from assessments.results import (
-    ambitions_benchmark,
-    assessment_results,
-    peers_movement,
-    results_json,
-)
+from assessments.results import ambitions_benchmark, assessment_results, peers_movement
+from assessments.results_export import results_json
 from roadmap.continuity import plan_versus_effect
 from roadmap.documents import report_data
 from roadmap.models import PlannedActivity, Roadmap

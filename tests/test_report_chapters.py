@@ -20,7 +20,8 @@ from pypdf import PdfReader
 
 from assessments import risk_rules
 from assessments.models import Assessment, Membership
-from assessments.results import assessment_results, display, results_forget
+from assessments.presentation import display
+from assessments.results import assessment_results, results_forget
 from assessments.stages import stage_hint
 from roadmap import pdf
 from roadmap.documents import report_data

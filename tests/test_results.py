@@ -10,13 +10,13 @@ import pytest
 from django.apps import apps as django_apps
 
 from assessments.models import Assessment, FactorSum, Response, ResultSnapshot
+from assessments.presentation import display
 from assessments.results import (
     assessment_results,
-    display,
     load_respondents,
     results_forget,
-    results_json,
 )
+from assessments.results_export import results_json
 from assessments.results_sql import keep_factor_sums
 
 from . import scoring_data as data
@@ -434,7 +434,7 @@ def test_the_sums_kept_are_those_of_the_answers(version):
 def test_a_change_is_signed_as_it_is_shown():
     from django.utils import translation
 
-    from assessments.results import display_change
+    from assessments.presentation import display_change
 
     with translation.override("nl"):
         assert display_change(0.04) == "0,0"  # rounds to nothing: no sign

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from assessments.demo import generate_answers
 from assessments.models import FactorComment, Invitation, Response
-from assessments.results import assessment_results, results_json
+from assessments.results import assessment_results
+from assessments.results_export import results_json
 from assessments.retention import months_before
 
 pytestmark = pytest.mark.django_db

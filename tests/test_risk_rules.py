@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from assessments import risk_rules
-from assessments.results import display, risk_method, risk_reason, risk_title
+from assessments.presentation import display, risk_method, risk_reason, risk_title
 from assessments.risk_rules import RULES, Risk, UnknownRule
 
 from .test_scoring import rules, score

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from assessments import imports
 from assessments.models import Assessment, FactorComment, Membership, Response
-from assessments.results import assessment_results, results_json
-from assessments.results_export import results_csv, results_xlsx
+from assessments.results import assessment_results
+from assessments.results_export import results_csv, results_json, results_xlsx
 from assessments.safe_cells import FORMULA_STARTS, safe_cell, unquote
 
 from . import scoring_data as data

@@ -186,7 +186,7 @@ def test_the_stages_have_their_names():
 
 
 def test_a_score_of_two_and_a_quarter_shows_as_2_3_in_stage_2():
-    from assessments.results import display
+    from assessments.presentation import display
 
     # Mean of 2, 2, 2, 3 (four layers of one respondent each).
     result = score(

@@ -28,7 +28,8 @@ from ..forms import (
 )
 from ..logo import data_uri as logo_data_uri
 from ..models import Assessment, Membership, Response
-from ..results import group_name, groups_now
+from ..presentation import group_name
+from ..results import groups_now
 from ..versions import assessment_reopen, held_back
 
 

@@ -15,22 +15,26 @@ from django.utils.translation import gettext as _
 from ..access import get_assessment_with_role, results_visible
 from ..collection import open_link_overflow
 from ..hooks import results_context
-from ..models import Track
-from ..results import (
-    assessment_results,
-    department_names,
+from ..presentation import (
+    benchmark_table,
+    chart_value,
+    department_table,
     display,
     display_change,
     group_labels,
-    labels,
-    risk_reason,
-    risk_title,
+    group_rows,
+    group_table,
+    highlight_rows,
+    model_labels,
+    risk_rows,
     rounded,
-    visible_comments,
+    score_row,
+    track_labels,
+    trend_table,
 )
+from ..results import assessment_results, department_names, visible_comments
 from ..results_export import FORMATS, results_file
 from ..scoring import MIN_BENCHMARK_PEERS
-from ..stages import stage_hint, stage_label
 from ..versions import held_back
 
 DEPARTMENT_PARAMETER = "afdeling"
@@ -65,27 +69,13 @@ def _results_for_user(request, pk):
     return assessment, consultant, results
 
 
-def _chart_value(value):
-    """A score as a chart shows it: the displayed value (one decimal, half up)."""
-    return None if value is None else float(rounded(value))
-
-
-def _stage(score):
-    return "" if score.stage is None else stage_label(score.stage)
-
-
 def _dashboard(results, names, track_names):
-    """Rows for the tables and data for the charts of the results page."""
+    """Rows for the tables and data for the charts of the results page (the rows from
+    presentation.py, as the report builds them)."""
     factors = [
         {
-            "code": code,
-            "name": names.get(code, code),
+            **score_row(code, names.get(code, code), factor),
             "track": track_names.get(factor.track, factor.track),
-            "current": display(factor.current),
-            "stage": _stage(factor),
-            "stage_hint": stage_hint(factor.current),
-            "desired": display(factor.desired),
-            "gap": display(factor.gap),
             "spread": display(factor.spread),
             "layer_gap": display(factor.layer_gap),
             "respondents": factor.respondents,
@@ -93,60 +83,28 @@ def _dashboard(results, names, track_names):
         for code, factor in results.factors.items()
     ]
     tracks = [
-        {
-            "code": code,
-            "name": track_names.get(code, code),
-            "current": display(track.current),
-            "stage": _stage(track),
-            "stage_hint": stage_hint(track.current),
-            "desired": display(track.desired),
-            "gap": display(track.gap),
-        }
+        score_row(code, track_names.get(code, code), track)
         for code, track in results.tracks.items()
     ]
     shown = [group for group in results.groups if group.shown]
-    heatmap = [
-        {
-            "name": names.get(code, code),
-            "values": [display(group.factors[code].current) for group in shown],
-        }
-        for code in results.factors
-    ]
     highlights = results.highlights
-
-    def named(codes, attribute):
-        return [
-            {
-                "name": names.get(code, code),
-                "value": display(getattr(results.factors[code], attribute)),
-            }
-            for code in codes
-        ]
-
     # Risks by rule (in rule order), so many risks of one kind read as one point.
     risks = []
-    for risk in highlights.risks:
-        if not risks or risks[-1]["rule"] != risk.rule:
-            risks.append({"rule": risk.rule, "title": risk_title(risk.rule), "items": []})
-        risks[-1]["items"].append(
-            {
-                "subject": names.get(risk.factor, risk.factor)
-                if risk.factor
-                else track_names.get(risk.track, risk.track),
-                "reason": risk_reason(risk, names),
-            }
-        )
+    for risk in risk_rows(highlights.risks, names, track_names):
+        if not risks or risks[-1]["rule"] != risk["rule"]:
+            risks.append({"rule": risk["rule"], "title": risk["title"], "items": []})
+        risks[-1]["items"].append(risk)
     chart = {
         "factors": [names.get(code, code) for code in results.factors],
         "codes": list(results.factors),
-        "current": [_chart_value(f.current) for f in results.factors.values()],
-        "desired": [_chart_value(f.desired) for f in results.factors.values()],
+        "current": [chart_value(f.current) for f in results.factors.values()],
+        "desired": [chart_value(f.desired) for f in results.factors.values()],
         "tracks": [track_names.get(code, code) for code in results.tracks],
-        "track_current": [_chart_value(t.current) for t in results.tracks.values()],
-        "track_desired": [_chart_value(t.desired) for t in results.tracks.values()],
+        "track_current": [chart_value(t.current) for t in results.tracks.values()],
+        "track_desired": [chart_value(t.desired) for t in results.tracks.values()],
         "layers": [names.get(group.code, group.code) for group in shown],
         "heatmap": [
-            [_chart_value(group.factors[code].current) for group in shown]
+            [chart_value(group.factors[code].current) for group in shown]
             for code in results.factors
         ],
         "trend": _trend_chart(results.trend, track_names),
@@ -160,68 +118,18 @@ def _dashboard(results, names, track_names):
     return {
         "factor_rows": factors,
         "track_rows": tracks,
-        "shown_layers": _named_groups(shown, names),
-        "hidden_layers": _named_groups(
+        "shown_layers": group_rows(shown, names),
+        "hidden_layers": group_rows(
             [g for g in results.groups if not g.shown], names, results.scoring.min_group_size
         ),
-        "department_table": None if results.department else _department_table(results, names),
-        "heatmap_rows": heatmap,
-        "strengths": named(highlights.strengths, "current"),
-        "attention": named(highlights.attention, "current"),
-        "ambitions": named(highlights.ambitions, "gap"),
+        "department_table": None if results.department else department_table(results, names),
+        "heatmap_rows": group_table(results, names),
+        "strengths": highlight_rows(highlights.strengths, results, names),
+        "attention": highlight_rows(highlights.attention, results, names),
+        "ambitions": highlight_rows(highlights.ambitions, results, names),
         "risks": risks,
         "chart": chart,
     }
-
-
-def _named_groups(groups, names, min_group_size=None):
-    """Reporting groups by display name, with their layers when the name does not say
-    them; `protective` marks a group of k or more that is hidden only so that a smaller
-    one cannot be worked out (complementary suppression)."""
-    return [
-        {
-            "name": names.get(g.code, g.code),
-            "layers": ", ".join(names.get(code, code) for code in g.layers) if g.name else "",
-            "respondents": g.respondents,
-            "protective": min_group_size is not None and g.respondents >= min_group_size,
-        }
-        for g in groups
-    ]
-
-
-def _department_table(results, names):
-    """The shown departments side by side (department × factor, current scores), with
-    a heat class per cell; the hidden ones by name with the reason."""
-    shown = [d for d in results.departments if d.shown]
-    k = results.scoring.min_group_size
-    return {
-        "factors": [{"code": code, "name": names.get(code, code)} for code in results.factors],
-        "rows": [
-            {
-                "name": d.code,
-                "counted": d.counted,
-                "respondents": d.respondents,
-                "cells": [
-                    {
-                        "value": display(d.factors[code].current),
-                        "heat": _heat(d.factors[code].current),
-                    }
-                    for code in results.factors
-                ],
-            }
-            for d in shown
-        ],
-        "hidden": [
-            {"name": d.code, "small": d.counted < k, "respondents": d.respondents}
-            for d in results.departments
-            if not d.shown
-        ],
-    }
-
-
-def _heat(value):
-    """A colour step 0–5 for a heat-map cell (the number is always printed too)."""
-    return "" if value is None else f"heat-{min(5, max(0, int(float(rounded(value)))))}"
 
 
 def _trend_chart(trend, track_names):
@@ -229,75 +137,15 @@ def _trend_chart(trend, track_names):
         return None
     return {
         "names": [point.name for point in trend],
-        "series": [
-            {"name": _("Totaal"), "values": [_chart_value(p.overall.current) for p in trend]}
-        ]
+        "series": [{"name": _("Totaal"), "values": [chart_value(p.overall.current) for p in trend]}]
         + [
             {
                 "name": track_names.get(code, code),
-                "values": [_chart_value(p.tracks[code].current) for p in trend],
+                "values": [chart_value(p.tracks[code].current) for p in trend],
             }
             for code in trend[-1].tracks
         ],
     }
-
-
-def _benchmark_rows(benchmark, names, track_names):
-    if benchmark is None:
-        return None
-
-    def row(item, label):
-        return {
-            "name": label,
-            "score": display(item.score),
-            "mean": display(item.mean),
-            "percentile": "–" if item.percentile is None else f"{item.percentile:.0f}",
-            "middle_half": "–"
-            if item.q1 is None
-            else _("%(q1)s tot %(q3)s") % {"q1": display(item.q1), "q3": display(item.q3)},
-            "compared": _compared(item.score, item.mean),
-        }
-
-    return {
-        "peers": benchmark.peers,
-        "quartiles": benchmark.has_quartiles,
-        "tracks": [row(item, track_names.get(item.code, item.code)) for item in benchmark.tracks],
-        "factors": [row(item, names.get(item.code, item.code)) for item in benchmark.factors],
-    }
-
-
-def _compared(score, mean):
-    """Above, below or at the peers' mean, as shown (one decimal)."""
-    if score is None or mean is None:
-        return ""
-    difference = rounded(score) - rounded(mean)
-    if difference > 0:
-        return _("▲ hoger")
-    if difference < 0:
-        return _("▼ lager")
-    return _("= gelijk")
-
-
-def _trend_rows(trend, names, track_names):
-    if not trend:
-        return None
-    codes = [("overall", None, _("Totaal"))]
-    codes += [("tracks", code, track_names.get(code, code)) for code in trend[-1].tracks]
-    codes += [("factors", code, names.get(code, code)) for code in trend[-1].factors]
-    rows = []
-    for section, code, label in codes:
-        cells = []
-        for point in trend:
-            value = point.overall if section == "overall" else getattr(point, section)[code]
-            change = value.change
-            cells.append(
-                {
-                    "current": display(value.current),
-                    "change": display_change(change),
-                }
-            )
-        rows.append({"name": label, "is_factor": section == "factors", "cells": cells})
-    return {"points": trend, "rows": rows}
 
 
 def _summary(results, names):
@@ -364,11 +212,9 @@ def results_page(request, pk):
         return render(request, "assessments/results_not_yet.html", context, status=403)
     except UnknownDepartment:
         return _unknown_department(request, pk)
-    names = group_labels(results, labels(assessment))
-    track_names = {
-        track.code: track.label
-        for track in Track.objects.filter(version_id=assessment.model_version_id)
-    }
+    names, tracks = model_labels(assessment)
+    names = group_labels(results, names)
+    track_names = track_labels(tracks)
     context = {
         "assessment": assessment,
         "organisation": assessment.organisation,
@@ -377,13 +223,7 @@ def results_page(request, pk):
         "can_edit": consultant,  # print/_downloads.html
         "department": results.department,
         "departments": results.departments,
-        "overall": {
-            "current": display(results.overall.current),
-            "desired": display(results.overall.desired),
-            "gap": display(results.overall.gap),
-            "stage": _stage(results.overall),
-            "stage_hint": stage_hint(results.overall.current),
-        },
+        "overall": score_row("", "", results.overall),
         "formats": FORMATS,
         "held_back": held_back(assessment) if consultant else [],
     }
@@ -403,7 +243,7 @@ def results_page(request, pk):
             row["comments"] = comments.get(row["code"], [])
             row["agreed"] = agreed.get(row["code"])
         context["has_comments"] = bool(comments)
-        context["benchmark"] = _benchmark_rows(results.benchmark, names, track_names)
+        context["benchmark"] = benchmark_table(results.benchmark, {**names, **track_names})
         if not results.department:
             context["overflow"] = [
                 {
@@ -414,12 +254,12 @@ def results_page(request, pk):
                 for o in open_link_overflow(assessment, results.groups)
             ]
         context["min_benchmark_peers"] = MIN_BENCHMARK_PEERS
-        context["trend"] = _trend_rows(results.trend, names, track_names)
+        context["trend"] = trend_table(results.trend, {**names, **track_names})
         if not results.department:
             # Sections of other apps (roadmap: plan versus effect), see hooks.py.
             context.update(results_context(assessment, results, {**names, **track_names}))
     else:
-        context["hidden_layers"] = _named_groups(results.groups, names)
+        context["hidden_layers"] = group_rows(results.groups, names)
     return render(request, "assessments/results.html", context)
 
 
