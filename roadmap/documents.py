@@ -427,6 +427,8 @@ def _story_height(story, size, text):
         height += section + _text_height(story["benchmark"]["text"], size, width=text)
     if story.get("frameworks"):
         height += section + _text_height(story["frameworks"], size, width=text)
+    if story.get("session"):
+        height += SIDE_SECTION + _text_height(story["session"], size, width=text)
     return height
 
 
@@ -628,6 +630,7 @@ def poster_data(assessment, roadmap=None):
     )
     progress = share_done(within)
     story = _story(results, names, roadmap, tracks)
+    story["session"] = session_line(vision_session_data(assessment))
     layer_line = _layer_line(shown, hidden, assessment.min_group_size)
     adopted_line = adoption.adoption_line(roadmap)
     logo = _logo(assessment.organisation)
@@ -755,6 +758,20 @@ def vision_session_data(assessment):
         "total": session.participant_total,
         "notes": session.notes,
     }
+
+
+def session_line(session):
+    """Where the vision and principles come from, for the poster: the session's date and
+    its participants by role (`session`: vision_session_data), or None without one."""
+    if session is None:
+        return None
+    roles = ", ".join(f"{row['role']} {row['count']}" for row in session["participants"])
+    line = ngettext(
+        "Opgesteld in de strategiesessie van %(date)s met %(count)s deelnemer",
+        "Opgesteld in de strategiesessie van %(date)s met %(count)s deelnemers",
+        session["total"],
+    ) % {"date": session["held_on"], "count": session["total"]}
+    return f"{line} ({roles})." if roles else f"{line}."
 
 
 def report_data(assessment):

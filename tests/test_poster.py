@@ -284,6 +284,17 @@ def test_the_demo_poster_says_the_college_adopted_it(posters):
     assert "CONCEPT" not in posters.demo.text
 
 
+def test_the_demo_poster_says_where_its_vision_comes_from(posters):
+    # The session is recorded once and shown on the poster too (issue 15); an
+    # organisation without a recorded session gets no such line.
+    line = posters.demo.data["story"]["session"]
+    assert line.startswith("Opgesteld in de strategiesessie van 20 januari 2026 met 19 deelnemers")
+    assert "Directie 3" in line or "directie 3" in line
+    assert " ".join(line.split()[:6]) in " ".join(posters.demo.text.split())
+    assert posters.forty.data["story"]["session"] is None
+    assert posters.demo.data["side"]["fits"]
+
+
 def test_the_demo_poster_shows_the_organisations_logo(posters):
     reader = PdfReader(io.BytesIO(posters.demo.content))
     assert posters.demo.data["logo"].startswith("data:image/png;base64,")
