@@ -21,7 +21,7 @@ the results as a file (JSON, CSV, XLSX) is results_export.py; SQL and PostgreSQL
 reading is results_sql.py.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -61,6 +61,9 @@ class Results:
     # The response ids these results are limited to (an earlier version, kept for
     # viewers after a reopen), or None for all submitted responses.
     only: list[int] | None = None
+    # The benchmark's peers as _peer_scores gave them ((scores, key)), for the benchmark
+    # of ambitions on the same page: read once per page, not twice.
+    peers: tuple | None = field(default=None, repr=False)
 
     @property
     def respondents(self):
@@ -450,29 +453,38 @@ def _peer_scores(assessment):
     return list(scores.values()), tuple(sorted(peers.values())) if all_kept else None
 
 
-# scoring.PeerGroup by the keys of the peers' kept results (see _KEPT_SCORES): the
-# sorted scores of hundreds of peers are made once, not on every page.
+# scoring.PeerGroup and scoring.AmbitionGroup by kind and the keys of the peers' kept
+# results (see _KEPT_SCORES): the sorted scores of hundreds of peers are made once, not
+# on every page.
 _PEER_GROUPS = {}
 _PEER_GROUPS_LIMIT = 1_000
 
 
-def _benchmark(assessment, result):
-    """The benchmark of an assessment; None unless its organisation takes part itself
-    (give and take: who does not share its scores does not see the others')."""
-    if not result.scores_shown or not assessment.organisation.takes_part_in_benchmark:
-        return None
-    peers, key = _peer_scores(assessment)
-    if len(peers) < scoring.MIN_BENCHMARK_PEERS:
-        return None
-    group = _PEER_GROUPS.get(key) if key is not None else None
+def _kept_group(kind, key, make):
+    """The peer group of `kind` for the peers' kept results `key`, made by `make()` once
+    per process; never kept when `key` is None (results computed just now)."""
+    group = _PEER_GROUPS.get((kind, key)) if key is not None else None
     if group is None:
-        group = scoring.peer_group(peers)
+        group = make()
         if key is not None:
             if len(_PEER_GROUPS) >= _PEER_GROUPS_LIMIT:
                 _PEER_GROUPS.clear()
-            _PEER_GROUPS[key] = group
+            _PEER_GROUPS[(kind, key)] = group
+    return group
+
+
+def _benchmark(assessment, result):
+    """The benchmark of an assessment and the peers it was made of ((scores, key), or
+    None); the benchmark is None unless its organisation takes part itself (give and
+    take: who does not share its scores does not see the others')."""
+    if not result.scores_shown or not assessment.organisation.takes_part_in_benchmark:
+        return None, None
+    peers, key = _peer_scores(assessment)
+    if len(peers) < scoring.MIN_BENCHMARK_PEERS:
+        return None, None
+    group = _kept_group("current", key, lambda: scoring.peer_group(peers))
     # scoring.benchmark looks peers' scores up by code and keeps the order of `own`.
-    return scoring.benchmark(scoring.current_scores(result), group)
+    return scoring.benchmark(scoring.current_scores(result), group), (peers, key)
 
 
 def _trend(assessment, result):
@@ -517,8 +529,9 @@ def ambitions_benchmark(results):
     benchmark itself is not shown (scoring.ambitions)."""
     if results.benchmark is None or results.department:
         return None
-    peers, _key = _peer_scores(results.assessment)
-    return scoring.ambitions(scoring.current_scores(results.scoring), peers)
+    peers, key = results.peers or _peer_scores(results.assessment)
+    group = _kept_group("ambitions", key, lambda: scoring.ambition_group(peers))
+    return scoring.ambitions(scoring.current_scores(results.scoring), group)
 
 
 def peers_movement(results):
@@ -578,13 +591,15 @@ def assessment_results(assessment, *, department=None, current=False):
         result = _compute(assessment, department, only)
     else:
         result = _scoring_result(assessment, department)
+    benchmark, peers = (None, None) if department else _benchmark(assessment, result)
     return Results(
         assessment=assessment,
         department=department or None,
         scoring=result,
-        benchmark=None if department else _benchmark(assessment, result),
+        benchmark=benchmark,
         trend=[] if department else _trend(assessment, result),
         only=only,
+        peers=peers,
     )
 
 

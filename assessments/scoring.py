@@ -786,31 +786,62 @@ def _gap(current, desired):
     return None if current is None or desired is None else desired - current
 
 
-def ambitions(own, peers):
+@dataclass(frozen=True, kw_only=True)
+class AmbitionGroup:
+    """What the benchmark of ambitions compares against: the number of peers that count
+    (_ambition_complete) and per factor code their current and desired scores and gaps,
+    sorted. The same for every assessment compared against the same peers, so it can be
+    kept (as PeerGroup)."""
+
+    peers: int
+    current: dict[str, list[float]]
+    desired: dict[str, list[float]]
+    gap: dict[str, list[float]]
+
+
+def ambition_group(peers):
+    """The AmbitionGroup of peers' current_scores() (the benchmark's peers)."""
+    peers = [peer for peer in peers if _ambition_complete(peer)]
+    codes = dict.fromkeys(code for peer in peers for code in peer["factors"])
+    values = {
+        code: [
+            (c, d)
+            for peer in peers
+            if (c := peer["factors"].get(code)) is not None
+            and (d := peer["desired"].get(code)) is not None
+        ]
+        for code in codes
+    }
+    return AmbitionGroup(
+        peers=len(peers),
+        current={code: sorted(c for c, _d in pairs) for code, pairs in values.items()},
+        desired={code: sorted(d for _c, d in pairs) for code, pairs in values.items()},
+        gap={code: sorted(d - c for c, d in pairs) for code, pairs in values.items()},
+    )
+
+
+def ambitions(own, group):
     """Peers' current and desired score and gap (desired − current) per factor beside
     this organisation's; None below 5 peers or when this organisation's scores are not
-    shown. `own` and `peers` are current_scores() (peers: the benchmark's). The same
-    rules as benchmark(): means and percentile ranks, quartiles from 10 peers, never a
-    minimum, maximum or single peer's value."""
+    shown. `own` is current_scores(), `group` the AmbitionGroup (ambition_group) of the
+    benchmark's peers. The same rules as benchmark(): means and percentile ranks,
+    quartiles from 10 peers, never a minimum, maximum or single peer's value."""
     if not own["shown"] or "desired" not in own:
         return None
-    peers = [peer for peer in peers if _ambition_complete(peer)]
-    if len(peers) < MIN_BENCHMARK_PEERS:
+    if group.peers < MIN_BENCHMARK_PEERS:
         return None
     rows = []
     for code, current in own["factors"].items():
         desired = own["desired"].get(code)
-        values = [(p["factors"].get(code), p["desired"].get(code)) for p in peers]
-        values = [(c, d) for c, d in values if c is not None and d is not None]
         rows.append(
             AmbitionRow(
                 code=code,
-                current=_benchmark_row(code, current, sorted(c for c, _d in values)),
-                desired=_benchmark_row(code, desired, sorted(d for _c, d in values)),
-                gap=_benchmark_row(code, _gap(current, desired), sorted(d - c for c, d in values)),
+                current=_benchmark_row(code, current, group.current.get(code, [])),
+                desired=_benchmark_row(code, desired, group.desired.get(code, [])),
+                gap=_benchmark_row(code, _gap(current, desired), group.gap.get(code, [])),
             )
         )
-    return Ambitions(peers=len(peers), factors=rows)
+    return Ambitions(peers=group.peers, factors=rows)
 
 
 # --- Peers' movement (issue 15) -----------------------------------------------------------

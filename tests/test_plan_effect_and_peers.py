@@ -2,6 +2,7 @@
 figures on a hand case, and the benchmark rules (at least 5 peers; means and percentile
 ranks only; quartiles from 10; never a single peer's value)."""
 
+import dataclasses
 import re
 from datetime import datetime
 
@@ -159,6 +160,20 @@ def test_ambitions_of_five_peers_give_means_and_positions(client, version, peopl
         assert value not in table
     report = report_data(assessment)["continuity"]["ambitions"]
     assert report["rows"][0]["desired_mean"] == "4,2"
+
+
+def test_ambitions_read_the_benchmarks_peers_once(version, people, django_assert_num_queries):
+    peers(version, 5, two_rounds=0)
+    _earlier, assessment = own(version, people)
+    results = assessment_results(assessment)
+    assert results.benchmark is not None and results.peers is not None
+    # The page's benchmark already read the peers: the ambitions take no query more.
+    with django_assert_num_queries(0):
+        first = ambitions_benchmark(results)
+    # Kept peers give the same ambitions from the kept group, as read anew.
+    again = assessment_results(assessment)
+    assert ambitions_benchmark(again) == first
+    assert ambitions_benchmark(dataclasses.replace(again, peers=None)) == first
 
 
 def test_ambitions_need_five_peers_and_give_quartiles_from_ten(version, people):
