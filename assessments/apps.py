@@ -8,4 +8,9 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         # Connects the signals that clear kept results when answers change.
-        from . import results  # noqa: F401
+        # Connects the signals that renew the model's generation (assessments/generation.py)
+        # in every process, also where no survey view is ever imported.
+        from . import (
+            generation,  # noqa: F401
+            results,  # noqa: F401
+        )

@@ -21,21 +21,18 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import generation as model_generation
 from .models import (
     Answer,
     Assessment,
     AssessmentLayer,
     FactorComment,
     Invitation,
-    KeyFactor,
-    ModelVersion,
     Question,
     Response,
     Track,
@@ -312,10 +309,12 @@ def reminder_text(assessment):
     return assessment.reminder_text or str(DEFAULT_REMINDER_TEXT)
 
 
-def survey_minutes(*, assessment, layer_code):
+def survey_minutes(*, assessment, layer_code, generation=None):
     """About how many minutes the survey takes this layer: its questions, two answers
     each, rounded up to a whole minute."""
-    questions = len(asked_questions(assessment=assessment, layer_code=layer_code))
+    questions = len(
+        asked_questions(assessment=assessment, layer_code=layer_code, generation=generation)
+    )
     return max(1, math.ceil(questions * 2 * SECONDS_PER_ANSWER / 60))
 
 
@@ -429,62 +428,65 @@ def assessment_set_status(*, assessment, action):
 
 # --- The survey's structure ------------------------------------------------------------
 
-# Tracks and questions of a model version, kept per process: a version that an
-# assessment uses is frozen (spec/domain.md), so they do not change while a survey
-# runs. Saving a track, factor or question anyway (admin, tests) empties the cache.
+# Tracks and questions of a model version, kept per process under the model's generation
+# (assessments/generation.py, in the shared cache): a version that an assessment uses is
+# frozen (spec/domain.md), but a track, factor or question saved anyway (the admin on any
+# worker, `load_model`, tests) gives a new generation, and the next request here reads
+# them again instead of asking the old questions. `generation`: the model's generation
+# as the caller read it (a survey view reads it once per request); without it each call
+# reads it from the cache (management commands, the mail worker).
 _structures = {}
 
 
-def _structure(version_id):
-    found = _structures.get(version_id)
-    if found is None:
-        tracks = list(Track.objects.filter(version_id=version_id).order_by("order"))
-        questions = list(
-            Question.objects.filter(version_id=version_id)
-            .select_related("factor__track")
-            .order_by("factor__track__order", "factor__order", "order")
-        )
-        if len(_structures) > 32:
-            _structures.clear()
-        found = _structures[version_id] = (tracks, questions)
-    return found
+def _structure(version_id, generation=None):
+    if generation is None:
+        generation = model_generation.current()
+    kept = _structures.get(version_id)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    tracks = list(Track.objects.filter(version_id=version_id).order_by("order"))
+    questions = list(
+        Question.objects.filter(version_id=version_id)
+        .select_related("factor__track")
+        .order_by("factor__track__order", "factor__order", "order")
+    )
+    if len(_structures) > 32:
+        _structures.clear()
+    _structures[version_id] = (generation, (tracks, questions))
+    return tracks, questions
 
 
-@receiver([post_save, post_delete], sender=Track)
-@receiver([post_save, post_delete], sender=KeyFactor)
-@receiver([post_save, post_delete], sender=Question)
-@receiver([post_save, post_delete], sender=ModelVersion)
-def _model_changed(sender, **kwargs):
-    _structures.clear()
-
-
-def survey_tracks(assessment):
+def survey_tracks(assessment, *, generation=None):
     """The tracks of the assessment's model, in order: one page each."""
-    return _structure(assessment.model_version_id)[0]
+    return _structure(assessment.model_version_id, generation)[0]
 
 
-def page_questions(*, assessment, track, layer_code):
+def page_questions(*, assessment, track, layer_code, generation=None):
     """The track's questions asked of this layer, with their factors, in order."""
     return [
         question
-        for question in _structure(assessment.model_version_id)[1]
+        for question in _structure(assessment.model_version_id, generation)[1]
         if question.factor.track_id == track.pk and question.is_asked_of(layer_code)
     ]
 
 
-def version_tracks(version_id):
-    return _structure(version_id)[0]
+def version_tracks(version_id, *, generation=None):
+    return _structure(version_id, generation)[0]
 
 
-def version_questions(version_id, layer_code):
+def version_questions(version_id, layer_code, *, generation=None):
     """The questions of a model version asked of a layer, in order."""
-    return [question for question in _structure(version_id)[1] if question.is_asked_of(layer_code)]
-
-
-def asked_questions(*, assessment, layer_code):
     return [
         question
-        for question in _structure(assessment.model_version_id)[1]
+        for question in _structure(version_id, generation)[1]
+        if question.is_asked_of(layer_code)
+    ]
+
+
+def asked_questions(*, assessment, layer_code, generation=None):
+    return [
+        question
+        for question in _structure(assessment.model_version_id, generation)[1]
         if question.is_asked_of(layer_code)
     ]
 
@@ -728,24 +730,26 @@ def draft_answers_save(
     )
 
 
-def first_open_page(*, response, tracks):
+def first_open_page(*, response, tracks, generation=None):
     """The number of the first page with a question not answered (twice) yet, or
     len(tracks) + 1 (the review) when every asked question is answered. One query."""
     answered = set(Answer.objects.filter(response=response).values_list("question_id", flat=True))
     number = {track.pk: index + 1 for index, track in enumerate(tracks)}
-    for question in asked_questions(assessment=response.assessment, layer_code=response.layer.code):
+    for question in asked_questions(
+        assessment=response.assessment, layer_code=response.layer.code, generation=generation
+    ):
         if question.pk not in answered:
             return number[question.factor.track_id]
     return len(tracks) + 1
 
 
-def missing_questions(*, response):
+def missing_questions(*, response, generation=None):
     """The asked questions the respondent has not answered yet, in order."""
     answered = set(Answer.objects.filter(response=response).values_list("question_id", flat=True))
     return [
         question
         for question in asked_questions(
-            assessment=response.assessment, layer_code=response.layer.code
+            assessment=response.assessment, layer_code=response.layer.code, generation=generation
         )
         if question.pk not in answered
     ]

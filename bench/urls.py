@@ -39,7 +39,11 @@ def one_page(request, token):
             "current_page": 1,
         },
     )
-    questions = collection.asked_questions(assessment=assessment, layer_code=invitation.layer.code)
+    # The model's generation, read once for the request as the survey's views do.
+    generation = survey_views._model_generation(request)
+    questions = collection.asked_questions(
+        assessment=assessment, layer_code=invitation.layer.code, generation=generation
+    )
     form = SurveyPageForm(
         request.POST if request.method == "POST" else None, questions=questions, require_all=True
     )
@@ -54,8 +58,9 @@ def one_page(request, token):
         )
         collection.response_submit(response=response)
         return redirect("/bench/one-page/done/")
-    tracks = collection.survey_tracks(assessment)
-    blocks = survey_views._page_blocks(form, questions, survey_views._descriptors(assessment))
+    tracks = collection.survey_tracks(assessment, generation=generation)
+    descriptors = survey_views._descriptors(assessment, generation)
+    blocks = survey_views._page_blocks(form, questions, descriptors)
     return render(
         request,
         "survey/page.html",

@@ -236,3 +236,89 @@ def test_a_descriptor_changed_by_another_process_is_shown_here_too(client, surve
     assert "Tekst van elders." in client.get("/vragenlijst/deel/1/").content.decode()
     _second, token_2 = invite(assessment, email="klaas@aadorp.nl")
     assert "Tekst van elders." in Client().get(f"/v/{token_2}/").content.decode()
+
+
+def test_a_question_changed_by_another_process_is_shown_here_too(client, survey):
+    """The tracks and questions are kept per process too: another worker's save (the
+    admin, `load_model`) reaches them through the shared generation."""
+    from assessments.collection import asked_questions
+    from assessments.models import Track
+    from assessments.views.survey import FRAGMENT_GENERATION
+
+    assessment, _invitation, token = survey
+    client.get(f"/v/{token}/")
+    assert client.post(SAVE, draft_of(assessment, 1)).status_code == 204
+    question = questions_of(assessment, 1)[0]
+    assert escape(question.text) in client.get("/vragenlijst/").content.decode()
+    # What the other process does: the rows change (no signal here), a new generation.
+    Question.objects.filter(pk=question.pk).update(text="Vraag van elders?")
+    Track.objects.filter(pk=question.factor.track_id).update(name="Spoor van elders")
+    cache.set(FRAGMENT_GENERATION, "elders", None)
+    for address in ("/vragenlijst/", "/vragenlijst/deel/1/", "/vragenlijst/controleren/"):
+        page = client.get(address).content.decode()
+        assert "Vraag van elders?" in page, address
+        assert "Spoor van elders" in page, address
+    _second, token_2 = invite(assessment, email="klaas@aadorp.nl")
+    assert "Vraag van elders?" in Client().get(f"/v/{token_2}/").content.decode()
+    # Outside a request (a management command, the import) the same holds.
+    texts = [q.text for q in asked_questions(assessment=assessment, layer_code="beleid")]
+    assert "Vraag van elders?" in texts
+
+
+def test_a_question_saved_here_is_shown_on_the_next_page(client, survey):
+    assessment, _invitation, token = survey
+    client.get(f"/v/{token}/")
+    assert client.post(SAVE, draft_of(assessment, 1)).status_code == 204
+    question = Question.objects.get(pk=questions_of(assessment, 1)[0].pk)
+    assert escape(question.text) in client.get("/vragenlijst/deel/1/").content.decode()
+    question.text = "Hoe vaak kijkt uw team naar een dashboard?"
+    question.save()  # as the admin saves it: with signals
+    for address in ("/vragenlijst/", "/vragenlijst/deel/1/", "/vragenlijst/controleren/"):
+        assert "Hoe vaak kijkt uw team naar een dashboard?" in client.get(address).content.decode()
+
+
+def test_a_survey_request_reads_the_models_generation_once(client, survey, monkeypatch):
+    """What the process keeps of the model follows the shared generation, read once per
+    request and passed on; a fresh respondent's link reads it with the parts."""
+    from django.core.cache import caches
+
+    from assessments.views.survey import FRAGMENT_GENERATION
+
+    backend = caches["default"]
+    reads = []
+    depth = []  # a backend's get_many may call its own get
+
+    def spy(name):
+        original = getattr(backend, name)
+
+        def read(keys, *args, **kwargs):
+            if not depth:
+                asked = [keys] if name == "get" else list(keys)
+                if FRAGMENT_GENERATION in asked:
+                    reads.append(asked)
+            depth.append(name)
+            try:
+                return original(keys, *args, **kwargs)
+            finally:
+                depth.pop()
+
+        monkeypatch.setattr(backend, name, read)
+
+    assessment, _invitation, token = survey
+    draft, page_2 = draft_of(assessment, 1), page_data(questions_of(assessment, 2))
+    spy("get")
+    spy("get_many")
+    client.get(f"/v/{token}/")
+    assert len(reads) == 1 and len(reads[0]) == 2  # the generation and the parts
+    for number, request in enumerate(
+        [
+            lambda: client.post(SAVE, draft),
+            lambda: client.get("/vragenlijst/"),
+            lambda: client.get("/vragenlijst/deel/2/"),
+            lambda: client.post("/vragenlijst/deel/2/", page_2),
+            lambda: client.get("/vragenlijst/controleren/"),
+        ]
+    ):
+        reads.clear()
+        assert request().status_code in (200, 204, 302)
+        assert len(reads) == 1, number

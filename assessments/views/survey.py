@@ -19,8 +19,6 @@ from contextlib import nullcontext
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -35,18 +33,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from datagedreven.proxies import client_ip
 
 from .. import collection
+from .. import generation as model_generation
 from ..forms import DONT_KNOW, StartForm, SurveyDraft, SurveyPageForm
 from ..models import (
     Answer,
     Assessment,
     FactorComment,
     Invitation,
-    KeyFactor,
     LevelDescriptor,
-    ModelVersion,
-    Question,
     Response,
-    Track,
 )
 from ..stages import stage_label
 
@@ -233,11 +228,16 @@ def _home(request, invitation=None):
     if stop:
         return stop
     assessment = survey.assessment
-    tracks = collection.survey_tracks(assessment)
+    # The model's generation is read when first needed: for a fresh respondent by
+    # _fresh_parts, along with the parts (one cache round trip for the link).
     shown = 0  # the welcome
     if survey.response is not None and request.method == "GET" and "welkom" not in request.GET:
         if survey.response.current_page >= 1:
-            shown = collection.first_open_page(response=survey.response, tracks=tracks)
+            generation = _model_generation(request)
+            tracks = collection.survey_tracks(assessment, generation=generation)
+            shown = collection.first_open_page(
+                response=survey.response, tracks=tracks, generation=generation
+            )
             if shown > len(tracks):
                 return redirect("survey_review")
     link = None if survey.personal else survey.invitation
@@ -283,25 +283,36 @@ def _home(request, invitation=None):
         if request.POST.get("script"):
             # survey-flow.js: the whole survey as one document, at the part to go on with.
             return redirect("survey")
+        tracks = collection.survey_tracks(assessment, generation=_model_generation(request))
         return redirect(_page_url(max(response.current_page, 1), len(tracks)))
-    # About how long it takes: for the respondent's layer, else the longest they can choose.
-    minutes = max(
-        (
-            collection.survey_minutes(assessment=assessment, layer_code=option.code)
-            for option in ([layer] if layer else choices)
-        ),
-        default=None,
-    )
     ask = "layer" in form.fields or "department" in form.fields
     # With the layer known, every part stands in the same document (survey-flow.js shows
     # one at a time); without the script only the welcome or the part to go on with shows.
     parts = []
     if layer is not None and not ask:
-        initial = _initial(survey.response, None, layer) if survey.response else {}
+        initial = (
+            _initial(survey.response, None, layer, generation=_model_generation(request))
+            if survey.response
+            else {}
+        )
         if initial:  # a resumed respondent sees their own choices
-            parts = _doc_parts(assessment, tracks, layer, initial=initial)
+            generation = _model_generation(request)
+            tracks = collection.survey_tracks(assessment, generation=generation)
+            parts = _doc_parts(assessment, tracks, layer, initial=initial, generation=generation)
         else:  # a fresh respondent gets what every fresh respondent gets
-            parts = _fresh_parts(request, assessment, tracks, layer)
+            parts = _fresh_parts(request, assessment, layer)
+    generation = _model_generation(request)
+    tracks = collection.survey_tracks(assessment, generation=generation)
+    # About how long it takes: for the respondent's layer, else the longest they can choose.
+    minutes = max(
+        (
+            collection.survey_minutes(
+                assessment=assessment, layer_code=option.code, generation=generation
+            )
+            for option in ([layer] if layer else choices)
+        ),
+        default=None,
+    )
     return render(
         request,
         "survey/welcome.html",
@@ -324,11 +335,13 @@ def _doc_parts(assessment, tracks, layer, *, initial=None, data=None, generation
     """Every part of the survey for one document: its form and blocks per track. With
     `data` (a refused final POST) each part shows what was posted and its errors.
     `generation`: the model's, when the caller has read it already."""
+    if generation is None:
+        generation = model_generation.current()
     descriptors = _descriptors(assessment, generation)
     parts = []
     for number, track in enumerate(tracks, 1):
         questions = collection.page_questions(
-            assessment=assessment, track=track, layer_code=layer.code
+            assessment=assessment, track=track, layer_code=layer.code, generation=generation
         )
         if data is None:
             form = SurveyPageForm(initial=initial, questions=questions, require_all=True)
@@ -359,74 +372,63 @@ def _doc_parts(assessment, tracks, layer, *, initial=None, data=None, generation
 # The parts of a fresh respondent's survey (nothing chosen yet) are the same for every
 # fresh respondent of a layer and language, but for the CSRF token: rendered once and
 # kept in the cache (Redis when REDIS_URL is set, so shared by every app server), with
-# a placeholder where the token goes. The key holds what the parts show: the model
-# version, the layer, the language and the assessment's horizon; a change of the model
-# (track, factor, question, level descriptor) gives a new generation, which every app
-# server reads from the cache along with the parts (one round trip), so no stale part
-# is ever served. The level descriptors this process keeps (_descriptors) follow the
-# same generation, so a change made by another process (the admin on another worker,
-# `load_model`) reaches this one too. The generation changes at the save and again when
-# its transaction commits: a part rendered in between from the data before the change
-# (not yet visible to other connections) is never kept under the final generation.
-FRAGMENT_GENERATION = "survey-part:generation"
+# a placeholder where the token goes, all parts under one key. The key holds what the
+# parts show: the model version, the layer, the language and the assessment's horizon;
+# a change of the model (track, factor, question, level descriptor) gives a new
+# generation (assessments/generation.py), which every app server reads from the cache
+# along with the parts (one round trip), so no stale part is ever served. What this
+# process keeps of the model (the tracks and questions, collection._structure; the level
+# descriptors, _descriptors) follows the same generation, so a change made by another
+# process (the admin on another worker, `load_model`) reaches this one too.
+FRAGMENT_GENERATION = model_generation.GENERATION_KEY
 FRAGMENT_SECONDS = 24 * 3600
 CSRF_PLACEHOLDER = "@@survey-csrf-token@@"
 
 
-@receiver([post_save, post_delete], sender=LevelDescriptor)
-@receiver([post_save, post_delete], sender=Question)
-@receiver([post_save, post_delete], sender=KeyFactor)
-@receiver([post_save, post_delete], sender=Track)
-@receiver([post_save, post_delete], sender=ModelVersion)
-def _fragments_stale(sender, **kwargs):
-    _new_generation()
-    transaction.on_commit(_new_generation)
-
-
-def _new_generation():
-    cache.set(FRAGMENT_GENERATION, secrets.token_hex(8), None)
-
-
-def _generation(found=None):
-    """The model's generation in the shared cache (made when there is none); `found`:
-    what the caller's get_many read already."""
-    if found is None:
-        found = cache.get_many([FRAGMENT_GENERATION])
-    generation = found.get(FRAGMENT_GENERATION)
+def _model_generation(request, found=None):
+    """The model's generation for this request: read from the cache once (or taken from
+    `found`, a get_many that asked for it along with other keys), then kept on the
+    request, so every survey function this request calls sees the same model."""
+    generation = getattr(request, "_model_generation", None)
     if generation is None:
-        generation = secrets.token_hex(8)
-        if not cache.add(FRAGMENT_GENERATION, generation, None):
-            generation = cache.get(FRAGMENT_GENERATION)
+        generation = request._model_generation = model_generation.current(found)
     return generation
 
 
-def _fragment_key(assessment, layer, number):
+def _fragment_key(assessment, layer):
     return (
-        f"survey-part:{assessment.model_version_id}:{layer.code}:{get_language()}:"
-        f"{assessment.horizon}:{number}"
+        f"survey-parts:{assessment.model_version_id}:{layer.code}:{get_language()}:"
+        f"{assessment.horizon}"
     )
 
 
-def _fresh_parts(request, assessment, tracks, layer):
+def _fresh_parts(request, assessment, layer):
     """The parts of a fresh respondent's document, from the cache where it has them."""
-    keys = [_fragment_key(assessment, layer, number) for number in range(1, len(tracks) + 1)]
-    found = cache.get_many([FRAGMENT_GENERATION, *keys])
-    generation = _generation(found)
-    kept = [found.get(key) for key in keys]
-    if any(item is None or item[0] != generation for item in kept):
-        kept = []
+    key = _fragment_key(assessment, layer)
+    if getattr(request, "_model_generation", None) is None:
+        found = cache.get_many([FRAGMENT_GENERATION, key])
+        generation = _model_generation(request, found)
+        kept = found.get(key)
+    else:
+        generation = _model_generation(request)
+        kept = cache.get(key)
+    tracks = collection.survey_tracks(assessment, generation=generation)
+    if kept is None or kept[0] != generation or len(kept[1]) != len(tracks):
+        html = []
         for part in _doc_parts(assessment, tracks, layer, initial={}, generation=generation):
-            html = render_to_string(
-                "survey/_part.html",
-                {
-                    **part,
-                    "assessment": assessment,
-                    "summary": False,
-                    "csrf_token": CSRF_PLACEHOLDER,
-                },
+            html.append(
+                render_to_string(
+                    "survey/_part.html",
+                    {
+                        **part,
+                        "assessment": assessment,
+                        "summary": False,
+                        "csrf_token": CSRF_PLACEHOLDER,
+                    },
+                )
             )
-            kept.append((generation, html))
-        cache.set_many(dict(zip(keys, kept, strict=True)), FRAGMENT_SECONDS)
+        kept = (generation, html)
+        cache.set(key, kept, FRAGMENT_SECONDS)
     token = get_token(request)
     return [
         {
@@ -435,7 +437,7 @@ def _fresh_parts(request, assessment, tracks, layer):
             "pages": len(tracks),
             "html": mark_safe(html.replace(CSRF_PLACEHOLDER, token)),  # noqa: S308
         }
-        for number, (track, (_generation, html)) in enumerate(zip(tracks, kept, strict=True), 1)
+        for number, (track, html) in enumerate(zip(tracks, kept[1], strict=True), 1)
     ]
 
 
@@ -455,7 +457,7 @@ def _link_refused(request, survey, reason):
 
 
 # The level descriptors of a model version, per factor, kept per process under the
-# model's generation (FRAGMENT_GENERATION, in the shared cache): a version in use is
+# model's generation (assessments/generation.py, in the shared cache): a version in use is
 # frozen (spec/domain.md), but a descriptor saved anyway (admin, `load_model`, tests),
 # in this process or another, gives a new generation, and the next survey page here
 # reads the descriptors again instead of showing the old texts.
@@ -466,7 +468,7 @@ def _descriptors(assessment, generation=None):
     """The level descriptors of the assessment's model version by factor id, in level
     order; `generation`: the model's, if the caller read it (else one cache read)."""
     if generation is None:
-        generation = _generation()
+        generation = model_generation.current()
     version_id = assessment.model_version_id
     kept = _descriptor_cache.get(version_id)
     if kept is not None and kept[0] == generation:
@@ -482,12 +484,13 @@ def _descriptors(assessment, generation=None):
     return found
 
 
-def _initial(response, questions, layer=None):
+def _initial(response, questions, layer=None, *, generation=None):
     """The saved answers, comments and half answers as form data: of `questions`, or
-    with None of every question asked of `layer` (the whole survey)."""
+    with None of every question asked of `layer` (the whole survey, of the model's
+    `generation`)."""
     if questions is None:
         questions = collection.asked_questions(
-            assessment=response.assessment, layer_code=layer.code
+            assessment=response.assessment, layer_code=layer.code, generation=generation
         )
         answers = Answer.objects.filter(response=response)
         comments = FactorComment.objects.filter(response=response)
@@ -622,14 +625,18 @@ def _save(survey, form, questions, next_page):
     )
 
 
-def _page_setup(survey, number):
+def _page_setup(request, survey, number):
     """(tracks, track, questions) of part `number`; Http404 for a part that is none."""
-    tracks = collection.survey_tracks(survey.assessment)
+    generation = _model_generation(request)
+    tracks = collection.survey_tracks(survey.assessment, generation=generation)
     if not 1 <= number <= len(tracks):
         raise Http404
     track = tracks[number - 1]
     questions = collection.page_questions(
-        assessment=survey.assessment, track=track, layer_code=survey.response.layer.code
+        assessment=survey.assessment,
+        track=track,
+        layer_code=survey.response.layer.code,
+        generation=generation,
     )
     return tracks, track, questions
 
@@ -643,7 +650,7 @@ def survey_page(request, number):
     if survey.response is None:
         return redirect("survey")
     assessment = survey.assessment
-    tracks, track, questions = _page_setup(survey, number)
+    tracks, track, questions = _page_setup(request, survey, number)
     action = request.POST.get("action", "next")
     data = request.POST if request.method == "POST" else None
     form = SurveyPageForm(
@@ -666,7 +673,7 @@ def survey_page(request, number):
                 _save(survey, draft, questions, number)
         except collection.SubmittedError:
             return redirect("survey")
-    descriptors = _descriptors(assessment)
+    descriptors = _descriptors(assessment, _model_generation(request))
     blocks = _page_blocks(form, questions, descriptors)
     return render(
         request,
@@ -707,7 +714,7 @@ def survey_save(request, number):
         return _json(409, error="not-started")
     if survey.response.is_submitted:
         return _json(409, error="submitted")
-    _tracks, _track, questions = _page_setup(survey, number)
+    _tracks, _track, questions = _page_setup(request, survey, number)
     form = SurveyPageForm(request.POST, questions=questions, require_all=False)
     if not form.is_valid():
         return _json(400, error="invalid", fields=sorted(form.errors))
@@ -772,11 +779,14 @@ def survey_save_all(request):
         layer_code = survey.invitation.layer.code
     else:
         layer_code = _link_layer(survey)
-    questions = collection.asked_questions(assessment=survey.assessment, layer_code=layer_code)
+    generation = _model_generation(request)
+    questions = collection.asked_questions(
+        assessment=survey.assessment, layer_code=layer_code, generation=generation
+    )
     draft = SurveyDraft(request.POST, questions=questions)
     if not draft.is_valid():
         return _json(400, error="invalid", fields=sorted(draft.errors))
-    pages = len(collection.survey_tracks(survey.assessment))
+    pages = len(collection.survey_tracks(survey.assessment, generation=generation))
     try:
         part = min(max(int(request.POST.get("deel", "1")), 1), pages + 1)
     except ValueError:
@@ -842,14 +852,21 @@ def _quick_save(request):
     state = request.session.get(SESSION_KEY)
     if not state or "respondent" not in state:
         return False
-    kept = cache.get(_draft_key(state))
+    # The model's generation comes along in the same round trip (the full path, if it
+    # comes to that, uses it too).
+    key = _draft_key(state)
+    found = cache.get_many([key, FRAGMENT_GENERATION])
+    generation = _model_generation(request, found)
+    kept = found.get(key)
     if kept is None:
         return False
-    questions = collection.version_questions(kept["version"], kept["layer_code"])
+    questions = collection.version_questions(
+        kept["version"], kept["layer_code"], generation=generation
+    )
     draft = SurveyDraft(request.POST, questions=questions)
     if not draft.is_valid() or draft.half or draft.comments or not draft.answers:
         return False
-    pages = len(collection.version_tracks(kept["version"]))
+    pages = len(collection.version_tracks(kept["version"], generation=generation))
     try:
         part = min(max(int(request.POST.get("deel", "1")), 1), pages + 1)
     except ValueError:
@@ -889,8 +906,11 @@ def survey_submit(request):
     if response is None:
         return redirect("survey")
     assessment = survey.assessment
-    tracks = collection.survey_tracks(assessment)
-    questions = collection.asked_questions(assessment=assessment, layer_code=response.layer.code)
+    generation = _model_generation(request)
+    tracks = collection.survey_tracks(assessment, generation=generation)
+    questions = collection.asked_questions(
+        assessment=assessment, layer_code=response.layer.code, generation=generation
+    )
     # The common case, every question answered: checked as a draft is (the same rules
     # as the form's, without a form field per answer), saved and submitted in one
     # transaction. Anything else takes the form below, which names what is missing.
@@ -921,7 +941,7 @@ def survey_submit(request):
             _save(survey, draft, questions, response.current_page or 1)
     except collection.SubmittedError:
         return redirect("survey")
-    parts = _doc_parts(assessment, tracks, response.layer, data=request.POST)
+    parts = _doc_parts(assessment, tracks, response.layer, data=request.POST, generation=generation)
     shown = next((part["number"] for part in parts if part["errors"]), 1)
     if form.non_field_errors():
         # Fields of another survey: said at the first part.
@@ -962,11 +982,12 @@ def survey_review(request):
         return redirect("survey")
     response = survey.response
     assessment = survey.assessment
-    missing = collection.missing_questions(response=response)
+    generation = _model_generation(request)
+    missing = collection.missing_questions(response=response, generation=generation)
     if request.method == "POST" and not missing:
         collection.response_submit(response=response)
         return redirect("survey_thanks")
-    tracks = collection.survey_tracks(assessment)
+    tracks = collection.survey_tracks(assessment, generation=generation)
     page_of = {track.pk: index + 1 for index, track in enumerate(tracks)}
     answers = {answer.question_id: answer for answer in Answer.objects.filter(response=response)}
     comments = {
@@ -976,7 +997,7 @@ def survey_review(request):
     }
     sections = []
     for question in collection.asked_questions(
-        assessment=assessment, layer_code=response.layer.code
+        assessment=assessment, layer_code=response.layer.code, generation=generation
     ):
         track = question.factor.track
         if not sections or sections[-1]["track"] != track:
