@@ -9,6 +9,13 @@ order of INSTALLED_APPS and, within an app, the order of its ready(): determinis
 - `results_sections(assessment, results, names)` returns a dict that the results page
   adds to its context; asked only on an organisation-wide page whose scores are shown
   (`names`: labels of factor and track codes). Roadmap adds "continuity".
+- `assessment_sections(assessment, consultant)` returns a dict with what the
+  assessment's page shows of the app (`consultant`: whether the user may edit the
+  assessment; every key optional): "actions", header buttons [{"label", "url"}] shown
+  after "Bewerken" and before "Resultaten"; "panels", parts [{"template", "context"}]
+  rendered after the survey's section, each in a context of its own (as an inclusion
+  tag), with the `render_part` tag of assessments/templatetags/hook_parts.py. Roadmap
+  adds the strategy session and roadmap buttons, the downloads and the progress.
 - `model_loaded(write)` runs at the end of `load_model`, after the maturity model(s);
   `write(line)` prints a line of the command's output; a step may raise CommandError.
   Roadmap loads its activity library.
@@ -45,6 +52,7 @@ class Hook:
 
 
 results_sections = Hook("results_sections")
+assessment_sections = Hook("assessment_sections")
 model_loaded = Hook("model_loaded")
 demo_measurements_loaded = Hook("demo_measurements_loaded")
 
@@ -55,3 +63,13 @@ def results_context(assessment, results, names):
     for section in results_sections.run(assessment, results, names):
         context.update(section)
     return context
+
+
+def assessment_parts(assessment, consultant):
+    """The actions and panels that the registered apps add to an assessment's page, in
+    registration order: {"actions": [...], "panels": [...]}."""
+    parts = {"actions": [], "panels": []}
+    for section in assessment_sections.run(assessment, consultant):
+        for key, items in parts.items():
+            items += section.get(key, [])
+    return parts

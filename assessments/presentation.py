@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import risk_rules
 from .models import KeyFactor, Track
-from .stages import stage, stage_hint, stage_label
+from .stages import MAX_LEVEL, MIN_LEVEL, stage, stage_hint, stage_label
 
 # --- Numbers ----------------------------------------------------------------------------
 
@@ -59,6 +59,19 @@ def one_decimal(value):
 def chart_value(value):
     """A score as a chart shows it: the displayed value (one decimal, half up)."""
     return None if value is None else float(rounded(value))
+
+
+def bar_width(value):
+    """A score as a bar's width, in percent of the 0–5 scale; 0 without a score.
+
+    The bar is drawn from the displayed value (one decimal, half up, as chart_value), so
+    a bar always agrees with the number printed next to it: 2,3 is 46 %, never the 45,2 %
+    of an unrounded 2.26. The score is clamped to the scale, and every width is then a
+    whole percentage (a tenth of a point is 2 %)."""
+    if value is None:
+        return 0
+    shown = min(Decimal(MAX_LEVEL), max(Decimal(MIN_LEVEL), rounded(value)))
+    return int((shown - MIN_LEVEL) * 100 / (MAX_LEVEL - MIN_LEVEL))
 
 
 def heat(value):
@@ -209,6 +222,18 @@ def score_row(code, label, score):
     }
 
 
+def bar_row(code, label, score):
+    """A factor's score row (score_row) with its spread and the widths of its bars now
+    and desired (bar_width): the report's factor bars and the session's score slides."""
+    row = score_row(code, label, score)
+    row.update(
+        spread=display(score.spread),
+        current_pct=bar_width(score.current),
+        desired_pct=bar_width(score.desired),
+    )
+    return row
+
+
 def highlight_rows(codes, results, names):
     """Score rows of the highlighted factors (strengths, attention points, ambitions)."""
     return [
@@ -251,6 +276,18 @@ def group_table(results, names):
             ],
         }
         for code in results.factors
+    ]
+
+
+def group_table_by_group(results, names, codes):
+    """group_table turned around, for a slide with a track's few factors as columns:
+    per shown group (group_rows: its label and respondents, in group order) the current
+    score of each factor of `codes`, from the same cells as group_table."""
+    shown = [group for group in results.groups if group.shown]
+    cells = {row["code"]: row["values"] for row in group_table(results, names)}
+    return [
+        {**group, "values": [cells[code][n] for code in codes]}
+        for n, group in enumerate(group_rows(shown, names))
     ]
 
 

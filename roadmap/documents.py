@@ -24,6 +24,7 @@ from PIL import ImageFont
 
 from assessments.models import Invitation, LevelDescriptor, Response
 from assessments.presentation import (
+    bar_row,
     benchmark_table,
     display,
     display_change,
@@ -732,11 +733,6 @@ def poster_data(assessment, roadmap=None):
 # --- Report -----------------------------------------------------------------------------
 
 
-def _percent(value):
-    """A score as a share of the 0–5 scale, for a bar's width."""
-    return 0 if value is None else round(100 * min(5, max(0, value)) / 5, 1)
-
-
 def _report_trend(table):
     """The trend table (presentation.trend_table) as the report prints it: the total and
     the tracks (the factors' trend is for the results page)."""
@@ -793,16 +789,13 @@ def report_data(assessment):
 
     factor_rows = []
     for code, factor in results.factors.items() if shown_scores else []:
-        row = score_row(code, names.get(code, code), factor)
+        row = bar_row(code, names.get(code, code), factor)
         row.update(
             track=factor.track,
-            spread=display(factor.spread),
             layer_gap=display(factor.layer_gap),
             respondents=factor.respondents,
             level_text=descriptors.get((code, row["stage"]["level"])) if row["stage"] else None,
             target=targets.get(code, {}).get("target"),
-            current_pct=_percent(factor.current),
-            desired_pct=_percent(factor.desired),
         )
         factor_rows.append(row)
 

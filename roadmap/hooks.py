@@ -3,16 +3,56 @@ RoadmapConfig.ready() on the hooks of assessments/hooks.py: assessments never im
 roadmap, roadmap plugs in here."""
 
 from django.core.management.base import CommandError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from assessments.models import Track
 
 from .continuity import continuity_display
 from .demo import load_demo_previous_route, load_demo_roadmap
 from .library import LIBRARY_FILE, LibraryFileError, load_library_file
+from .models import Roadmap
+from .services import roadmap_activities, roadmap_progress
 
 
 def results_sections(assessment, results, names):
     """The results page shows plan versus effect of the previous roadmap, how peers
     moved and the benchmark of ambitions."""
     return {"continuity": continuity_display(assessment, results, names)}
+
+
+def assessment_sections(assessment, consultant):
+    """The assessment's page: the strategy session (consultants only) and the roadmap
+    as buttons; the poster and report downloads and the roadmap's progress as panels."""
+    actions = []
+    if consultant:
+        actions.append(
+            {"label": _("Strategiesessie"), "url": reverse("strategy", args=[assessment.pk])}
+        )
+    actions.append({"label": _("Routekaart"), "url": reverse("roadmap", args=[assessment.pk])})
+    roadmap = Roadmap.objects.filter(assessment=assessment).first()
+    downloads = {"assessment": assessment, "can_edit": consultant, "roadmap": roadmap}
+    return {
+        "actions": actions,
+        "panels": [
+            {"template": "roadmap/_assessment_downloads.html", "context": downloads},
+            {"template": "roadmap/_summary.html", "context": summary_context(assessment, roadmap)},
+        ],
+    }
+
+
+def summary_context(assessment, roadmap):
+    """The roadmap's progress per year and per track, for a dashboard (2 queries)."""
+    if roadmap is None:
+        return {"roadmap": None}
+    tracks = list(Track.objects.filter(version_id=assessment.model_version_id))
+    return {
+        "assessment": assessment,
+        "roadmap": roadmap,
+        "progress": roadmap_progress(
+            roadmap_activities(roadmap), tracks=tracks, years=roadmap.years
+        ),
+    }
 
 
 def load_library(write):

@@ -19,9 +19,14 @@ from django.views.decorators.http import require_POST
 
 from assessments.access import get_assessment_for_user, get_assessment_with_role, results_visible
 from assessments.models import KeyFactor, Track
-from assessments.presentation import display, group_labels, labels, rounded
+from assessments.presentation import (
+    bar_row,
+    group_labels,
+    group_table_by_group,
+    labels,
+    score_row,
+)
 from assessments.results import assessment_results, visible_comments
-from assessments.stages import MAX_LEVEL
 
 from .forms import VisionSessionForm
 from .inspiration import add_use_case_to_register, current_version, filter_use_cases
@@ -185,10 +190,6 @@ def vision_session(request, pk):
 # --- Presentation mode -----------------------------------------------------------------
 
 
-def _percent(value):
-    return 0 if value is None else round(float(rounded(value)) / MAX_LEVEL * 100)
-
-
 def _knowledge_slides(version):
     terms = [term for term in version.terms.all() if term.key]
     chunks = [terms[i : i + TERMS_PER_SLIDE] for i in range(0, len(terms), TERMS_PER_SLIDE)]
@@ -229,37 +230,23 @@ def _inspiration_slides(version):
 
 def _track_slides(results, names, tracks, factors):
     """Per track: scores now and desired with the spread, the groups side by side, and
-    the comments (only what the results page shows)."""
+    the comments (only what the results page shows). The rows are the report's:
+    presentation.py's score_row, bar_row and group_table_by_group."""
     comments = visible_comments(results)
-    shown_groups = [group for group in results.groups if group.shown]
+    shown_groups = any(group.shown for group in results.groups)
     slides = []
     for track in tracks:
         score = results.tracks.get(track.code)
         codes = [f.code for f in factors if f.track_id == track.pk and f.code in results.factors]
-        rows = []
-        for code in codes:
-            factor = results.factors[code]
-            rows.append(
-                {
-                    "code": code,
-                    "name": names.get(code, code),
-                    "current": display(factor.current),
-                    "desired": display(factor.desired),
-                    "current_pct": _percent(factor.current),
-                    "desired_pct": _percent(factor.desired),
-                    "spread": display(factor.spread),
-                }
-            )
         slides.append(
             {
                 "kind": "scores",
                 "title": track.label,
                 "subtitle": _("Score nu en gewenst"),
-                "track": {
-                    "current": display(score.current if score else None),
-                    "desired": display(score.desired if score else None),
-                },
-                "rows": rows,
+                "track": score_row(track.code, track.label, score) if score else None,
+                "rows": [
+                    bar_row(code, names.get(code, code), results.factors[code]) for code in codes
+                ],
             }
         )
         if shown_groups:
@@ -269,19 +256,7 @@ def _track_slides(results, names, tracks, factors):
                     "title": track.label,
                     "subtitle": _("Groepen naast elkaar (score nu)"),
                     "codes": [(code, names.get(code, code)) for code in codes],
-                    "groups": [
-                        {
-                            "name": names.get(group.code, group.code),
-                            "respondents": group.respondents,
-                            "values": [
-                                display(group.factors[code].current)
-                                if group.factors.get(code)
-                                else "–"
-                                for code in codes
-                            ],
-                        }
-                        for group in shown_groups
-                    ],
+                    "groups": group_table_by_group(results, names, codes),
                 }
             )
         texts = [(names.get(code, code), text) for code in codes for text in comments.get(code, [])]
@@ -338,8 +313,7 @@ def presentation_slides(assessment, consultant):
             "kind": "overview",
             "title": _("Uitslag"),
             "respondents": results.respondents,
-            "current": display(results.overall.current),
-            "desired": display(results.overall.desired),
+            "score": score_row("overall", _("Totaal"), results.overall),
         }
     )
     slides += _track_slides(results, names, tracks, factors)

@@ -6,6 +6,7 @@ excepted: they may name other apps by string) and fails on any import of roadmap
 the top of a module or inside a function, including importlib and apps.get_model."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -119,4 +120,83 @@ def test_assessments_never_imports_roadmap():
     assert not offences, (
         "assessments must not import roadmap (issue 16); let roadmap register a hook in "
         "assessments/hooks.py instead:\n" + "\n".join(offences)
+    )
+
+
+# --- Templates ---------------------------------------------------------------------------
+# The assessments app's pages show roadmap's parts through hooks too (the assessment page:
+# hooks.assessment_sections): no template of theirs loads roadmap's tags or names one of
+# roadmap's URLs, neither itself nor in a template it includes.
+
+TEMPLATES = ROOT / "templates"
+URL_TAG = re.compile(r"""\{%\s*url\s+['"]([\w:-]+)['"]""")
+LOAD_TAG = re.compile(r"\{%\s*load\s+([^%]*)%\}")
+INCLUDE_TAG = re.compile(r"""\{%\s*include\s+['"]([^'"]+)['"]""")
+# Still to move behind a hook (the results page's session and idea links, the
+# organisation page's data projects and portal); this list may only shrink.
+KNOWN = {
+    "assessments/results.html": {"agreed_levels", "comment_to_idea", "poster_pdf", "report_pdf"},
+    "assessments/organisation_detail.html": {"data_projects", "data_portal"},
+}
+
+
+def roadmap_url_names():
+    """The names of roadmap/urls.py's routes, read from its source."""
+    tree = ast.parse((ROOT / "roadmap" / "urls.py").read_text(encoding="utf-8"))
+    return {
+        keyword.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "name" and _string(keyword.value)
+    }
+
+
+def roadmap_in_template(name, seen=None):
+    """Roadmap's tag libraries and URL names that the template `name` (relative to
+    templates/) uses, itself or through the templates it includes by a fixed name."""
+    seen = set() if seen is None else seen
+    if name in seen or not (TEMPLATES / name).exists():
+        return set()
+    seen.add(name)
+    text = (TEMPLATES / name).read_text(encoding="utf-8")
+    found = {f"url '{url}'" for url in URL_TAG.findall(text) if url in roadmap_url_names()}
+    found |= {
+        f"load {library}"
+        for libraries in LOAD_TAG.findall(text)
+        for library in libraries.split()
+        if library.startswith("roadmap")
+    }
+    found |= {f"include {inc}" for inc in INCLUDE_TAG.findall(text) if inc.startswith("roadmap/")}
+    for included in INCLUDE_TAG.findall(text):
+        found |= roadmap_in_template(included, seen)
+    return found
+
+
+def test_the_check_reads_roadmaps_url_names_and_sees_includes(tmp_path, monkeypatch):
+    assert {"strategy", "roadmap", "poster_pdf", "presentation_slide"} <= roadmap_url_names()
+    (tmp_path / "page.html").write_text(
+        "{% load i18n roadmap_tags %}{% url 'results' 1 %}{% include \"part.html\" %}"
+    )
+    (tmp_path / "part.html").write_text("{% url \"roadmap\" 1 %}{% include 'roadmap/x.html' %}")
+    monkeypatch.setattr(f"{__name__}.TEMPLATES", tmp_path)
+    assert roadmap_in_template("page.html") == {
+        "load roadmap_tags",
+        "url 'roadmap'",
+        "include roadmap/x.html",
+    }
+
+
+def test_assessments_templates_do_not_name_roadmap():
+    found = {
+        str(path.relative_to(TEMPLATES)): roadmap_in_template(str(path.relative_to(TEMPLATES)))
+        for path in sorted((TEMPLATES / "assessments").rglob("*.html"))
+    }
+    found = {name: uses for name, uses in found.items() if uses}
+    known = {name: {f"url '{url}'" for url in urls} for name, urls in KNOWN.items()}
+    assert "assessments/assessment_detail.html" not in found
+    assert found == known, (
+        "assessments' templates must not load roadmap's tags or name its URLs (issue 16);"
+        " let roadmap add its part through assessments/hooks.py (or, when one is fixed,"
+        f" take it out of KNOWN): {found}"
     )

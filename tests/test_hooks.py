@@ -16,6 +16,7 @@ from roadmap.models import LibraryActivity, Roadmap
 
 def test_roadmap_registers_its_parts_once_and_in_order():
     assert hooks.results_sections.functions() == [roadmap_hooks.results_sections]
+    assert hooks.assessment_sections.functions() == [roadmap_hooks.assessment_sections]
     assert hooks.model_loaded.functions() == [roadmap_hooks.load_library]
     assert hooks.demo_measurements_loaded.functions() == [roadmap_hooks.load_demo_routes]
 
@@ -42,6 +43,22 @@ def test_a_hook_runs_its_functions_in_registration_order_and_each_once():
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
+def test_the_assessment_page_gets_roadmaps_buttons_and_panels(people):
+    consultant = hooks.assessment_parts(people.assessment, True)
+    assert [action["label"] for action in consultant["actions"]] == [
+        "Strategiesessie",
+        "Routekaart",
+    ]
+    assert [panel["template"] for panel in consultant["panels"]] == [
+        "roadmap/_assessment_downloads.html",
+        "roadmap/_summary.html",
+    ]
+    viewer = hooks.assessment_parts(people.assessment, False)
+    assert [action["label"] for action in viewer["actions"]] == ["Routekaart"]
+    assert viewer["panels"][0]["context"]["can_edit"] is False
+
+
 def test_load_model_loads_the_library_after_the_model(model_version):
     out = io.StringIO()
     call_command("load_model", stdout=out)

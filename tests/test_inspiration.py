@@ -479,7 +479,7 @@ def test_no_small_group_figure_or_comment_on_any_slide(client, people, hidden_ca
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in everything
     groups = [p for p in pages if p.context["slide"]["kind"] == "groups"]
     for page in groups:
-        names = [group["name"] for group in page.context["slide"]["groups"]]
+        names = [group["label"] for group in page.context["slide"]["groups"]]
         assert names == ["Directie", "Uitvoering"]
 
 

@@ -32,6 +32,7 @@ from assessments.presentation import (
 from assessments.results import assessment_results
 from assessments.results_export import export_tables, results_json
 from roadmap.documents import report_data
+from roadmap.views_session import presentation_slides
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,7 @@ def demo(django_db_setup, django_db_blocker):
             report=report_data(assessment),
             results=results,
             tables={name: rows for name, _columns, rows in export_tables(results_json(results))},
+            slides=presentation_slides(assessment, True),
         )
         transaction.set_rollback(True)
     return result
@@ -103,6 +105,22 @@ def test_the_page_and_the_report_show_the_same_score_rows(demo):
     assert demo.page["overall"] == demo.report["overall"]
     for kind in ("strengths", "attention", "ambitions"):
         assert demo.page[kind] == demo.report[kind]
+
+
+def test_the_slides_show_the_reports_bars_and_the_pages_groups(demo):
+    # presentation.bar_row and group_table_by_group: the session's slides.
+    keys = ("code", "label", "current", "desired", "gap", "stage", "spread")
+    keys += ("current_pct", "desired_pct")
+    report = {row["code"]: {key: row[key] for key in keys} for row in demo.report["factors"]}
+    slides = [row for s in demo.slides if s["kind"] == "scores" for row in s["rows"]]
+    assert slides and {row["code"]: row for row in slides} == report
+    cells = {row["code"]: row["values"] for row in demo.page["heatmap_rows"]}
+    for slide in (s for s in demo.slides if s["kind"] == "groups"):
+        columns = [code for code, _name in slide["codes"]]
+        for n, group in enumerate(slide["groups"]):
+            assert group["values"] == [cells[code][n] for code in columns]
+    overview = next(s for s in demo.slides if s["kind"] == "overview")
+    assert overview["score"]["current"] == demo.report["overall"]["current"]
 
 
 def test_the_page_and_the_report_word_the_risks_alike(demo):
@@ -152,6 +170,15 @@ def test_numbers_as_shown_in_dutch_and_english():
     with translation.override("en"):
         assert (display(2.25), display_change(0.44), display_change(None)) == ("2.3", "+0.4", None)
     assert str(one_decimal(-0.04)) == "0.0"  # a file never shows "-0.0"
+
+
+def test_a_bar_is_as_wide_as_its_shown_score():
+    # The shown value, not the unrounded one: 2.26 reads 2,3 and its bar is 46 %.
+    assert presentation.bar_width(2.26) == 46
+    assert presentation.bar_width(2.2499999999999996) == 46  # 2.25 on paper, shown 2,3
+    assert [presentation.bar_width(v) for v in (None, 0, 0.04, 5)] == [0, 0, 0, 100]
+    assert (presentation.bar_width(5.3), presentation.bar_width(-0.2)) == (100, 0)
+    assert all(isinstance(presentation.bar_width(v / 7), int) for v in range(36))
 
 
 def test_the_stage_of_a_score_in_dutch_and_english():
@@ -218,8 +245,24 @@ BUILDERS = {
     "rounded",
     "display",
     "display_change",
+    "_percent",
+    "percent",
+    "bar_width",
+    "bar_row",
+    "score_row",
+    "group_table",
 }
 OUTPUTS = ("assessments/views/results.py", "roadmap/documents.py", "assessments/results_export.py")
+# The session's slides show scores too, but no benchmark or trend.
+SLIDES = "roadmap/views_session.py"
+
+
+def used_names(path):
+    return {
+        node.id if isinstance(node, ast.Name) else node.attr
+        for node in ast.walk(ast.parse((ROOT / path).read_text()))
+        if isinstance(node, ast.Name | ast.Attribute)
+    }
 
 
 def defined_functions(path):
@@ -227,19 +270,21 @@ def defined_functions(path):
     return {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
 
 
-@pytest.mark.parametrize("path", OUTPUTS)
+@pytest.mark.parametrize("path", (*OUTPUTS, SLIDES))
 def test_no_output_builds_its_own_rows(path):
     assert defined_functions(path) & BUILDERS == set()
 
 
 @pytest.mark.parametrize("path", OUTPUTS)
 def test_every_output_uses_the_shared_benchmark_and_trend(path):
-    names = {
-        node.id if isinstance(node, ast.Name) else node.attr
-        for node in ast.walk(ast.parse((ROOT / path).read_text()))
-        if isinstance(node, ast.Name | ast.Attribute)
-    }
-    assert {"benchmark_table", "trend_table"} <= names
+    assert {"benchmark_table", "trend_table"} <= used_names(path)
+
+
+def test_the_slides_show_scores_only_through_the_shared_rows():
+    """No number of its own: no display(), rounding or scale for a bar's width."""
+    names = used_names(SLIDES)
+    assert {"score_row", "bar_row", "group_table_by_group"} <= names
+    assert not names & {"display", "rounded", "chart_value", "MAX_LEVEL", "MIN_LEVEL"}
 
 
 def test_results_py_only_loads_and_keeps():

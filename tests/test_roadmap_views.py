@@ -413,6 +413,27 @@ def test_the_assessment_page_links_to_strategy_and_roadmap(client, people):
     assert reverse("roadmap", args=[people.assessment.pk]) in html
 
 
+def test_the_assessment_pages_buttons_keep_their_order(client, people, planned):
+    # Bewerken (assessments), Strategiesessie and Routekaart (roadmap's hook), Resultaten.
+    client.force_login(people.consultant)
+    html = client.get(reverse("assessment", args=[people.assessment.pk])).content.decode()
+    labels = [">Bewerken<", ">Strategiesessie<", ">Routekaart<", ">Resultaten<", "Poster A0"]
+    positions = [html.index(label) for label in labels]
+    assert positions == sorted(positions)
+    assert html.index("Poster A0") < html.index('id="progress-tracks"') < html.index(">Lagen<")
+
+
+@pytest.mark.parametrize("user", ["consultant", "viewer"])
+def test_the_assessment_page_costs_a_bounded_number_of_queries(
+    client, people, planned, user, django_assert_max_num_queries
+):
+    client.force_login(getattr(people, user))
+    url = reverse("assessment", args=[people.assessment.pk])
+    client.get(url)
+    with django_assert_max_num_queries(10):  # 11 and 10 before the hook (issue 16)
+        assert client.get(url).status_code == 200
+
+
 @pytest.mark.parametrize("model", ["libraryactivity", "roadmap", "plannedactivity", "dataproject"])
 def test_the_admin_shows_the_roadmap_models(client, people, planned, model):
     admin = people.consultant

@@ -26,6 +26,7 @@ from ..forms import (
     OrganisationForm,
     ReportingGroupsForm,
 )
+from ..hooks import assessment_parts
 from ..logo import data_uri as logo_data_uri
 from ..models import Assessment, Membership, Response
 from ..presentation import group_name
@@ -302,6 +303,7 @@ def assessment_detail(request, pk, groups_form=None):
             "groups": groups,
             "groups_form": groups_form,
             "can_edit": editable,
+            "sections": assessment_parts(assessment, editable),  # buttons and panels of apps
             "reopenings": list(assessment.reopenings.order_by("reopened_at", "pk"))
             if editable
             else [],
