@@ -181,7 +181,7 @@ STORAGES = {
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "datagedreven.cache.PooledRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             # Several sites (or benchmark runs) may share one Redis.
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
