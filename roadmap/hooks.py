@@ -41,6 +41,20 @@ def assessment_sections(assessment, consultant):
     }
 
 
+def organisation_sections(organisation, consultant):
+    """The organisation's page links everyone who may see it to its data projects
+    register and data portal."""
+    return {
+        "links": [
+            {
+                "label": _("Register van dataprojecten"),
+                "url": reverse("data_projects", args=[organisation.pk]),
+            },
+            {"label": _("Dataportaal"), "url": reverse("data_portal", args=[organisation.pk])},
+        ]
+    }
+
+
 def summary_context(assessment, roadmap):
     """The roadmap's progress per year and per track, for a dashboard (2 queries)."""
     if roadmap is None:

@@ -125,18 +125,18 @@ def test_assessments_never_imports_roadmap():
 
 # --- Templates ---------------------------------------------------------------------------
 # The assessments app's pages show roadmap's parts through hooks too (the assessment page:
-# hooks.assessment_sections): no template of theirs loads roadmap's tags or names one of
-# roadmap's URLs, neither itself nor in a template it includes.
+# hooks.assessment_sections; the organisation page: organisation_sections): no template
+# of theirs loads roadmap's tags or names one of roadmap's URLs, neither itself nor in a
+# template it includes.
 
 TEMPLATES = ROOT / "templates"
 URL_TAG = re.compile(r"""\{%\s*url\s+['"]([\w:-]+)['"]""")
 LOAD_TAG = re.compile(r"\{%\s*load\s+([^%]*)%\}")
 INCLUDE_TAG = re.compile(r"""\{%\s*include\s+['"]([^'"]+)['"]""")
-# Still to move behind a hook (the results page's session and idea links, the
-# organisation page's data projects and portal); this list may only shrink.
+# Still to move behind a hook (the results page's session and idea links and its
+# downloads); this list may only shrink.
 KNOWN = {
     "assessments/results.html": {"agreed_levels", "comment_to_idea", "poster_pdf", "report_pdf"},
-    "assessments/organisation_detail.html": {"data_projects", "data_portal"},
 }
 
 
