@@ -16,6 +16,17 @@ order of INSTALLED_APPS and, within an app, the order of its ready(): determinis
   rendered after the survey's section, each in a context of its own (as an inclusion
   tag), with the `render_part` tag of assessments/templatetags/hook_parts.py. Roadmap
   adds the strategy session and roadmap buttons, the downloads and the progress.
+- `results_actions(assessment, consultant)` returns a dict with what the results page
+  offers of the app, on every results page (organisation-wide or a department's, with
+  or without scores; `consultant`: whether the user may edit the assessment; every key
+  optional): "actions", small buttons [{"label", "url"}] below the number of
+  respondents; "comment_actions", buttons [{"label", "url"}] beside each comment the
+  page shows (only those: the groups shown, the department shown), each a form that
+  posts to its url the comment's factor code ("factor"), its text ("text") and, on a
+  department's page, the department ("afdeling"); "downloads", parts
+  [{"template", "context"}] rendered after the results files under "Downloaden" (as
+  the assessment page's panels). Roadmap adds the results session, the comment as an
+  idea in the register, and the poster and report.
 - `organisation_sections(organisation, consultant)` returns a dict with what the
   organisation's page shows of the app (`consultant`: whether the user may edit the
   organisation; every key optional): "links", links [{"label", "url"}] shown below the
@@ -57,6 +68,7 @@ class Hook:
 
 results_sections = Hook("results_sections")
 assessment_sections = Hook("assessment_sections")
+results_actions = Hook("results_actions")
 organisation_sections = Hook("organisation_sections")
 model_loaded = Hook("model_loaded")
 demo_measurements_loaded = Hook("demo_measurements_loaded")
@@ -84,6 +96,13 @@ def assessment_parts(assessment, consultant):
     """The actions and panels that the registered apps add to an assessment's page, in
     registration order: {"actions": [...], "panels": [...]}."""
     return _parts(assessment_sections, ("actions", "panels"), assessment, consultant)
+
+
+def results_parts(assessment, consultant):
+    """The actions, comment actions and downloads that the registered apps add to a
+    results page, in registration order."""
+    keys = ("actions", "comment_actions", "downloads")
+    return _parts(results_actions, keys, assessment, consultant)
 
 
 def organisation_parts(organisation, consultant):

@@ -16,6 +16,7 @@ class RoadmapConfig(AppConfig):
 
         hooks.results_sections.register(roadmap_hooks.results_sections)
         hooks.assessment_sections.register(roadmap_hooks.assessment_sections)
+        hooks.results_actions.register(roadmap_hooks.results_actions)
         hooks.organisation_sections.register(roadmap_hooks.organisation_sections)
         hooks.model_loaded.register(roadmap_hooks.load_library)
         hooks.demo_measurements_loaded.register(roadmap_hooks.load_demo_routes)
