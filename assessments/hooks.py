@@ -16,6 +16,21 @@ order of INSTALLED_APPS and, within an app, the order of its ready(): determinis
   rendered after the survey's section, each in a context of its own (as an inclusion
   tag), with the `render_part` tag of assessments/templatetags/hook_parts.py. Roadmap
   adds the strategy session and roadmap buttons, the downloads and the progress.
+- `results_actions(assessment, consultant)` returns a dict with what the results page
+  offers of the app, on every results page (organisation-wide or a department's, with
+  or without scores; `consultant`: whether the user may edit the assessment; every key
+  optional): "actions", small buttons [{"label", "url"}] below the number of
+  respondents; "comment_actions", buttons [{"label", "url"}] beside each comment the
+  page shows (only those: the groups shown, the department shown), each a form that
+  posts to its url the comment's factor code ("factor"), its text ("text") and, on a
+  department's page, the department ("afdeling"); "downloads", parts
+  [{"template", "context"}] rendered after the results files under "Downloaden" (as
+  the assessment page's panels). Roadmap adds the results session, the comment as an
+  idea in the register, and the poster and report.
+- `organisation_sections(organisation, consultant)` returns a dict with what the
+  organisation's page shows of the app (`consultant`: whether the user may edit the
+  organisation; every key optional): "links", links [{"label", "url"}] shown below the
+  organisation's details. Roadmap adds the data projects register and the data portal.
 - `model_loaded(write)` runs at the end of `load_model`, after the maturity model(s);
   `write(line)` prints a line of the command's output; a step may raise CommandError.
   Roadmap loads its activity library.
@@ -53,6 +68,8 @@ class Hook:
 
 results_sections = Hook("results_sections")
 assessment_sections = Hook("assessment_sections")
+results_actions = Hook("results_actions")
+organisation_sections = Hook("organisation_sections")
 model_loaded = Hook("model_loaded")
 demo_measurements_loaded = Hook("demo_measurements_loaded")
 
@@ -65,11 +82,30 @@ def results_context(assessment, results, names):
     return context
 
 
-def assessment_parts(assessment, consultant):
-    """The actions and panels that the registered apps add to an assessment's page, in
-    registration order: {"actions": [...], "panels": [...]}."""
-    parts = {"actions": [], "panels": []}
-    for section in assessment_sections.run(assessment, consultant):
+def _parts(hook, keys, *args):
+    """The lists under `keys` that the functions of `hook` return, joined in
+    registration order: {key: [...]}."""
+    parts = {key: [] for key in keys}
+    for section in hook.run(*args):
         for key, items in parts.items():
             items += section.get(key, [])
     return parts
+
+
+def assessment_parts(assessment, consultant):
+    """The actions and panels that the registered apps add to an assessment's page, in
+    registration order: {"actions": [...], "panels": [...]}."""
+    return _parts(assessment_sections, ("actions", "panels"), assessment, consultant)
+
+
+def results_parts(assessment, consultant):
+    """The actions, comment actions and downloads that the registered apps add to a
+    results page, in registration order."""
+    keys = ("actions", "comment_actions", "downloads")
+    return _parts(results_actions, keys, assessment, consultant)
+
+
+def organisation_parts(organisation, consultant):
+    """The links that the registered apps add to an organisation's page, in
+    registration order: {"links": [...]}."""
+    return _parts(organisation_sections, ("links",), organisation, consultant)

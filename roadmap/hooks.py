@@ -41,6 +41,49 @@ def assessment_sections(assessment, consultant):
     }
 
 
+def results_actions(assessment, consultant):
+    """The results page: the results session and, beside each comment shown, "as an idea
+    in the register" (consultants only); the poster and report downloads, which the
+    template offers viewers once the assessment is closed. No query: the downloads'
+    template looks up the roadmap only when it shows them."""
+    parts = {
+        "downloads": [
+            {
+                "template": "print/_downloads.html",
+                "context": {"assessment": assessment, "can_edit": consultant},
+            }
+        ]
+    }
+    if consultant:
+        parts["actions"] = [
+            {
+                "label": _("Resultatensessie: afgesproken niveaus vastleggen"),
+                "url": reverse("agreed_levels", args=[assessment.pk]),
+            }
+        ]
+        parts["comment_actions"] = [
+            {
+                "label": _("als idee in register"),
+                "url": reverse("comment_to_idea", args=[assessment.pk]),
+            }
+        ]
+    return parts
+
+
+def organisation_sections(organisation, consultant):
+    """The organisation's page links everyone who may see it to its data projects
+    register and data portal."""
+    return {
+        "links": [
+            {
+                "label": _("Register van dataprojecten"),
+                "url": reverse("data_projects", args=[organisation.pk]),
+            },
+            {"label": _("Dataportaal"), "url": reverse("data_portal", args=[organisation.pk])},
+        ]
+    }
+
+
 def summary_context(assessment, roadmap):
     """The roadmap's progress per year and per track, for a dashboard (2 queries)."""
     if roadmap is None:

@@ -1,6 +1,6 @@
-"""The hooks of assessments/hooks.py (issue 16): roadmap takes part in the results page,
-load_model and load_demo through them, in a fixed order, without assessments importing
-roadmap."""
+"""The hooks of assessments/hooks.py (issue 16): roadmap takes part in the results,
+assessment and organisation pages, load_model and load_demo through them, in a fixed
+order, without assessments importing roadmap."""
 
 import io
 
@@ -17,6 +17,8 @@ from roadmap.models import LibraryActivity, Roadmap
 def test_roadmap_registers_its_parts_once_and_in_order():
     assert hooks.results_sections.functions() == [roadmap_hooks.results_sections]
     assert hooks.assessment_sections.functions() == [roadmap_hooks.assessment_sections]
+    assert hooks.results_actions.functions() == [roadmap_hooks.results_actions]
+    assert hooks.organisation_sections.functions() == [roadmap_hooks.organisation_sections]
     assert hooks.model_loaded.functions() == [roadmap_hooks.load_library]
     assert hooks.demo_measurements_loaded.functions() == [roadmap_hooks.load_demo_routes]
 
@@ -43,7 +45,6 @@ def test_a_hook_runs_its_functions_in_registration_order_and_each_once():
 
 
 @pytest.mark.django_db
-@pytest.mark.django_db
 def test_the_assessment_page_gets_roadmaps_buttons_and_panels(people):
     consultant = hooks.assessment_parts(people.assessment, True)
     assert [action["label"] for action in consultant["actions"]] == [
@@ -57,6 +58,57 @@ def test_the_assessment_page_gets_roadmaps_buttons_and_panels(people):
     viewer = hooks.assessment_parts(people.assessment, False)
     assert [action["label"] for action in viewer["actions"]] == ["Routekaart"]
     assert viewer["panels"][0]["context"]["can_edit"] is False
+
+
+@pytest.mark.django_db
+def test_the_results_page_gets_roadmaps_actions_and_downloads(people):
+    pk = people.assessment.pk
+    consultant = hooks.results_parts(people.assessment, True)
+    assert [(a["label"], a["url"]) for a in consultant["actions"]] == [
+        ("Resultatensessie: afgesproken niveaus vastleggen", reverse("agreed_levels", args=[pk]))
+    ]
+    assert [(a["label"], a["url"]) for a in consultant["comment_actions"]] == [
+        ("als idee in register", reverse("comment_to_idea", args=[pk]))
+    ]
+    assert [part["template"] for part in consultant["downloads"]] == ["print/_downloads.html"]
+    assert consultant["downloads"][0]["context"]["can_edit"] is True
+    # A viewer gets no session and no ideas; the downloads decide for themselves (closed).
+    viewer = hooks.results_parts(people.assessment, False)
+    assert viewer["actions"] == [] and viewer["comment_actions"] == []
+    assert viewer["downloads"][0]["context"]["can_edit"] is False
+
+
+@pytest.mark.django_db
+def test_the_organisation_page_gets_roadmaps_links_for_everyone(people):
+    pk = people.organisation.pk
+    expected = [
+        ("Register van dataprojecten", reverse("data_projects", args=[pk])),
+        ("Dataportaal", reverse("data_portal", args=[pk])),
+    ]
+    for consultant in (True, False):
+        links = hooks.organisation_parts(people.organisation, consultant)["links"]
+        assert [(link["label"], link["url"]) for link in links] == expected
+
+
+@pytest.mark.django_db
+def test_the_pages_show_another_apps_parts_after_roadmaps(client, people, monkeypatch):
+    """The core's templates render whatever the registered apps add, in their order."""
+    for hook in (hooks.results_actions, hooks.organisation_sections):
+        monkeypatch.setattr(hook, "_functions", dict(hook._functions))
+
+    @hooks.results_actions.register
+    def other_results(assessment, consultant):
+        return {"actions": [{"label": "Andere actie", "url": "/andere/"}]}
+
+    @hooks.organisation_sections.register
+    def other_organisation(organisation, consultant):
+        return {"links": [{"label": "Andere link", "url": "/andere-link/"}]}
+
+    client.force_login(people.consultant)
+    html = client.get(reverse("results", args=[people.assessment.pk])).content.decode()
+    assert html.index("Resultatensessie") < html.index('href="/andere/">Andere actie</a>')
+    html = client.get(reverse("organisation", args=[people.organisation.pk])).content.decode()
+    assert html.index("Dataportaal") < html.index('href="/andere-link/">Andere link</a>')
 
 
 def test_load_model_loads_the_library_after_the_model(model_version):

@@ -26,7 +26,7 @@ from ..forms import (
     OrganisationForm,
     ReportingGroupsForm,
 )
-from ..hooks import assessment_parts
+from ..hooks import assessment_parts, organisation_parts
 from ..logo import data_uri as logo_data_uri
 from ..models import Assessment, Membership, Response
 from ..presentation import group_name
@@ -84,6 +84,7 @@ def _organisation_page(request, organisation, *, member_form=None):
         ),
         "departments": organisation.departments.all(),
         "can_edit": editable,
+        "sections": organisation_parts(organisation, editable),  # links of other apps
     }
     if editable:
         # Who has access is the consultants' business; viewers do not see the list.

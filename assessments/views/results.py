@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ..access import get_assessment_with_role, results_visible
 from ..collection import open_link_overflow
-from ..hooks import results_context
+from ..hooks import results_context, results_parts
 from ..presentation import (
     benchmark_table,
     chart_value,
@@ -220,12 +220,13 @@ def results_page(request, pk):
         "organisation": assessment.organisation,
         "results": results,
         "consultant": consultant,
-        "can_edit": consultant,  # print/_downloads.html
         "department": results.department,
         "departments": results.departments,
         "overall": score_row("", "", results.overall),
         "formats": FORMATS,
         "held_back": held_back(assessment) if consultant else [],
+        # Other apps' buttons, comment actions and downloads (roadmap), see hooks.py.
+        "parts": results_parts(assessment, consultant),
     }
     if results.scores_shown:
         comments = visible_comments(results)
