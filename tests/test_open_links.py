@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from assessments import collection
-from assessments.models import Invitation, Response
+from assessments.models import Department, Invitation, Response
 from assessments.results import assessment_results, results_forget
 from tests.survey_data import fill_all, open_assessment, open_link, shown_step
 
@@ -169,6 +169,31 @@ def test_a_link_for_one_layer_asks_no_layer(assessment):
     assert "<strong>Specialist</strong>" in page
     respondent.post("/vragenlijst/", {})
     assert Response.objects.get().layer.code == "specialist"
+
+
+@pytest.mark.parametrize("script", [True, False])
+def test_after_choosing_a_department_the_questions_follow(assessment, script):
+    """The respondent of an open link chooses a department once; once started, the
+    survey is shown (the department is no longer asked), with or without the script,
+    also when coming back later."""
+    for name in ("Ruimte", "Sociaal domein"):
+        Department.objects.create(organisation=assessment.organisation, name=name)
+    _link, token = open_link(assessment, "specialist")
+    respondent = Client()
+    respondent.get(f"/v/{token}/")
+    welcome = respondent.get("/vragenlijst/").content.decode()
+    assert 'name="department"' in welcome and "Ruimte" in welcome
+    data = {"department": "Ruimte", **({"script": "1"} if script else {})}
+    reply = respondent.post("/vragenlijst/", data)
+    assert reply.status_code == 302
+    assert Response.objects.get().department == "Ruimte"
+    for _visit in range(2):  # on at once, and when coming back later
+        page = respondent.get(reply["Location"]).content.decode()
+        assert 'name="department"' not in page
+        assert 'name="q' in page, "the questions are shown"
+        reply = respondent.get("/vragenlijst/")
+        reply["Location"] = "/vragenlijst/"
+    assert Response.objects.get().department == "Ruimte"
 
 
 def test_a_group_link_offers_only_its_layers(assessment):

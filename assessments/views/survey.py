@@ -254,7 +254,9 @@ def _home(request, invitation=None):
             return _link_refused(request, survey, "unbound")
         layer = choices[0] if len(choices) == 1 else None
     departments = []
-    if link is not None and not link.department:
+    # The department is chosen once, when the response starts; a started respondent is
+    # not asked again (else the welcome would keep asking and never show the parts).
+    if link is not None and not link.department and survey.response is None:
         departments = list(assessment.organisation.departments.values_list("name", flat=True))
     form = StartForm(
         request.POST if request.method == "POST" else None,

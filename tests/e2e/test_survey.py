@@ -376,3 +376,30 @@ def test_without_javascript_the_survey_goes_part_by_part(browser, live_server, s
     page.get_by_role("heading", name="Bedankt voor het invullen!").wait_for()
     context.close()
     assert Response.objects.get(invitation=invitation).is_submitted
+
+
+def test_an_open_link_respondent_chooses_a_department_and_gets_the_questions(
+    browser, live_server, people
+):
+    # Found in a walk-through: with the script on, the welcome kept asking for the
+    # department after the start, and the questions never came.
+    from assessments.models import Department
+    from tests.survey_data import open_link
+
+    cache.clear()
+    assessment = open_assessment(people.assessment)
+    Department.objects.create(organisation=assessment.organisation, name="Ruimte")
+    _link, token = open_link(assessment, "beleid")
+    context, page = new_page(browser, live_server, width=375)
+    page.goto(f"/v/{token}/")
+    page.get_by_label("Ruimte").check()
+    page.get_by_role("button", name="Begin met de vragenlijst").click()
+    page.get_by_text("Deel 1 van 5").wait_for()
+    fill_page(page, assessment, 1)
+    page.get_by_text("Deel 2 van 5").wait_for()
+    page.reload()  # coming back: on with the questions, not the welcome again
+    page.get_by_text("Deel 2 van 5").wait_for()
+    context.close()
+    response = Response.objects.get()
+    assert response.department == "Ruimte"
+    assert Answer.objects.filter(response=response).exists()
