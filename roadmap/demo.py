@@ -40,7 +40,8 @@ DEMO_FRAMEWORKS = (
 )
 # The inspiration-and-vision session held before the nulmeting (roles and counts only).
 DEMO_SESSION = {
-    "held_on": date(2026, 1, 20),
+    # After the survey closed (13 March 2026), before the college adopted (12 May 2026).
+    "held_on": date(2026, 4, 14),
     "participants": {"bestuur": 2, "directie": 3, "management": 6, "beleid": 5, "specialist": 3},
     "notes": (
         "Begrippen doorgenomen (datagedreven werken, DPIA, IAMA, algoritmeregister). "

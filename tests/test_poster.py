@@ -288,7 +288,7 @@ def test_the_demo_poster_says_where_its_vision_comes_from(posters):
     # The session is recorded once and shown on the poster too (issue 15); an
     # organisation without a recorded session gets no such line.
     line = posters.demo.data["story"]["session"]
-    assert line.startswith("Opgesteld in de strategiesessie van 20 januari 2026 met 19 deelnemers")
+    assert line.startswith("Opgesteld in de strategiesessie van 14 april 2026 met 19 deelnemers")
     assert "Directie 3" in line or "directie 3" in line
     assert " ".join(line.split()[:6]) in " ".join(posters.demo.text.split())
     assert posters.forty.data["story"]["session"] is None
