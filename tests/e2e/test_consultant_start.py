@@ -33,3 +33,13 @@ def test_a_viewer_sees_no_edit_buttons_on_a_phone(phone, people):
     assert phone.get_by_role("link", name="Bewerken").count() == 0
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
+
+
+def test_the_consultants_organisation_page_fits_a_phone(phone, people):
+    # Found in a walk-through: the access table's screen-reader labels escaped its scroll
+    # box and made the page 478 px wide at 375.
+    log_in(phone, "alice")
+    phone.get_by_role("link", name="Gemeente Aadorp").click()
+    phone.get_by_role("heading", name="Gemeente Aadorp").wait_for()
+    assert phone.get_by_role("button", name="Toegang intrekken").count() >= 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
