@@ -206,6 +206,10 @@ def test_the_viewer_reads_the_roadmap_without_forms(client, people, planned):
     assert 'name="when"' not in html and "Routekaart opnieuw maken" not in html
     first = planned.activities.first()
     assert first.title in html and first.reason_label and first.reason_label in html
+    # The session's knowledge is the viewer's too: the terms and the examples.
+    glossary = reverse("inspiration_glossary", args=[people.assessment.pk])
+    assert f'href="{glossary}"' in html
+    assert client.get(glossary).status_code == 200
 
 
 def test_the_consultant_gets_a_form_on_every_card(client, people, planned):
