@@ -190,7 +190,8 @@ def risk_method(declared, names):
 def risk_rows(risks, names, track_names):
     """The risks as shown, in rule order: the rule's code and title, the factor or track
     the risk is about (its code, and its name as `subject`; `factor` only for a
-    factor's) and the reason. `names`: see group_labels()."""
+    factor's) and the reason (without the title it starts with: the title is shown
+    beside it). `names`: see group_labels()."""
     return [
         {
             "rule": risk.rule,
@@ -200,10 +201,20 @@ def risk_rows(risks, names, track_names):
             "subject": names.get(risk.factor, risk.factor)
             if risk.factor
             else track_names.get(risk.track, risk.track),
-            "reason": risk_reason(risk, names),
+            "reason": _after_title(risk_reason(risk, names), risk_title(risk.rule)),
         }
         for risk in risks
     ]
+
+
+def _after_title(reason, title):
+    """A reason shown under its rule's title, without that title again at its start
+    ("Verdeeld beeld: de lagen …" → "De lagen …"); the exports keep the whole sentence."""
+    prefix = f"{title}:"
+    if not reason.startswith(prefix):
+        return reason
+    rest = reason[len(prefix) :].lstrip()
+    return rest[:1].upper() + rest[1:]
 
 
 # --- Scores -----------------------------------------------------------------------------

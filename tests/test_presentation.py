@@ -128,6 +128,10 @@ def test_the_page_and_the_report_word_the_risks_alike(demo):
     assert page == demo.report["risks"]
     for group in demo.page["risks"]:
         assert {risk["title"] for risk in group["items"]} == {group["title"]}
+    # Shown under its title, a reason does not start with that title again.
+    for risk in page:
+        assert not risk["reason"].startswith(risk["title"]), risk
+        assert risk["reason"][:1].isupper()
 
 
 def test_the_page_and_the_report_show_the_same_group_and_department_tables(demo):

@@ -79,3 +79,19 @@ def test_a_reason_starts_with_its_rules_title_in_each_language(language):
             reason = risk_reason(risk, {})
             assert reason.startswith(risk_title(risk.rule) + ":"), (language, reason)
             assert "%(" not in reason
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_shown_under_its_title_a_reason_does_not_repeat_it(language):
+    from assessments.presentation import risk_rows
+
+    result = score(EVERY_RULE)
+    with translation.override(language):
+        rows = risk_rows(result.highlights.risks, {}, {})
+        assert {row["rule"] for row in rows} == {rule.code for rule in RULES}
+        for row, risk in zip(rows, result.highlights.risks, strict=True):
+            whole = risk_reason(risk, {})
+            assert whole.startswith(row["title"] + ":")  # the export keeps it whole
+            assert not row["reason"].startswith(row["title"]), row
+            assert row["reason"][:1].isupper()
+            assert whole.endswith(row["reason"][1:])
