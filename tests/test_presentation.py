@@ -55,6 +55,7 @@ def demo(django_db_setup, django_db_blocker):
         results = assessment_results(assessment)
         result = SimpleNamespace(
             page=response.context,
+            html=response.content.decode(),
             report=report_data(assessment),
             results=results,
             tables={name: rows for name, _columns, rows in export_tables(results_json(results))},
@@ -330,3 +331,10 @@ def test_factor_layer_and_track_names_in_two_queries(people, django_assert_num_q
         model = list(Track.objects.filter(version_id=version))
         assert [(t.pk, t.code, t.label) for t in tracks] == [(t.pk, t.code, t.label) for t in model]
         assert presentation.track_labels(tracks) == {t.code: t.label for t in model}
+
+
+def test_the_page_says_that_a_change_is_computed_before_rounding(demo):
+    # The demo's overall score went from 1,4 to 1,8 and is shown as +0,5: the page says
+    # why, next to the trend (the report too: tests/test_report_chapters.py).
+    assert demo.page["trend"]
+    assert "Een verandering is berekend vóór het afronden" in demo.html

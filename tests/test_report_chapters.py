@@ -96,6 +96,10 @@ def test_the_demo_report_has_every_chapter(demo):
     assert missing == []
 
 
+def test_the_trend_says_that_a_change_is_computed_before_rounding(demo):
+    assert "Een verandering is berekend vóór het afronden" in text_of(demo.report)
+
+
 def test_no_page_of_the_demo_report_is_mostly_empty(demo):
     thin = thin_pages(demo.report)
     assert thin == {}, f"pages with fewer than {MIN_LINES} lines: {thin}"
