@@ -25,6 +25,7 @@ from assessments.access import (
 from assessments.models import Track
 from assessments.presentation import display
 from assessments.results import assessment_results, department_names, visible_comments
+from assessments.stages import stage_hint
 from assessments.views.results import DEPARTMENT_PARAMETER
 
 from . import adoption, agreed, continuity, pdf, services
@@ -120,6 +121,9 @@ def strategy(request, pk):
     for row in targets:
         row["current_shown"] = display(row["current"])
         row["desired_shown"] = display(row["desired"])
+        # The default target is the desired score's stage: 3,96 shows as 4,0 with a
+        # default of 3, so say where the 3 comes from.
+        row["desired_hint"] = stage_hint(row["desired"])
     return render(
         request,
         "roadmap/strategy.html",

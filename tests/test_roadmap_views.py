@@ -532,3 +532,24 @@ def test_the_viewer_sees_the_warning_too_and_a_bad_move_changes_nothing(client, 
         response = edit(client, dependent, when=bad)
         assert response.status_code == 200 and "when" in response.context["form"].errors
     assert when_of(PlannedActivity.objects.get(pk=dependent.pk)) == when_of(dependent)
+
+
+def test_the_strategy_page_says_where_a_default_target_below_the_shown_score_comes_from(
+    client, model_version
+):
+    # Found in a walk-through: the demo's LC1 shows "gewenst 4,0" with a default target
+    # of 3, as its desired score is 3,9x (stage Bekwaam).
+    from django.contrib.auth import get_user_model
+    from django.utils.html import escape
+
+    from assessments.demo import load_demo
+    from assessments.results import assessment_results
+    from assessments.stages import stage_hint
+
+    assessment = load_demo()["assessment"]
+    client.force_login(get_user_model().objects.get(username="consultant"))
+    html = client.get(reverse("strategy", args=[assessment.pk])).content.decode()
+    desired = assessment_results(assessment).factors["LC1"].desired
+    hint = stage_hint(desired)
+    assert hint, desired  # the demo's case: shown 4,0, stage 3
+    assert f'<span class="small text-secondary">{escape(hint)}</span>' in html
