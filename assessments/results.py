@@ -525,12 +525,18 @@ def _trend(assessment, result):
 
 def ambitions_benchmark(results):
     """The benchmark of ambitions (issue 15): peers' desired score and gap per factor
-    beside their current score, with the benchmark's peers and rules; None wherever the
-    benchmark itself is not shown (scoring.ambitions)."""
+    beside their current score, of exactly the benchmark's peers and with its rules; None
+    wherever the benchmark itself is not shown, or when not every benchmark peer has
+    desired scores for every factor (scoring.ambitions)."""
     if results.benchmark is None or results.department:
         return None
     peers, key = results.peers or _peer_scores(results.assessment)
     group = _kept_group("ambitions", key, lambda: scoring.ambition_group(peers))
+    if group.peers != results.benchmark.peers:
+        # A benchmark peer without desired scores for every factor: ambitions over the
+        # others beside the benchmark over all would give its own current score away
+        # (n·mean of n − (n−1)·mean of n−1). The same peers, or no ambitions.
+        return None
     return scoring.ambitions(scoring.current_scores(results.scoring), group)
 
 

@@ -233,6 +233,60 @@ def assert_page_is_json_rounded(html, release, *, department=False):
         assert rows is None
 
 
+def figures_of(release):
+    """Every score of a JSON release, as shown (one decimal, "." as the separator)."""
+    found = set()
+
+    def walk(item):
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("respondents", "counted", "peers", "version"):
+                    continue
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+        elif isinstance(item, float | int) and not isinstance(item, bool):
+            found.add(shown(item))
+
+    walk(release)
+    return found | {"–"}
+
+
+def shown_in_documents(assessment):
+    """The scores the viewer's session slides and report (department chapter, groups)
+    show, as read: they are built from the same results (issues 15, 16)."""
+    from roadmap.documents import report_data
+    from roadmap.views_session import presentation_slides
+
+    found = []
+
+    def collect(item):
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("current", "desired", "gap", "spread") and isinstance(value, str):
+                    found.append(as_read(value))
+                elif key in ("values", "cells") and isinstance(value, list):
+                    for cell in value:
+                        cell = (
+                            cell.get("value", cell.get("current"))
+                            if isinstance(cell, dict)
+                            else cell
+                        )
+                        if isinstance(cell, str):
+                            found.append(as_read(cell))
+                else:
+                    collect(value)
+        elif isinstance(item, list):
+            for value in item:
+                collect(value)
+
+    collect(presentation_slides(assessment, False))
+    report = report_data(assessment)
+    collect({"departments": report.get("departments"), "groups": report.get("groups")})
+    return found
+
+
 def check_case(client, users, assessment, respondents):
     """The guarantee on what the viewer obtains, and the pages against the JSON."""
     organisation, departments = viewer_release(client, users, assessment, respondents)
@@ -245,6 +299,10 @@ def check_case(client, users, assessment, respondents):
     viewer = users["viewer"]
     html = get(client, viewer, assessment, "results").content.decode()
     assert_page_is_json_rounded(html, organisation)
+    # The session slides and the report give no figure that the JSON does not.
+    allowed = figures_of(organisation)
+    shown_there = shown_in_documents(assessment)
+    assert shown_there and set(shown_there) <= allowed, set(shown_there) - allowed
     for name, release in departments.items():
         html = get(client, viewer, assessment, "results", name).content.decode()
         assert_page_is_json_rounded(html, release, department=True)

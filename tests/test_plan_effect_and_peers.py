@@ -311,3 +311,31 @@ def test_the_results_page_queries_do_not_grow_with_peers(
         response = client.get(url)
     assert b"plan-effect-table" in response.content
     assert b"movement-table" in response.content and b"ambitions-table" in response.content
+
+
+def test_ambitions_are_of_the_benchmarks_peers_or_not_shown(version, people):
+    """Beside a benchmark of n peers, ambitions of n - 1 of them would give the n-th
+    peer's own current score away (n·mean of n − (n−1)·mean of n−1): a peer whose
+    desired scores are missing for one factor still counts in the benchmark, so the
+    ambitions are not shown."""
+    peers(version, 5, two_rounds=0)
+    organisation = data.organisation("Gemeente Zonder Wens", benchmark=True)
+    answers = data.same_answers(2, 3)
+    for question in data.SMALL_QUESTIONS["LC1"]:
+        answers[question] = (2, None)  # nobody there gave a desired score for LC1
+    assessment_of_peer = data.assessment(
+        organisation, version, name="Meting 2026", closed_at=datetime(2026, 3, 1)
+    )
+    data.add_respondents(assessment_of_peer, [("directie", "", answers)] * 5)
+    _earlier, assessment = own(version, people)
+    results = assessment_results(assessment)
+    assert results.benchmark.peers == 6
+    assert ambitions_benchmark(results) is None
+    assert results_json(results)["ambitions"] is None
+    # With every peer complete, the ambitions are those of the benchmark's peers.
+    assessment_of_peer.delete()
+    results = assessment_results(assessment)
+    ambitions = ambitions_benchmark(results)
+    assert ambitions.peers == results.benchmark.peers == 5
+    means = {row.code: row.mean for row in results.benchmark.factors}
+    assert {row.code: row.current.mean for row in ambitions.factors} == means
