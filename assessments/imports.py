@@ -517,7 +517,6 @@ def answers_frame(assessment, header, rows):
 def import_answers(
     *,
     assessment,
-    frame=None,
     data=None,
     name="",
     table=None,
@@ -526,14 +525,12 @@ def import_answers(
     limits=None,
 ):
     """Submitted responses from a file (`data`, or `table` as read_raw read it) in the
-    long or the wide shape, or from a long frame; all or nothing. `dry_run` checks
-    and reports (details: columns, answers) without writing."""
+    long or the wide shape; all or nothing. `dry_run` checks and reports (details:
+    columns, answers) without writing."""
     if assessment.is_closed:
         raise FileRejected([(None, _("Deze meting is gesloten; er kan niets meer bij."))])
-    columns, counts = None, {"skipped_rows": 0, "not_asked": 0}
-    if frame is None:
-        header, rows = table or read_raw(data, name, limits=limits)
-        frame, columns, counts = answers_frame(assessment, header, rows)
+    header, rows = table or read_raw(data, name, limits=limits)
+    frame, columns, counts = answers_frame(assessment, header, rows)
     errors, new_departments = resolve_departments(
         frame, organisation=assessment.organisation, create=create_departments
     )

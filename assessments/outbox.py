@@ -105,6 +105,13 @@ def queue(assessment, invitations, kind, base_url):
     return count
 
 
+def would_queue(invitations, kind):
+    """How many mails queue() would queue now to `invitations` (a queryset): all but
+    those with a mail of this kind already queued or being sent."""
+    waiting = OutboxMessage.objects.filter(kind=kind, status__in=OPEN_STATUSES)
+    return invitations.exclude(pk__in=waiting.values("invitation_id")).count()
+
+
 def _requeue(rows, base_url=None):
     now = timezone.now()
     changes = {

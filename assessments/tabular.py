@@ -123,8 +123,7 @@ def _csv_frame(stream, limits):
         ) from None
     if not text.strip():
         raise TableError(None, _("Het bestand is leeg."))
-    first = text.lstrip().split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = _delimiter(text.lstrip().split("\n", 1)[0])
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -177,6 +176,18 @@ def _xlsx_table(stream, limits):
 # --- CSV -------------------------------------------------------------------------------
 
 
+def _delimiter(header):
+    """';' when the header line has more semicolons than commas (Dutch Excel's "CSV"),
+    else ','. Only the header decides: values (comments) may hold either."""
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _utf16():
+    return TableError(
+        None, _("Het bestand is geen UTF-8-tekst (maar UTF-16). Sla het op als CSV UTF-8.")
+    )
+
+
 def _read_limited(stream, limits):
     chunks = []
     total = 0
@@ -188,10 +199,7 @@ def _read_limited(stream, limits):
         if total > limits.max_bytes:
             raise limits.too_large()
         if not chunks and chunk[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-            raise TableError(
-                None,
-                _("Het bestand is geen UTF-8-tekst (maar UTF-16). Sla het op als CSV UTF-8."),
-            )
+            raise _utf16()
         chunks.append(chunk)
 
 
@@ -228,8 +236,7 @@ def _csv_rows_by_line(stream, limits):
         yield first
         yield from lines
 
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(all_lines(), delimiter=delimiter, strict=False)
+    reader = csv.reader(all_lines(), delimiter=_delimiter(first), strict=False)
     yield from _records(reader, limits, state)
 
 
@@ -254,10 +261,7 @@ def _decoded_lines(stream, limits, state):
             if raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
             elif raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-                raise TableError(
-                    None,
-                    _("Het bestand is geen UTF-8-tekst (maar UTF-16). Sla het op als CSV UTF-8."),
-                )
+                raise _utf16()
         if b"\x00" in raw:
             raise TableError(
                 state["record"],

@@ -309,7 +309,7 @@ def to_long(header, rows, *, questions, mapping):
     return frame, columns, skipped, errors
 
 
-def parse_mapping(text, questions, layer_words=()):
+def parse_mapping(text, questions):
     """The saved mapping's text ("header = target" a line) as {header words: target};
     raises ValueError with the bad lines."""
     targets = {

@@ -3,7 +3,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments import collection, outbox
 from assessments.management.common import assessment_or_error
-from assessments.models import OutboxMessage
 
 
 class Command(BaseCommand):
@@ -46,9 +45,7 @@ class Command(BaseCommand):
             invitations = collection.invitations_to_mail(assessment=assessment)
         kind = outbox.Kind.REMINDER if options["reminders"] else outbox.Kind.INVITATION
         if options["dry_run"]:
-            # Those with this mail queued or being sent already get no second one.
-            waiting = OutboxMessage.objects.filter(kind=kind, status__in=outbox.OPEN_STATUSES)
-            count = invitations.exclude(pk__in=waiting.values("invitation_id")).count()
+            count = outbox.would_queue(invitations, kind)
             self.stdout.write(
                 f"would queue {count} {what} (assessment={assessment.pk}); nothing queued"
             )
