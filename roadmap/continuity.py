@@ -131,7 +131,7 @@ def carried_year(activity, roadmap):
     calendar year and quarter, overdue ones in year 1 Q1, later ones after the horizon."""
     if activity.after_horizon or activity.year is None:
         return None, None
-    year = activity.roadmap.start_year + activity.year - 1 - roadmap.start_year + 1
+    year = activity.calendar_year - roadmap.start_year + 1
     if year < 1:
         return 1, 1
     if year > roadmap.horizon:

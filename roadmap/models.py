@@ -16,6 +16,22 @@ from . import planner
 from .reasons import reason_text
 
 
+class CodedTitle(Bilingual):
+    """A coded item with a bilingual title and description: shown as "code title", and
+    its title and description in the active language."""
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def label(self):
+        return self.localised("title")
+
+    @property
+    def description_label(self):
+        return self.localised("description")
+
+
 class Kind(models.TextChoices):
     DATA_PROJECT = planner.DATA_PROJECT, _("Dataproject")
     PRECONDITION = planner.PRECONDITION, _("Randvoorwaarde")
@@ -27,7 +43,7 @@ class Effort(models.TextChoices):
     L = "L", _("L (groot)")
 
 
-class LibraryActivity(Bilingual, models.Model):
+class LibraryActivity(CodedTitle, models.Model):
     """An activity that helps move a factor from stage `from_level` to the next."""
 
     version = models.ForeignKey(
@@ -69,13 +85,6 @@ class LibraryActivity(Bilingual, models.Model):
                 condition=Q(effort__in=Effort.values), name="library_effort_valid"
             ),
         ]
-
-    def __str__(self):
-        return f"{self.code} {self.title}"
-
-    @property
-    def label(self):
-        return self.localised("title")
 
 
 class DataProject(models.Model):
@@ -350,7 +359,7 @@ class FactorTarget(models.Model):
         return f"{self.factor.code}: {self.target_stage}"
 
 
-class PlannedActivity(Bilingual, models.Model):
+class PlannedActivity(CodedTitle, models.Model):
     """An activity on a roadmap: generated from the library or added by the consultant."""
 
     class Status(models.TextChoices):
@@ -433,17 +442,6 @@ class PlannedActivity(Bilingual, models.Model):
                 name="planned_from_level_0_4",
             ),
         ]
-
-    def __str__(self):
-        return f"{self.code} {self.title}"
-
-    @property
-    def label(self):
-        return self.localised("title")
-
-    @property
-    def description_label(self):
-        return self.localised("description")
 
     @property
     def reason_label(self):
@@ -615,7 +613,7 @@ class UseCaseLevel(models.TextChoices):
     SOPHISTICATED = "geavanceerd", _("Geavanceerd")
 
 
-class UseCase(Bilingual, models.Model):
+class UseCase(CodedTitle, models.Model):
     """An example use case of a Dutch government, from the shipped catalogue."""
 
     Domain = UseCaseDomain
@@ -656,17 +654,6 @@ class UseCase(Bilingual, models.Model):
                 name="use_case_level_valid",
             ),
         ]
-
-    def __str__(self):
-        return f"{self.code} {self.title}"
-
-    @property
-    def label(self):
-        return self.localised("title")
-
-    @property
-    def description_label(self):
-        return self.localised("description")
 
     @property
     def question_label(self):

@@ -299,12 +299,7 @@ def _carried_own(roadmap, route, present, factors, library):
             continue
         code = old.code
         if code in codes:
-            numbers = [
-                int(c[len(CUSTOM_PREFIX) :])
-                for c in codes
-                if c.startswith(CUSTOM_PREFIX) and c[len(CUSTOM_PREFIX) :].isdigit()
-            ]
-            code = f"{CUSTOM_PREFIX}{max(numbers, default=0) + 1}"
+            code = _custom_code_after(codes)
         codes.add(code)
         year, quarter = continuity.carried_year(old, roadmap)
         rows.append(
@@ -413,14 +408,22 @@ def activity_update(*, activity, year, quarter, owner, status, data_project, tex
     return activity
 
 
-def _next_custom_code(roadmap):
-    codes = roadmap.activities.filter(custom=True, code__startswith=CUSTOM_PREFIX).values_list(
-        "code", flat=True
-    )
+def _custom_code_after(codes):
+    """The next free EIGEN-n after the numbered custom codes among `codes`."""
     numbers = [
-        int(code[len(CUSTOM_PREFIX) :]) for code in codes if code[len(CUSTOM_PREFIX) :].isdigit()
+        int(code[len(CUSTOM_PREFIX) :])
+        for code in codes
+        if code.startswith(CUSTOM_PREFIX) and code[len(CUSTOM_PREFIX) :].isdigit()
     ]
     return f"{CUSTOM_PREFIX}{max(numbers, default=0) + 1}"
+
+
+def _next_custom_code(roadmap):
+    return _custom_code_after(
+        roadmap.activities.filter(custom=True, code__startswith=CUSTOM_PREFIX).values_list(
+            "code", flat=True
+        )
+    )
 
 
 @transaction.atomic

@@ -62,19 +62,21 @@ def _new_version(request, roadmap):
         )
 
 
+def _adoption_initial(roadmap):
+    return {
+        "status": roadmap.adoption_status,
+        "body": roadmap.adopted_body,
+        "body_other": roadmap.adopted_body_other,
+        "adopted_on": roadmap.adoption_date,
+        "adopted_by": roadmap.adoption_by,
+    }
+
+
 def _adoption_context(roadmap):
     """The status line and the consultant's small status form of the roadmap page."""
     return {
         "adoption_line": adoption.adoption_line(roadmap),
-        "adoption_form": AdoptionForm(
-            initial={
-                "status": roadmap.adoption_status,
-                "body": roadmap.adopted_body,
-                "body_other": roadmap.adopted_body_other,
-                "adopted_on": roadmap.adoption_date,
-                "adopted_by": roadmap.adoption_by,
-            }
-        ),
+        "adoption_form": AdoptionForm(initial=_adoption_initial(roadmap)),
     }
 
 
@@ -464,9 +466,7 @@ def roadmap_adoption(request, pk):
     """The consultant records the status: concept, discussed, adopted (by, when, who)."""
     assessment = get_assessment_for_user(request.user, pk, write=True)
     roadmap = get_object_or_404(Roadmap, assessment=assessment)
-    form = AdoptionForm(
-        request.POST or None, initial=_adoption_context(roadmap)["adoption_form"].initial
-    )
+    form = AdoptionForm(request.POST or None, initial=_adoption_initial(roadmap))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         adoption.set_status(
