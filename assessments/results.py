@@ -64,6 +64,9 @@ class Results:
     # The benchmark's peers as _peer_scores gave them ((scores, key)), for the benchmark
     # of ambitions on the same page: read once per page, not twice.
     peers: tuple | None = field(default=None, repr=False)
+    # The benchmark's candidate peers as _peer_candidates gave them (a list of rows), or
+    # None where they were not read, for the peers' movement on the same page.
+    peer_candidates: list | None = field(default=None, repr=False)
 
     @property
     def respondents(self):
@@ -426,18 +429,18 @@ def _peer_candidates(assessment):
     )
 
 
-def _peer_scores(assessment):
+def _peer_scores(assessment, candidates):
     """current_scores() of each other organisation of the same type that takes part in
     the benchmark: of its most recent closed assessment, if that uses a model version
     with the same factor codes. An organisation that agreed to take part shares that
     assessment even if it closed before the agreement.
 
-    One query finds the candidates with the key of their kept results, one more finds
-    factor codes if peers use other model versions; the kept scores come from
+    `candidates`: the rows of _peer_candidates (one query, read by the caller); one
+    more query finds factor codes if peers use other model versions; the kept scores
+    come from
     _kept_scores (read only when this process has not read them before, computed and
     kept for a peer that has none yet).
     """
-    candidates = _peer_candidates(assessment)
     latest = {}
     for pk, organisation_id, version_id, snapshot, created_at in candidates:
         latest.setdefault(organisation_id, (pk, version_id, _kept_key(snapshot, created_at)))
@@ -474,17 +477,20 @@ def _kept_group(kind, key, make):
 
 
 def _benchmark(assessment, result):
-    """The benchmark of an assessment and the peers it was made of ((scores, key), or
-    None); the benchmark is None unless its organisation takes part itself (give and
+    """The benchmark of an assessment, the peers it was made of ((scores, key), or
+    None) and the candidate peers read for it (_peer_candidates rows, None when not
+    read); the benchmark is None unless its organisation takes part itself (give and
     take: who does not share its scores does not see the others')."""
     if not result.scores_shown or not assessment.organisation.takes_part_in_benchmark:
-        return None, None
-    peers, key = _peer_scores(assessment)
+        return None, None, None
+    candidates = list(_peer_candidates(assessment))
+    peers, key = _peer_scores(assessment, candidates)
     if len(peers) < scoring.MIN_BENCHMARK_PEERS:
-        return None, None
+        return None, None, candidates
     group = _kept_group("current", key, lambda: scoring.peer_group(peers))
     # scoring.benchmark looks peers' scores up by code and keeps the order of `own`.
-    return scoring.benchmark(scoring.current_scores(result), group), (peers, key)
+    benchmark = scoring.benchmark(scoring.current_scores(result), group)
+    return benchmark, (peers, key), candidates
 
 
 def _trend(assessment, result):
@@ -530,7 +536,9 @@ def ambitions_benchmark(results):
     desired scores for every factor (scoring.ambitions)."""
     if results.benchmark is None or results.department:
         return None
-    peers, key = results.peers or _peer_scores(results.assessment)
+    peers, key = results.peers or _peer_scores(
+        results.assessment, list(_peer_candidates(results.assessment))
+    )
     group = _kept_group("ambitions", key, lambda: scoring.ambition_group(peers))
     if group.peers != results.benchmark.peers:
         # A benchmark peer without desired scores for every factor: ambitions over the
@@ -545,7 +553,8 @@ def peers_movement(results):
     of their last two rounds, between their two most recent closed assessments with
     this assessment's factor codes (scoring.peer_movement: at least 5 such peers).
     Given and taken as the benchmark: None unless this organisation takes part and its
-    scores are shown. A few queries, whatever the number of peers."""
+    scores are shown. A few queries, whatever the number of peers; the candidates are
+    those the benchmark read for the same results (Results.peer_candidates) if it did."""
     assessment = results.assessment
     if (
         results.department
@@ -553,7 +562,9 @@ def peers_movement(results):
         or not assessment.organisation.takes_part_in_benchmark
     ):
         return None
-    candidates = list(_peer_candidates(assessment))
+    candidates = results.peer_candidates
+    if candidates is None:
+        candidates = list(_peer_candidates(assessment))
     if len({organisation for _pk, organisation, *_rest in candidates}) < (
         scoring.MIN_BENCHMARK_PEERS
     ):
@@ -597,7 +608,9 @@ def assessment_results(assessment, *, department=None, current=False):
         result = _compute(assessment, department, only)
     else:
         result = _scoring_result(assessment, department)
-    benchmark, peers = (None, None) if department else _benchmark(assessment, result)
+    benchmark, peers, candidates = (
+        (None, None, None) if department else _benchmark(assessment, result)
+    )
     return Results(
         assessment=assessment,
         department=department or None,
@@ -606,6 +619,7 @@ def assessment_results(assessment, *, department=None, current=False):
         trend=[] if department else _trend(assessment, result),
         only=only,
         peers=peers,
+        peer_candidates=candidates,
     )
 
 

@@ -97,6 +97,19 @@ def test_peers_movement_from_five_peers_is_their_mean_change(client, version, pe
     assert "Gemiddelde verandering anderen" in section
 
 
+def test_movement_reads_the_benchmarks_candidates_once(version, people, django_assert_num_queries):
+    peers(version, 5, two_rounds=5)
+    _earlier, assessment = own(version, people)
+    peers_movement(assessment_results(assessment))  # keeps the peers' earlier rounds
+    results = assessment_results(assessment)
+    assert results.peer_candidates is not None
+    first = peers_movement(results)  # reads those kept results once in this process
+    # The benchmark already read the candidates: the same page asks no query more.
+    with django_assert_num_queries(0):
+        assert peers_movement(results) == first
+    assert peers_movement(dataclasses.replace(results, peer_candidates=None)) == first
+
+
 def test_a_peer_whose_scores_are_hidden_in_a_round_does_not_count(version, people):
     peers(version, 5, two_rounds=5)
     hidden = data.organisation("Gemeente Klein", benchmark=True)
