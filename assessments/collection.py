@@ -458,7 +458,7 @@ def _structure(version_id, generation=None):
 
 def survey_tracks(assessment, *, generation=None):
     """The tracks of the assessment's model, in order: one page each."""
-    return _structure(assessment.model_version_id, generation)[0]
+    return version_tracks(assessment.model_version_id, generation=generation)
 
 
 def page_questions(*, assessment, track, layer_code, generation=None):
@@ -471,6 +471,8 @@ def page_questions(*, assessment, track, layer_code, generation=None):
 
 
 def version_tracks(version_id, *, generation=None):
+    """The tracks of a model version, in order (the survey's draft save knows the
+    version without reading the assessment)."""
     return _structure(version_id, generation)[0]
 
 
@@ -484,11 +486,8 @@ def version_questions(version_id, layer_code, *, generation=None):
 
 
 def asked_questions(*, assessment, layer_code, generation=None):
-    return [
-        question
-        for question in _structure(assessment.model_version_id, generation)[1]
-        if question.is_asked_of(layer_code)
-    ]
+    """The questions of the assessment's model asked of this layer, in order."""
+    return version_questions(assessment.model_version_id, layer_code, generation=generation)
 
 
 # --- Writing ---------------------------------------------------------------------------

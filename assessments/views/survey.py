@@ -788,11 +788,7 @@ def survey_save_all(request):
     draft = SurveyDraft(request.POST, questions=questions)
     if not draft.is_valid():
         return _json(400, error="invalid", fields=sorted(draft.errors))
-    pages = len(collection.survey_tracks(survey.assessment, generation=generation))
-    try:
-        part = min(max(int(request.POST.get("deel", "1")), 1), pages + 1)
-    except ValueError:
-        part = 1
+    part = _shown_part(request, collection.survey_tracks(survey.assessment, generation=generation))
     try:
         # A response started by this save is written with its answers: one commit.
         with transaction.atomic() if survey.response is None else nullcontext():
@@ -814,6 +810,15 @@ def survey_save_all(request):
         return _json(409, error="submitted")
     _remember_draft(survey)
     return HttpResponse(status=204)
+
+
+def _shown_part(request, tracks):
+    """The part a draft save says is shown ("deel"), from 1 to the review (len(tracks)
+    + 1); 1 when it says nothing usable."""
+    try:
+        return min(max(int(request.POST.get("deel", "1")), 1), len(tracks) + 1)
+    except ValueError:
+        return 1
 
 
 # The next draft saves of a response need neither its invitation nor the response read
@@ -868,11 +873,7 @@ def _quick_save(request):
     draft = SurveyDraft(request.POST, questions=questions)
     if not draft.is_valid() or draft.half or draft.comments or not draft.answers:
         return False
-    pages = len(collection.version_tracks(kept["version"], generation=generation))
-    try:
-        part = min(max(int(request.POST.get("deel", "1")), 1), pages + 1)
-    except ValueError:
-        part = 1
+    part = _shown_part(request, collection.version_tracks(kept["version"], generation=generation))
     return collection.draft_answers_save(
         response_id=kept["response"],
         invitation_id=state["invitation"],

@@ -39,29 +39,20 @@
       }
     }
     state("saving");
-    fetch(url, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      keepalive: true,
-      headers: { "X-Requested-With": "fetch" },
-    })
-      .then(function (response) {
-        if (response.status === 204) {
-          state(dirty ? "pending" : "saved");
-        } else if (response.status === 409 || response.status === 404) {
-          // Submitted, closed or the session ended: nothing more to save here.
-          stopped = true;
-          state("stopped");
-        } else {
-          state("error");
+    window.surveyDraftPost(url, body).then(function (outcome) {
+      if (outcome === "saved") {
+        state(dirty ? "pending" : "saved");
+      } else if (outcome === "stopped") {
+        stopped = true;
+        state("stopped");
+      } else {
+        if (outcome === "offline") {
+          // Try again with the next change.
+          dirty = true;
         }
-      })
-      .catch(function () {
-        // Offline or the server away: try again with the next change.
-        dirty = true;
         state("error");
-      });
+      }
+    });
   }
 
   function changed() {

@@ -45,4 +45,28 @@
       line.appendChild(document.createTextNode(" " + level.textContent));
     }
   });
+
+  // A draft save, as survey-autosave.js (a part as a page of its own) and survey-flow.js
+  // (the survey as one document) send it: `body` posted to `url`. The promise gives
+  // "saved" (204), "stopped" (409 or 404: submitted, closed or the session ended; nothing
+  // more to save here), "error" (any other answer) or "offline" (no answer at all).
+  window.surveyDraftPost = function (url, body) {
+    return fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      keepalive: true,
+      headers: { "X-Requested-With": "fetch" },
+    }).then(
+      function (response) {
+        if (response.status === 204) {
+          return "saved";
+        }
+        return response.status === 409 || response.status === 404 ? "stopped" : "error";
+      },
+      function () {
+        return "offline";
+      }
+    );
+  };
 })();
